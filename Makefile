@@ -1,0 +1,32 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DATA ?= data
+
+.PHONY: run test browser bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/lab up --data-dir $(DATA)
+
+browser: $(STAMP)
+	$(PY) -m lab.browser --install
+
+test: $(STAMP) browser
+	$(PY) -m pytest -n auto
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check lab okta_sim cybozu_sim tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

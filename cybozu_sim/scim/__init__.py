@@ -1,0 +1,1 @@
+"""cybozu.com's SCIM 2.0 service provider, built on python-scim's scim2-server."""

@@ -1,0 +1,1 @@
+"""Orchestration shared by both simulators: storage, lab clock, lab control, servers, CLI."""

@@ -1,0 +1,103 @@
+"""Find a Chromium for Playwright without ever downloading one at test time.
+
+Order (see DESIGN.md, Browsers): Playwright's own browser if it is installed,
+else a system Chromium. ``--install`` provides one when neither exists:
+``playwright install chromium`` where the network allows it, else Debian's
+``chromium`` package when running as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def playwright_chromium() -> str | None:
+    """Return the path of Playwright's own Chromium if it has been installed."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    with sync_playwright() as p:
+        path = p.chromium.executable_path
+    return path if path and Path(path).exists() else None
+
+
+def system_chromium() -> str | None:
+    """Return the path of a system Chromium, if any."""
+    for candidate in SYSTEM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def find_browser() -> str | None:
+    """Return the executable to launch, or None for Playwright's default."""
+    if playwright_chromium():
+        return None
+    return system_chromium()
+
+
+def browser_available() -> bool:
+    return bool(playwright_chromium() or system_chromium())
+
+
+def install() -> int:
+    """Provide a browser when none exists; return a process exit code."""
+    if browser_available():
+        print("browser: found", playwright_chromium() or system_chromium())
+        return 0
+    print("browser: none found, trying `playwright install chromium`")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "playwright", "install", "chromium"],
+            timeout=600,
+            capture_output=True,
+        )
+        if done.returncode == 0 and browser_available():
+            return 0
+    except subprocess.TimeoutExpired:
+        pass
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("browser: installing Debian's chromium package")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+        if system_chromium():
+            return 0
+    print(
+        "browser: no Chromium available. Install Debian's `chromium` package "
+        "(apt-get install chromium) or run `playwright install chromium`.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lab.browser")
+    parser.add_argument("--install", action="store_true", help="install a browser if none exists")
+    args = parser.parse_args(argv)
+    if args.install:
+        return install()
+    path = playwright_chromium() or system_chromium()
+    print(path or "none")
+    return 0 if path else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

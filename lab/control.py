@@ -1,0 +1,157 @@
+"""The lab control API under ``/_lab/`` shared by both apps (in the spirit of moto's /moto-api/).
+
+Reset, snapshot/restore, the lab clock and fault injection. It is guarded: a
+request must come from the loopback interface *and* carry the lab key
+(``X-Lab-Key``), which the lab generates at start-up and keeps in its data
+folder, so a browser or a SCIM client of the sandbox cannot reach it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from lab.clock import LabClock, parse_instant
+from lab.faults import FaultError, FaultInjector
+
+LAB_KEY_HEADER = "X-Lab-Key"
+
+
+@dataclass
+class LabHooks:
+    """What an app lets the lab do to it."""
+
+    clock: LabClock
+    faults: FaultInjector
+    reset: Callable[[], None]
+    snapshot: Callable[[], dict[str, Any]]
+    restore: Callable[[dict[str, Any]], None]
+    # Renders the response of a fired fault in the protocol of the request's path.
+    fault_response: Callable[[int, str, dict[str, str]], Response]
+
+
+def lab_error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message, "status": status}), status
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def create_control_blueprint(hooks: LabHooks) -> Blueprint:
+    """Return the ``/_lab`` blueprint; apps add their own routes to it before registering."""
+    bp = Blueprint("lab_control", __name__, url_prefix="/_lab")
+
+    @bp.before_request
+    def guard() -> tuple[Response, int] | None:
+        if not is_loopback(request.remote_addr):
+            return lab_error(403, "the lab control API only answers the loopback interface")
+        expected = current_app.config["LAB_KEY"]
+        given = request.headers.get(LAB_KEY_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return lab_error(403, f"missing or wrong {LAB_KEY_HEADER} header")
+        return None
+
+    @bp.errorhandler(400)
+    def bad_request(error: Any) -> tuple[Response, int]:
+        return lab_error(400, "the body must be a JSON object")
+
+    @bp.post("/reset")
+    def reset() -> Response:
+        hooks.reset()
+        hooks.faults.clear()
+        hooks.clock.reset()
+        return jsonify({"reset": True})
+
+    @bp.get("/snapshot")
+    def snapshot() -> Response:
+        return jsonify(hooks.snapshot())
+
+    @bp.post("/restore")
+    def restore() -> tuple[Response, int] | Response:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return lab_error(400, "the body must be a snapshot taken from GET /_lab/snapshot")
+        try:
+            hooks.restore(data)
+        except ValueError as error:
+            return lab_error(400, str(error))
+        return jsonify({"restored": True})
+
+    @bp.get("/clock")
+    def clock_state() -> Response:
+        return jsonify(hooks.clock.state())
+
+    @bp.post("/clock")
+    def clock_change() -> tuple[Response, int] | Response:
+        body = json_object()
+        if body is None:
+            return lab_error(400, "the body must be a JSON object")
+        unknown = set(body) - {"freeze", "advance", "unfreeze"}
+        if unknown or not body:
+            return lab_error(400, 'use {"freeze": true|ISO-8601}, {"advance": seconds} or {"unfreeze": true}')
+        try:
+            if "freeze" in body:
+                at = body["freeze"]
+                hooks.clock.freeze(None if at is True else parse_instant(str(at)))
+            if "advance" in body:
+                seconds = body["advance"]
+                if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                    return lab_error(400, "advance must be a number of seconds")
+                hooks.clock.advance(seconds)
+            if body.get("unfreeze"):
+                hooks.clock.unfreeze()
+        except ValueError as error:
+            return lab_error(400, str(error))
+        return jsonify(hooks.clock.state())
+
+    @bp.get("/faults")
+    def faults_list() -> Response:
+        return jsonify(hooks.faults.list())
+
+    @bp.post("/faults")
+    def faults_add() -> tuple[Response, int]:
+        try:
+            fault = hooks.faults.add(request.get_json(silent=True))
+        except FaultError as error:
+            return lab_error(400, str(error))
+        return jsonify(fault.to_dict()), 201
+
+    @bp.delete("/faults")
+    def faults_clear() -> tuple[str, int]:
+        hooks.faults.clear()
+        return "", 204
+
+    return bp
+
+
+def json_object() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def install_fault_hook(app: Flask, hooks: LabHooks) -> None:
+    """Apply fired faults to every request outside ``/_lab/``."""
+
+    @app.before_request
+    def inject_fault() -> Response | None:
+        if request.path.startswith("/_lab/"):
+            return None
+        fault = hooks.faults.take(request.method, request.path)
+        if fault is None:
+            return None
+        if fault.delay_ms:
+            time.sleep(fault.delay_ms / 1000)
+        if fault.status is None:
+            return None
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return hooks.fault_response(fault.status, request.path, headers)

@@ -1,0 +1,148 @@
+"""The lab's embedded store: TinyDB, made safe for a threaded server.
+
+TinyDB is not thread-safe and, with its JSON storage, rereads and rewrites the
+whole file on every operation. :class:`Store` fixes both:
+
+- every access goes through :meth:`Store.transaction`, which holds one
+  re-entrant lock, so concurrent requests are serialised;
+- the data lives in memory; a file-backed store replaces its file atomically
+  (write a temporary file, fsync, rename, fsync the folder) once per outermost
+  transaction, so bulk work done in one transaction costs one file write,
+  not one per record;
+- a memory store (``Store()``) never touches the disk, for tests and scenario
+  runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+Data = dict[str, dict[str, Any]]
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and persists it atomically.
+
+    With ``path=None`` it is a pure memory storage. Writes made while
+    ``deferred`` is positive only mark the data dirty; :meth:`flush` writes it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.deferred = 0
+        self.dirty = False
+        self.flushes = 0
+        self._data: Data | None = None
+        if self.path is not None and self.path.exists():
+            text = self.path.read_text(encoding="utf-8")
+            self._data = json.loads(text) if text.strip() else None
+
+    def read(self) -> Data | None:
+        return self._data
+
+    def write(self, data: Data) -> None:
+        self._data = data
+        self.dirty = True
+        if not self.deferred:
+            self.flush()
+
+    def flush(self) -> None:
+        """Replace the file with the current data, atomically and durably."""
+        if not self.dirty:
+            return
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self._data or {}, handle, ensure_ascii=False, separators=(",", ":"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _fsync_dir(self.path.parent)
+            self.flushes += 1
+        self.dirty = False
+
+    def close(self) -> None:
+        self.flush()
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """A thread-safe TinyDB in memory (``Store()``) or in a JSON file (``Store(path)``)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.lock = threading.RLock()
+        self.path = Path(path) if path is not None else None
+        self._db = TinyDB(storage=AtomicJSONStorage, path=path)
+        self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
+
+    @property
+    def is_new(self) -> bool:
+        """True when nothing has ever been stored (a fresh data folder)."""
+        with self.lock:
+            return not self._storage.read()
+
+    @property
+    def flushes(self) -> int:
+        """How many times the file was written (for tests of batching)."""
+        return self._storage.flushes
+
+    @contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        """Hold the store for a unit of work; persist once when the outermost one ends."""
+        with self.lock:
+            self._storage.deferred += 1
+            try:
+                yield self._db
+            finally:
+                self._storage.deferred -= 1
+                if self._storage.deferred == 0:
+                    self._storage.flush()
+
+    def snapshot(self) -> Data:
+        """Return a deep copy of every table."""
+        with self.lock:
+            return copy.deepcopy(self._storage.read() or {})
+
+    def restore(self, data: Data) -> None:
+        """Replace every table with ``data`` (as returned by :meth:`snapshot`)."""
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise ValueError("a snapshot is an object of tables, each an object of documents")
+        with self.transaction() as db:
+            db.drop_tables()
+            self._storage.write(copy.deepcopy(data))
+
+    def clear(self) -> None:
+        with self.transaction() as db:
+            db.drop_tables()
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
