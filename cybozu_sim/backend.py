@@ -1,0 +1,47 @@
+"""The state of one cybozu_sim: its store, its clock and the SCIM storage of each tenant.
+
+Plain Python, no Flask: the SCIM API, the console, the lab control API and the
+scenario engine all reach the same state through this object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cybozu_sim.scim.provider import PROVIDER
+from cybozu_sim.scim.storage import TinyDbScimStorage
+from lab.clock import LabClock
+from lab.storage import Store
+
+USERS_TABLE = "users"
+
+
+class Backend:
+    def __init__(self, store: Store | None = None, clock: LabClock | None = None) -> None:
+        self.store = store or Store()
+        self.clock = clock or LabClock()
+        self._user_storages: dict[str, TinyDbScimStorage] = {}
+
+    def user_storage(self, subdomain: str) -> TinyDbScimStorage:
+        """The SCIM storage holding a tenant's users (loaded once, then kept in memory)."""
+        with self.store.lock:
+            storage = self._user_storages.get(subdomain)
+            if storage is None:
+                storage = TinyDbScimStorage(
+                    self.store, USERS_TABLE, PROVIDER, partition=subdomain, clock=self.clock.now
+                )
+                self._user_storages[subdomain] = storage
+            return storage
+
+    def reset(self) -> None:
+        with self.store.lock:
+            self.store.clear()
+            self._user_storages.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.store.snapshot()
+
+    def restore(self, data: dict[str, Any]) -> None:
+        with self.store.lock:
+            self.store.restore(data)
+            self._user_storages.clear()

@@ -1,0 +1,293 @@
+"""The cybozu.com console: sign-in, portal and cybozu.com Administration.
+
+Server-rendered pages that follow the article's labels word for word
+([cybozu.com Administration], [Provisioning], "Create API Token", ...).
+Views only translate forms into calls of the domain modules.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+
+from cybozu_sim import accounts, ip_restriction, provisioning, tokens, users
+from cybozu_sim.errors import CybozuError
+from cybozu_sim.licenses import SERVICES, usage
+from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants, save_tenant
+
+bp = Blueprint("console", __name__)
+
+
+def backend():  # noqa: ANN201 - small accessor
+    from cybozu_sim import get_backend
+
+    return get_backend()
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "SERVICES": SERVICES}
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]  # type: ignore[no-any-return]
+
+
+@bp.before_request
+def check_csrf() -> None:
+    if request.method == "POST":
+        sent = request.form.get("csrf_token", "")
+        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+            abort(400, "The form has expired. Reload the page and try again.")
+
+
+def signed_in(subdomain: str) -> str | None:
+    return (session.get("auth") or {}).get(subdomain)
+
+
+def tenant_page(admin: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Resolve the tenant, require a signed-in user (an administrator if ``admin``)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(subdomain: str, **kwargs: Any) -> Any:
+            tenant = find_tenant(backend(), subdomain)
+            if tenant is None:
+                abort(404, f"There is no cybozu.com environment {subdomain!r}.")
+            login = signed_in(subdomain)
+            if login is None:
+                return redirect(url_for("console.login", subdomain=subdomain, next=request.path))
+            account = accounts.get_account(backend(), subdomain, login)
+            if account is None:
+                session.get("auth", {}).pop(subdomain, None)
+                return redirect(url_for("console.login", subdomain=subdomain))
+            if admin and not account.administrator:
+                return Response(
+                    render_template("no_privilege.html", tenant=tenant, account=account), status=403
+                )
+            return view(tenant=tenant, account=account, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def outcome(action: Callable[[], Any], success: str | None = None) -> bool:
+    """Run a domain action; flash its error (or ``success``) for the next page."""
+    try:
+        action()
+    except CybozuError as error:
+        flash(error.message, "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+def http_error(error: Any) -> tuple[str, int]:
+    return render_template("error.html", error=error), error.code
+
+
+# -- landing and sign-in ----------------------------------------------------
+
+
+@bp.get("/")
+def landing() -> str:
+    return render_template("landing.html", tenants=list_tenants(backend()))
+
+
+@bp.route("/<subdomain>/login", methods=["GET", "POST"])
+def login(subdomain: str) -> Any:
+    tenant = find_tenant(backend(), subdomain)
+    if tenant is None:
+        abort(404, f"There is no cybozu.com environment {subdomain!r}.")
+    error = None
+    if request.method == "POST":
+        name = request.form.get("login", "")
+        account = accounts.verify_password(backend(), subdomain, name, request.form.get("password", ""))
+        user = users.find_user_by_login(backend(), subdomain, name) if account else None
+        if account is None or user is None:
+            error = "The login name or password is incorrect."
+        elif not user.active:
+            error = "This user is inactive and cannot log in."
+        else:
+            auth = dict(session.get("auth") or {})
+            auth[subdomain] = name
+            session["auth"] = auth
+            target = request.args.get("next", "")
+            if not target.startswith(f"/{subdomain}/"):
+                target = url_for("console.portal", subdomain=subdomain)
+            return redirect(target)
+    return render_template("login.html", tenant=tenant, error=error)
+
+
+@bp.post("/<subdomain>/logout")
+def logout(subdomain: str) -> Response:
+    auth = dict(session.get("auth") or {})
+    auth.pop(subdomain, None)
+    session["auth"] = auth
+    return redirect(url_for("console.login", subdomain=subdomain))
+
+
+@bp.get("/<subdomain>/")
+@tenant_page(admin=False)
+def portal(tenant: Tenant, account: accounts.Account) -> str:
+    return render_template("portal.html", tenant=tenant, account=account)
+
+
+# -- cybozu.com Administration ----------------------------------------------
+
+
+@bp.get("/<subdomain>/admin/")
+@tenant_page(admin=True)
+def administration(tenant: Tenant, account: accounts.Account) -> str:
+    return render_template("admin_home.html", tenant=tenant, account=account)
+
+
+@bp.route("/<subdomain>/admin/users", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def users_page(tenant: Tenant, account: accounts.Account) -> Any:
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        done = outcome(
+            lambda: users.add_user(
+                backend(),
+                tenant.subdomain,
+                login=form.get("login", ""),
+                display=form.get("display", ""),
+                surname=form.get("surname", ""),
+                given=form.get("given", ""),
+                email=form.get("email", ""),
+                services=request.form.getlist("services"),
+                active=form.get("status", "active") == "active",
+            ),
+            f'The user "{form.get("login", "")}" was added.',
+        )
+        if done:
+            return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
+    tenant = get_tenant(backend(), tenant.subdomain)
+    return render_template(
+        "users.html", tenant=tenant, account=account, users=users.list_users(backend(), tenant.subdomain), form=form
+    )
+
+
+@bp.route("/<subdomain>/admin/users/<user_id>/delete", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def user_delete(tenant: Tenant, account: accounts.Account, user_id: str) -> Any:
+    try:
+        user = users.get_user(backend(), tenant.subdomain, user_id)
+    except CybozuError as error:
+        abort(404, error.message)
+    if request.method == "POST":
+        outcome(
+            lambda: users.delete_user(backend(), tenant.subdomain, user_id, acting_login=account.login),
+            f'The user "{user.login}" was deleted.',
+        )
+        return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
+    return render_template("user_delete.html", tenant=tenant, account=account, user=user)
+
+
+@bp.route("/<subdomain>/admin/provisioning", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
+    if request.method == "POST":
+        enabled = request.form.get("propagate") == "enabled"
+        outcome(
+            lambda: provisioning.set_propagate(backend(), tenant.subdomain, enabled),
+            f'"Propagate Provisioning" is now {"Enabled" if enabled else "Disabled"}.',
+        )
+        return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))
+    return render_template(
+        "provisioning.html",
+        tenant=tenant,
+        account=account,
+        tokens=tokens.list_tokens(backend(), tenant.subdomain),
+        now=backend().clock.now(),
+    )
+
+
+@bp.route("/<subdomain>/admin/provisioning/tokens/new", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def token_new(tenant: Tenant, account: accounts.Account) -> Any:
+    from cybozu_sim.api import scim_endpoint
+
+    now = backend().clock.now()
+    form = {"expires": tokens.default_expiration(now).isoformat(), "notes": ""}
+    error = None
+    if request.method == "POST":
+        form = {"expires": request.form.get("expires", ""), "notes": request.form.get("notes", "")}
+        try:
+            _, value = tokens.create_token(backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"])
+        except CybozuError as failure:
+            error = failure.message
+        else:
+            # The only time the value is ever shown: it is not stored, and this page is not cached.
+            page = render_template(
+                "token_created.html",
+                tenant=tenant,
+                account=account,
+                token=value,
+                endpoint=scim_endpoint(tenant.subdomain),
+            )
+            return Response(page, headers={"Cache-Control": "no-store"})
+    return render_template("token_new.html", tenant=tenant, account=account, form=form, error=error, today=now.date())
+
+
+@bp.post("/<subdomain>/admin/provisioning/tokens/<token_id>")
+@tenant_page(admin=True)
+def token_action(tenant: Tenant, account: accounts.Account, token_id: str) -> Response:
+    action = request.form.get("action")
+    if action == "delete":
+        outcome(lambda: tokens.delete_token(backend(), tenant.subdomain, token_id), "The API token was deleted.")
+    elif action in ("disable", "enable"):
+        outcome(
+            lambda: tokens.set_enabled(backend(), tenant.subdomain, token_id, action == "enable"),
+            f"The API token was {action}d.",
+        )
+    else:
+        abort(400, "Unknown action.")
+    return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))
+
+
+@bp.route("/<subdomain>/admin/ip-restriction", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
+    address = request.remote_addr
+    text = "\n".join(tenant.ip.allowed)
+    enabled = tenant.ip.enabled
+    if request.method == "POST":
+        enabled = request.form.get("enabled") == "on"
+        text = request.form.get("allowed", "")
+
+        def save() -> None:
+            restriction = ip_restriction.IpRestriction(enabled, ip_restriction.parse_entries(text.splitlines()))
+            if not ip_restriction.allows(restriction, address):
+                raise CybozuError(
+                    f"Your current IP address ({address}) is not in the list: saving would lock "
+                    "you out of cybozu.com. Add it to the allowed IP addresses."
+                )
+            tenant.ip = restriction
+            save_tenant(backend(), tenant)
+
+        if outcome(save, "The IP address restrictions were saved."):
+            return redirect(url_for("console.ip_page", subdomain=tenant.subdomain))
+    return render_template("ip_restriction.html", tenant=tenant, account=account, enabled=enabled, text=text, address=address)
+
+
+@bp.get("/<subdomain>/admin/licenses")
+@tenant_page(admin=True)
+def licenses_page(tenant: Tenant, account: accounts.Account) -> str:
+    all_users = users.list_users(backend(), tenant.subdomain)
+    rows = usage(tenant.licenses, ((u.active, u.services) for u in all_users))
+    return render_template("licenses.html", tenant=tenant, account=account, rows=rows)

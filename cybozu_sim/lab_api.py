@@ -1,0 +1,184 @@
+"""cybozu_sim's part of the lab control API (/_lab/...): tenants, tokens, users, settings.
+
+These are what the lab, the CLI and the scenario engine use to set up and
+inspect cybozu.com; they call the same domain functions as the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from cybozu_sim import ip_restriction, provisioning, tokens, users
+from cybozu_sim.errors import CybozuError, Invalid
+from cybozu_sim.licenses import usage
+from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
+from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
+from lab.control import LabHooks, create_control_blueprint, json_object, lab_error
+
+
+def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except CybozuError as error:
+            return lab_error(error.status, error.message)
+
+    return wrapper
+
+
+def body() -> dict[str, Any]:
+    data = json_object()
+    if data is None:
+        raise Invalid("the body must be a JSON object")
+    return data
+
+
+def describe(tenant: Tenant) -> dict[str, Any]:
+    from cybozu_sim import get_backend
+    from cybozu_sim.api import scim_endpoint
+
+    backend = get_backend()
+    now = backend.clock.now()
+    all_users = users.list_users(backend, tenant.subdomain)
+    return {
+        "subdomain": tenant.subdomain,
+        "name": tenant.name,
+        "scim_endpoint": scim_endpoint(tenant.subdomain),
+        "propagate_provisioning": tenant.propagate,
+        "ip_restriction": tenant.ip.to_dict(),
+        "licenses": [
+            {**vars(u), "exceeded": u.exceeded, "warning": u.warning}
+            for u in usage(tenant.licenses, ((u.active, u.services) for u in all_users))
+        ],
+        "tokens": [
+            {"id": t.id, "notes": t.notes, "created": t.created, "expires": t.expires, "status": t.status(now)}
+            for t in tokens.list_tokens(backend, tenant.subdomain)
+        ],
+        "tombstones": [vars(t) for t in tenant.tombstones],
+        "users": len(all_users),
+    }
+
+
+def create_blueprint(hooks: LabHooks) -> Blueprint:
+    from cybozu_sim import get_backend
+
+    bp = create_control_blueprint(hooks)
+
+    @bp.get("/tenants")
+    def tenants_list() -> Response:
+        return jsonify([describe(t) for t in list_tenants(get_backend())])
+
+    @bp.post("/tenants")
+    @domain_errors
+    def tenants_create() -> tuple[Response, int]:
+        data = body()
+        unknown = set(data) - {"subdomain", "name", "licenses", "admin_password", "propagate_provisioning"}
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        backend = get_backend()
+        tenant = create_environment(
+            backend,
+            data.get("subdomain"),  # type: ignore[arg-type]
+            licenses=data.get("licenses"),  # type: ignore[arg-type]
+            name=data.get("name"),
+            admin_password=str(data.get("admin_password") or DEFAULT_ADMIN_PASSWORD),
+        )
+        if data.get("propagate_provisioning"):
+            tenant = provisioning.set_propagate(backend, tenant.subdomain, True)
+        return jsonify(describe(tenant)), 201
+
+    @bp.get("/tenants/<subdomain>")
+    @domain_errors
+    def tenant_show(subdomain: str) -> Response:
+        return jsonify(describe(get_tenant(get_backend(), subdomain)))
+
+    @bp.post("/tenants/<subdomain>/tokens")
+    @domain_errors
+    def token_create(subdomain: str) -> tuple[Response, int]:
+        from cybozu_sim.api import scim_endpoint
+
+        data = body()
+        backend = get_backend()
+        expires = data.get("expires") or tokens.default_expiration(backend.clock.now()).isoformat()
+        token, value = tokens.create_token(backend, subdomain, notes=str(data.get("notes") or ""), expires=expires)
+        return jsonify({"token": value, "scim_endpoint": scim_endpoint(subdomain), "id": token.id, "expires": token.expires}), 201
+
+    @bp.put("/tenants/<subdomain>/tokens/<token_id>")
+    @domain_errors
+    def token_set(subdomain: str, token_id: str) -> Response:
+        enabled = body().get("enabled")
+        if not isinstance(enabled, bool):
+            raise Invalid('send {"enabled": true|false}')
+        token = tokens.set_enabled(get_backend(), subdomain, token_id, enabled)
+        return jsonify({"id": token.id, "enabled": token.enabled})
+
+    @bp.delete("/tenants/<subdomain>/tokens/<token_id>")
+    @domain_errors
+    def token_delete(subdomain: str, token_id: str) -> tuple[str, int]:
+        tokens.delete_token(get_backend(), subdomain, token_id)
+        return "", 204
+
+    @bp.put("/tenants/<subdomain>/propagate-provisioning")
+    @domain_errors
+    def propagate(subdomain: str) -> Response:
+        enabled = body().get("enabled")
+        if not isinstance(enabled, bool):
+            raise Invalid('send {"enabled": true|false}')
+        return jsonify(describe(provisioning.set_propagate(get_backend(), subdomain, enabled)))
+
+    @bp.put("/tenants/<subdomain>/ip-restriction")
+    @domain_errors
+    def ip(subdomain: str) -> Response:
+        data = body()
+        enabled, allowed = data.get("enabled"), data.get("allowed", [])
+        if not isinstance(enabled, bool) or not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+            raise Invalid('send {"enabled": true|false, "allowed": ["192.0.2.1", "198.51.100.0/24", ...]}')
+        backend = get_backend()
+        with backend.store.transaction():
+            tenant = get_tenant(backend, subdomain)
+            tenant.ip = ip_restriction.IpRestriction(enabled, ip_restriction.parse_entries(allowed))
+            save_tenant(backend, tenant)
+        return jsonify(describe(tenant))
+
+    @bp.get("/tenants/<subdomain>/users")
+    @domain_errors
+    def users_list(subdomain: str) -> Response:
+        return jsonify([u.to_dict() for u in users.list_users(get_backend(), subdomain)])
+
+    @bp.post("/tenants/<subdomain>/users")
+    @domain_errors
+    def users_add(subdomain: str) -> tuple[Response, int]:
+        data = body()
+        allowed = {"login", "display", "surname", "given", "email", "services", "active", "password"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        services = data.get("services", [])
+        if not isinstance(services, list):
+            raise Invalid("services is a list of service codes")
+        user = users.add_user(
+            get_backend(),
+            subdomain,
+            login=data.get("login"),  # type: ignore[arg-type]
+            display=data.get("display"),  # type: ignore[arg-type]
+            surname=str(data.get("surname") or ""),
+            given=str(data.get("given") or ""),
+            email=str(data.get("email") or ""),
+            services=services,
+            active=data.get("active", True) is not False,
+            password=data.get("password"),
+        )
+        return jsonify(user.to_dict()), 201
+
+    @bp.delete("/tenants/<subdomain>/users/<user_id>")
+    @domain_errors
+    def users_delete(subdomain: str, user_id: str) -> tuple[str, int]:
+        users.delete_user(get_backend(), subdomain, user_id)
+        return "", 204
+
+    return bp

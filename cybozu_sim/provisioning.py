@@ -1,0 +1,94 @@
+"""Propagate Provisioning and the bookkeeping behind the article's limitations.
+
+Mechanisms (documented in docs/cybozu_sim.md):
+
+- Linked users: a user an IdP has written through SCIM (created, or matched
+  and updated) is "synced".
+- Tombstones: deleting a synced user in the console keeps a tombstone
+  (id, login name, externalId). While it exists, a SCIM create with that
+  login name or externalId is refused (409), so another sync does not
+  recreate the user.
+- Held users: a user added in the console while Propagate Provisioning is
+  enabled is invisible to the IdP (the ``userName eq`` lookup does not find
+  it, so the IdP's create collides with it: 409).
+- Disabling, then enabling Propagate Provisioning clears both: the next sync
+  recreates deleted users and matches held ones.
+- While Propagate Provisioning is disabled, the SCIM endpoint refuses user
+  operations with 403 (discovery still answers).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cybozu_sim.backend import Backend
+from cybozu_sim.tenants import Tenant, Tombstone, get_tenant, save_tenant
+from lab.clock import isoformat
+
+if TYPE_CHECKING:
+    from cybozu_sim.users import CybozuUser
+
+PROPAGATION_DISABLED = (
+    'Propagate Provisioning is disabled for this cybozu.com environment. Set "Propagate '
+    'Provisioning" to "Enabled" in cybozu.com Administration > Provisioning.'
+)
+
+
+def set_propagate(backend: Backend, subdomain: str, enabled: bool) -> Tenant:
+    with backend.store.transaction():
+        tenant = get_tenant(backend, subdomain)
+        if enabled and not tenant.propagate:
+            tenant.tombstones.clear()
+            tenant.held.clear()
+        tenant.propagate = enabled
+        save_tenant(backend, tenant)
+        return tenant
+
+
+def note_console_user(backend: Backend, tenant: Tenant, user_id: str) -> None:
+    if tenant.propagate:
+        tenant.held.add(user_id)
+        save_tenant(backend, tenant)
+
+
+def note_linked(backend: Backend, subdomain: str, user_id: str) -> None:
+    with backend.store.transaction():
+        tenant = get_tenant(backend, subdomain)
+        if user_id not in tenant.linked:
+            tenant.linked.add(user_id)
+            save_tenant(backend, tenant)
+
+
+def note_deleted_user(backend: Backend, subdomain: str, user: CybozuUser) -> None:
+    with backend.store.transaction():
+        tenant = get_tenant(backend, subdomain)
+        if user.linked:
+            tenant.tombstones.append(
+                Tombstone(user.id, user.login, user.external_id, isoformat(backend.clock.now()))
+            )
+        tenant.linked.discard(user.id)
+        tenant.held.discard(user.id)
+        save_tenant(backend, tenant)
+
+
+def tombstone_for(tenant: Tenant, user_name: str | None, external_id: str | None) -> Tombstone | None:
+    for stone in tenant.tombstones:
+        if stone.user_name == user_name or (external_id and stone.external_id == external_id):
+            return stone
+    return None
+
+
+def recreate_refused(stone: Tombstone) -> str:
+    return (
+        f'The user "{stone.user_name}" was deleted from cybozu.com after it was synced, so it is '
+        'not recreated by another sync. To recreate it, set "Propagate Provisioning" to '
+        '"Disabled" once, then to "Enabled" again, and sync again.'
+    )
+
+
+def held_conflict(login: str) -> str:
+    return (
+        f'The login name "{login}" belongs to a user that was added in cybozu.com after '
+        '"Propagate Provisioning" was enabled, so the IdP cannot link it. Set "Propagate '
+        'Provisioning" to "Disabled" once, then to "Enabled" again, and sync again.'
+    )

@@ -1,0 +1,122 @@
+"""cybozu.com environments ("tenants"), one per subdomain: https://{subdomain}.cybozu.com/.
+
+A tenant holds its service licences, its Propagate Provisioning setting, its
+IP address restriction, and the provisioning bookkeeping that explains the
+article's limitations (see provisioning.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tinydb import where
+
+from cybozu_sim.backend import Backend
+from cybozu_sim.errors import Conflict, Invalid, NotFound
+from cybozu_sim.ip_restriction import IpRestriction
+from cybozu_sim.licenses import parse_licenses
+
+TABLE = "tenants"
+SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
+RESERVED = {"static", "www", "api"}  # paths of the lab's own server
+
+
+@dataclass
+class Tombstone:
+    """What cybozu keeps of a synced user an administrator deleted."""
+
+    id: str
+    user_name: str
+    external_id: str | None
+    deleted_at: str
+
+
+@dataclass
+class Tenant:
+    subdomain: str
+    name: str
+    licenses: dict[str, int]
+    propagate: bool = False
+    ip: IpRestriction = field(default_factory=IpRestriction)
+    # ids of users an IdP has written through SCIM (created or matched)
+    linked: set[str] = field(default_factory=set)
+    # ids of users added in the console while Propagate Provisioning was enabled
+    held: set[str] = field(default_factory=set)
+    tombstones: list[Tombstone] = field(default_factory=list)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "subdomain": self.subdomain,
+            "name": self.name,
+            "licenses": self.licenses,
+            "propagate": self.propagate,
+            "ip": self.ip.to_dict(),
+            "linked": sorted(self.linked),
+            "held": sorted(self.held),
+            "tombstones": [vars(t) for t in self.tombstones],
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Tenant:
+        return cls(
+            subdomain=doc["subdomain"],
+            name=doc["name"],
+            licenses=dict(doc["licenses"]),
+            propagate=bool(doc["propagate"]),
+            ip=IpRestriction.from_dict(doc.get("ip") or {}),
+            linked=set(doc.get("linked") or ()),
+            held=set(doc.get("held") or ()),
+            tombstones=[Tombstone(**t) for t in doc.get("tombstones") or ()],
+        )
+
+
+def check_subdomain(subdomain: object) -> str:
+    if not isinstance(subdomain, str) or not SUBDOMAIN.match(subdomain):
+        raise Invalid(
+            "A subdomain has 3 to 32 characters: lowercase letters, digits and hyphens, "
+            "not starting or ending with a hyphen."
+        )
+    if subdomain in RESERVED:
+        raise Invalid(f"The subdomain {subdomain!r} is reserved.")
+    return subdomain
+
+
+def create_tenant(
+    backend: Backend, subdomain: str, *, licenses: object, name: str | None = None
+) -> Tenant:
+    """Create an empty environment; administrators are added with accounts.add_account."""
+    check_subdomain(subdomain)
+    tenant = Tenant(subdomain=subdomain, name=name or subdomain, licenses=parse_licenses(licenses))
+    with backend.store.transaction() as db:
+        table = db.table(TABLE)
+        if table.contains(where("subdomain") == subdomain):
+            raise Conflict(f"The subdomain {subdomain!r} is already in use.")
+        table.insert(tenant.to_doc())
+    return tenant
+
+
+def get_tenant(backend: Backend, subdomain: str) -> Tenant:
+    with backend.store.transaction() as db:
+        doc = db.table(TABLE).get(where("subdomain") == subdomain)
+    if doc is None:
+        raise NotFound(f"There is no cybozu.com environment {subdomain!r}.")
+    return Tenant.from_doc(doc)  # type: ignore[arg-type]
+
+
+def find_tenant(backend: Backend, subdomain: str) -> Tenant | None:
+    try:
+        return get_tenant(backend, subdomain)
+    except NotFound:
+        return None
+
+
+def list_tenants(backend: Backend) -> list[Tenant]:
+    with backend.store.transaction() as db:
+        return [Tenant.from_doc(doc) for doc in db.table(TABLE).all()]
+
+
+def save_tenant(backend: Backend, tenant: Tenant) -> None:
+    with backend.store.transaction() as db:
+        db.table(TABLE).update(tenant.to_doc(), where("subdomain") == tenant.subdomain)

@@ -1,0 +1,218 @@
+"""cybozu.com users as the console shows them, and the rules every write must follow.
+
+The users themselves are SCIM User resources in the tenant's storage, so a
+user added in the console is the same record an IdP finds with
+``userName eq``. :func:`check_profile` is the one rule set used by the
+console, the lab API and the SCIM service.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scim2_models import Resource, UniquenessException
+
+from cybozu_sim import accounts, provisioning
+from cybozu_sim.backend import Backend
+from cybozu_sim.errors import Conflict, Invalid, NotFound
+from cybozu_sim.licenses import SERVICES, service_name
+from cybozu_sim.scim.provider import CYBOZU_EXTENSION, USER_MODEL, USER_SCHEMA, USER_TYPE
+from cybozu_sim.tenants import Tenant, get_tenant, save_tenant
+
+LOGIN_MAX = 128
+DISPLAY_MAX = 128
+NAME_MAX = 64
+EMAIL_MAX = 256
+LOGIN_FORBIDDEN = '\\[]":;<>,/'
+SPACES = " \u3000"  # half-width and full-width spaces
+
+
+@dataclass
+class CybozuUser:
+    id: str
+    login: str
+    display: str
+    surname: str
+    given: str
+    email: str
+    active: bool
+    services: dict[str, bool]
+    locale: str | None
+    external_id: str | None
+    created: str
+    modified: str
+    linked: bool
+    held: bool
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.active else "Inactive"
+
+    def service_names(self) -> list[str]:
+        return [service_name(code) for code, on in self.services.items() if on]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dict(vars(self))
+        data["status"] = self.status
+        return data
+
+
+def check_login_name(login: object) -> str | None:
+    """Return what is wrong with a login name, or None."""
+    if not isinstance(login, str) or not login:
+        return "The login name is required."
+    if len(login) > LOGIN_MAX:
+        return f"The login name can have at most {LOGIN_MAX} characters."
+    if login[0] in SPACES or login[-1] in SPACES:
+        return "The login name cannot start or end with a space."
+    bad = sorted({c for c in login if c in LOGIN_FORBIDDEN})
+    if bad:
+        return "The login name cannot contain " + " ".join(bad) + "."
+    if any(unicodedata.category(c) == "Cc" for c in login):
+        return "The login name cannot contain control characters."
+    return None
+
+
+def check_profile(*, login: object, display: object, surname: object, given: object, email: object) -> None:
+    """Raise Invalid with the first rule a user's fields break."""
+    problem = check_login_name(login)
+    if problem:
+        raise Invalid(problem)
+    if not isinstance(display, str) or not display.strip():
+        raise Invalid("The display name is required.")
+    for label, value, limit in (
+        ("display name", display, DISPLAY_MAX),
+        ("surname", surname, NAME_MAX),
+        ("given name", given, NAME_MAX),
+        ("email address", email, EMAIL_MAX),
+    ):
+        if value is not None and len(str(value)) > limit:
+            raise Invalid(f"The {label} can have at most {limit} characters.")
+
+
+def profile_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Extract cybozu's fields from a SCIM User in JSON form."""
+    name = data.get("name") or {}
+    emails = data.get("emails") or []
+    primary = next((e for e in emails if e.get("primary")), emails[0] if emails else {})
+    return {
+        "login": data.get("userName"),
+        "display": data.get("displayName"),
+        "surname": name.get("familyName"),
+        "given": name.get("givenName"),
+        "email": primary.get("value"),
+    }
+
+
+def services_of(data: Mapping[str, Any]) -> dict[str, bool]:
+    extension = data.get(CYBOZU_EXTENSION) or {}
+    return {code: bool(extension[code]) for code in SERVICES if extension.get(code) is not None}
+
+
+def check_services(tenant: Tenant, new: Mapping[str, bool], old: Mapping[str, bool] | None = None) -> None:
+    """Refuse setting a service the environment is not licensed for (unchanged values pass)."""
+    for code, value in new.items():
+        if code not in tenant.licenses and (old is None or old.get(code) != value):
+            raise Invalid(
+                f'The service "{service_name(code)}" ({code}) is not licensed for this '
+                f"cybozu.com environment ({tenant.subdomain}). Delete its attribute in the IdP "
+                "or leave it unset."
+            )
+
+
+def to_user(resource: Resource[Any], tenant: Tenant) -> CybozuUser:
+    data = resource.model_dump(mode="json")
+    profile = profile_of(data)
+    meta = data.get("meta") or {}
+    return CybozuUser(
+        id=resource.id or "",
+        login=profile["login"],
+        display=profile["display"] or "",
+        surname=profile["surname"] or "",
+        given=profile["given"] or "",
+        email=profile["email"] or "",
+        active=data.get("active") is not False,
+        services=services_of(data),
+        locale=data.get("locale"),
+        external_id=data.get("externalId"),
+        created=meta.get("created", ""),
+        modified=meta.get("lastModified", ""),
+        linked=resource.id in tenant.linked,
+        held=resource.id in tenant.held,
+    )
+
+
+def list_users(backend: Backend, subdomain: str) -> list[CybozuUser]:
+    tenant = get_tenant(backend, subdomain)
+    resources = backend.user_storage(subdomain).all(USER_TYPE)
+    return sorted((to_user(r, tenant) for r in resources), key=lambda u: u.created)
+
+
+def get_user(backend: Backend, subdomain: str, user_id: str) -> CybozuUser:
+    for user in list_users(backend, subdomain):
+        if user.id == user_id:
+            return user
+    raise NotFound("The user does not exist.")
+
+
+def find_user_by_login(backend: Backend, subdomain: str, login: str) -> CybozuUser | None:
+    return next((u for u in list_users(backend, subdomain) if u.login == login), None)
+
+
+def add_user(
+    backend: Backend,
+    subdomain: str,
+    *,
+    login: str,
+    display: str,
+    surname: str = "",
+    given: str = "",
+    email: str = "",
+    services: Iterable[str] = (),
+    active: bool = True,
+    password: str | None = None,
+    administrator: bool = False,
+) -> CybozuUser:
+    """Add a user as an administrator does in the console."""
+    check_profile(login=login, display=display, surname=surname, given=given, email=email)
+    chosen = {code: True for code in services}
+    unknown = [code for code in chosen if code not in SERVICES]
+    if unknown:
+        raise Invalid(f"Unknown service(s): {', '.join(unknown)}.")
+    with backend.store.transaction():
+        tenant = get_tenant(backend, subdomain)
+        check_services(tenant, chosen)
+        data: dict[str, Any] = {
+            "schemas": [USER_SCHEMA, CYBOZU_EXTENSION],
+            "userName": login,
+            "displayName": display,
+            "active": active,
+        }
+        if surname or given:
+            data["name"] = {k: v for k, v in (("familyName", surname), ("givenName", given)) if v}
+        if email:
+            data["emails"] = [{"value": email, "type": "work", "primary": True}]
+        if chosen:
+            data[CYBOZU_EXTENSION] = chosen
+        try:
+            created = backend.user_storage(subdomain).create(USER_TYPE, USER_MODEL.model_validate(data))
+        except UniquenessException:
+            raise Conflict(f'The login name "{login}" is already in use.') from None
+        provisioning.note_console_user(backend, tenant, created.id or "")
+        if password:
+            accounts.set_password(backend, subdomain, login, password, administrator=administrator)
+        return to_user(created, get_tenant(backend, subdomain))
+
+
+def delete_user(backend: Backend, subdomain: str, user_id: str, *, acting_login: str | None = None) -> None:
+    """Delete a user for good, as the console does (a synced user leaves a tombstone)."""
+    with backend.store.transaction():
+        user = get_user(backend, subdomain, user_id)
+        if acting_login is not None and user.login == acting_login:
+            raise Invalid("You cannot delete the user you are logged in as.")
+        backend.user_storage(subdomain).delete(USER_TYPE, user_id)
+        provisioning.note_deleted_user(backend, subdomain, user)
+        accounts.remove_account(backend, subdomain, user.login)

@@ -1,0 +1,165 @@
+"""The `lab` command: start the sandbox and act on a running one.
+
+    lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P]
+    lab cybozu token --subdomain S [--notes N] [--expires YYYY-MM-DD] [--data-dir DIR]
+
+`lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
+commands read it to reach the running lab's control API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from lab.control import LAB_KEY_HEADER
+
+DEFAULT_DATA_DIR = "data"
+RUNTIME_FILE = "lab.json"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lab", description="Okta + cybozu.com provisioning lab")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start okta_sim and cybozu_sim on 127.0.0.1")
+    up.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="folder of the sandbox's data (default: data)")
+    up.add_argument("--okta-port", type=int, default=8001, help="port of okta_sim (default 8001, 0 = any free port)")
+    up.add_argument("--cybozu-port", type=int, default=8002, help="port of cybozu_sim (default 8002, 0 = any free port)")
+    up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+
+    cybozu = commands.add_parser("cybozu", help="act on the running cybozu_sim")
+    cybozu_commands = cybozu.add_subparsers(dest="cybozu_command", required=True)
+    token = cybozu_commands.add_parser("token", help="mint a provisioning API token; prints JSON")
+    token.add_argument("--subdomain", required=True)
+    token.add_argument("--notes", default="")
+    token.add_argument("--expires", help="YYYY-MM-DD (default: one year from today)")
+    token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            return up(args)
+        if args.command == "cybozu" and args.cybozu_command == "token":
+            return cybozu_token(args)
+    except CliError as error:
+        print(f"lab: {error}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def up(args: argparse.Namespace) -> int:
+    import cybozu_sim
+    import okta_sim
+    from cybozu_sim import seed
+    from lab.server import ServerThread
+
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lab_key = secrets.token_urlsafe(24)
+    secret_file = data_dir / "secret_key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_hex(32))
+        secret_file.chmod(0o600)
+    secret = secret_file.read_text().strip()
+    cybozu_app = cybozu_sim.create_app(
+        {"DATA_FILE": data_dir / "cybozu.json", "SEED_DEMO": True, "LAB_KEY": lab_key, "SECRET_KEY": secret}
+    )
+    okta_app = okta_sim.create_app({"DATA_FILE": data_dir / "okta.json", "LAB_KEY": lab_key, "SECRET_KEY": secret})
+    try:
+        cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)
+        okta_server = ServerThread(okta_app, args.host, args.okta_port)
+    except OSError as error:
+        raise CliError(f"cannot listen: {error}. Is another lab running? Try --okta-port 0 --cybozu-port 0.") from None
+    runtime = {
+        "okta_url": okta_server.url,
+        "cybozu_url": cybozu_server.url,
+        "lab_key": lab_key,
+        "pid": os.getpid(),
+    }
+    runtime_file = data_dir / RUNTIME_FILE
+    runtime_file.write_text(json.dumps(runtime, indent=2))
+    runtime_file.chmod(0o600)
+    cybozu_server.start()
+    okta_server.start()
+    print(
+        "\n".join(
+            [
+                "Okta + cybozu.com provisioning lab is running.",
+                f"  okta_sim    {okta_server.url}/",
+                f"  cybozu_sim  {cybozu_server.url}/",
+                f"  cybozu.com environment 'example': {cybozu_server.url}/{seed.DEMO_SUBDOMAIN}/",
+                f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}  (Users & System Administrators)",
+                f"    user:          {seed.DEMO_USER_LOGIN} / {seed.DEFAULT_USER_PASSWORD}",
+                f"  data folder: {data_dir.resolve()}",
+                "Press Ctrl+C to stop.",
+            ]
+        ),
+        flush=True,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    okta_server.stop()
+    cybozu_server.stop()
+    runtime_file.unlink(missing_ok=True)
+    return 0
+
+
+def running_lab(data_dir: str) -> dict[str, Any]:
+    path = Path(data_dir) / RUNTIME_FILE
+    try:
+        return json.loads(path.read_text())  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        raise CliError(f"no running lab found ({path} is missing). Start one with `lab up --data-dir {data_dir}`.") from None
+
+
+def control(runtime: dict[str, Any], app: str, method: str, path: str, body: Any = None) -> Any:
+    """Call a running app's lab control API; return the decoded JSON answer."""
+    url = runtime[f"{app}_url"] + path
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header(LAB_KEY_HEADER, runtime["lab_key"])
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.loads(error.read()).get("error")
+        except ValueError:
+            message = error.reason
+        raise CliError(f"{app}_sim refused: {message}") from None
+    except urllib.error.URLError as error:
+        raise CliError(f"cannot reach {app}_sim at {url}: {error.reason}. Is `lab up` still running?") from None
+
+
+def cybozu_token(args: argparse.Namespace) -> int:
+    runtime = running_lab(args.data_dir)
+    body = {"notes": args.notes}
+    if args.expires:
+        body["expires"] = args.expires
+    answer = control(runtime, "cybozu", "POST", f"/_lab/tenants/{args.subdomain}/tokens", body)
+    print(json.dumps({"token": answer["token"], "scim_endpoint": answer["scim_endpoint"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
