@@ -28,7 +28,9 @@ class Account:
         return ADMIN_ROLE if self.administrator else "User"
 
 
-def set_password(backend: Backend, subdomain: str, login: str, password: str, *, administrator: bool) -> Account:
+def set_password(
+    backend: Backend, subdomain: str, login: str, password: str, *, administrator: bool
+) -> Account:
     doc = {
         "tenant": subdomain,
         "login": login,

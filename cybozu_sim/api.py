@@ -48,7 +48,9 @@ def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
     if SCIM_PREFIX in path:
         detail = "Too many requests." if status == 429 else "Fault injected by the lab."
         return error(status, detail, headers)
-    return Response(f"{status} (fault injected by the lab)\n", status=status, headers=headers, content_type="text/plain")
+    return Response(
+        f"{status} (fault injected by the lab)\n", status=status, headers=headers, content_type="text/plain"
+    )
 
 
 @bp.route("/<subdomain>/scim/v2", defaults={"path": ""}, methods=METHODS, strict_slashes=False)

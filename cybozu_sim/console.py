@@ -178,7 +178,11 @@ def users_page(tenant: Tenant, account: accounts.Account) -> Any:
             return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
     tenant = get_tenant(backend(), tenant.subdomain)
     return render_template(
-        "users.html", tenant=tenant, account=account, users=users.list_users(backend(), tenant.subdomain), form=form
+        "users.html",
+        tenant=tenant,
+        account=account,
+        users=users.list_users(backend(), tenant.subdomain),
+        form=form,
     )
 
 
@@ -228,7 +232,9 @@ def token_new(tenant: Tenant, account: accounts.Account) -> Any:
     if request.method == "POST":
         form = {"expires": request.form.get("expires", ""), "notes": request.form.get("notes", "")}
         try:
-            _, value = tokens.create_token(backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"])
+            _, value = tokens.create_token(
+                backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"]
+            )
         except CybozuError as failure:
             error = failure.message
         else:
@@ -241,7 +247,9 @@ def token_new(tenant: Tenant, account: accounts.Account) -> Any:
                 endpoint=scim_endpoint(tenant.subdomain),
             )
             return Response(page, headers={"Cache-Control": "no-store"})
-    return render_template("token_new.html", tenant=tenant, account=account, form=form, error=error, today=now.date())
+    return render_template(
+        "token_new.html", tenant=tenant, account=account, form=form, error=error, today=now.date()
+    )
 
 
 @bp.post("/<subdomain>/admin/provisioning/tokens/<token_id>")
@@ -249,7 +257,9 @@ def token_new(tenant: Tenant, account: accounts.Account) -> Any:
 def token_action(tenant: Tenant, account: accounts.Account, token_id: str) -> Response:
     action = request.form.get("action")
     if action == "delete":
-        outcome(lambda: tokens.delete_token(backend(), tenant.subdomain, token_id), "The API token was deleted.")
+        outcome(
+            lambda: tokens.delete_token(backend(), tenant.subdomain, token_id), "The API token was deleted."
+        )
     elif action in ("disable", "enable"):
         outcome(
             lambda: tokens.set_enabled(backend(), tenant.subdomain, token_id, action == "enable"),
@@ -271,7 +281,9 @@ def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
         text = request.form.get("allowed", "")
 
         def save() -> None:
-            restriction = ip_restriction.IpRestriction(enabled, ip_restriction.parse_entries(text.splitlines()))
+            restriction = ip_restriction.IpRestriction(
+                enabled, ip_restriction.parse_entries(text.splitlines())
+            )
             if not ip_restriction.allows(restriction, address):
                 raise CybozuError(
                     f"Your current IP address ({address}) is not in the list: saving would lock "
@@ -282,7 +294,9 @@ def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
 
         if outcome(save, "The IP address restrictions were saved."):
             return redirect(url_for("console.ip_page", subdomain=tenant.subdomain))
-    return render_template("ip_restriction.html", tenant=tenant, account=account, enabled=enabled, text=text, address=address)
+    return render_template(
+        "ip_restriction.html", tenant=tenant, account=account, enabled=enabled, text=text, address=address
+    )
 
 
 @bp.get("/<subdomain>/admin/licenses")

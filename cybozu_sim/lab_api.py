@@ -56,7 +56,13 @@ def describe(tenant: Tenant) -> dict[str, Any]:
             for u in usage(tenant.licenses, ((u.active, u.services) for u in all_users))
         ],
         "tokens": [
-            {"id": t.id, "notes": t.notes, "created": t.created, "expires": t.expires, "status": t.status(now)}
+            {
+                "id": t.id,
+                "notes": t.notes,
+                "created": t.created,
+                "expires": t.expires,
+                "status": t.status(now),
+            }
             for t in tokens.list_tokens(backend, tenant.subdomain)
         ],
         "tombstones": [vars(t) for t in tenant.tombstones],
@@ -105,8 +111,17 @@ def create_blueprint(hooks: LabHooks) -> Blueprint:
         data = body()
         backend = get_backend()
         expires = data.get("expires") or tokens.default_expiration(backend.clock.now()).isoformat()
-        token, value = tokens.create_token(backend, subdomain, notes=str(data.get("notes") or ""), expires=expires)
-        return jsonify({"token": value, "scim_endpoint": scim_endpoint(subdomain), "id": token.id, "expires": token.expires}), 201
+        token, value = tokens.create_token(
+            backend, subdomain, notes=str(data.get("notes") or ""), expires=expires
+        )
+        return jsonify(
+            {
+                "token": value,
+                "scim_endpoint": scim_endpoint(subdomain),
+                "id": token.id,
+                "expires": token.expires,
+            }
+        ), 201
 
     @bp.put("/tenants/<subdomain>/tokens/<token_id>")
     @domain_errors
@@ -136,7 +151,11 @@ def create_blueprint(hooks: LabHooks) -> Blueprint:
     def ip(subdomain: str) -> Response:
         data = body()
         enabled, allowed = data.get("enabled"), data.get("allowed", [])
-        if not isinstance(enabled, bool) or not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+        if (
+            not isinstance(enabled, bool)
+            or not isinstance(allowed, list)
+            or not all(isinstance(a, str) for a in allowed)
+        ):
             raise Invalid('send {"enabled": true|false, "allowed": ["192.0.2.1", "198.51.100.0/24", ...]}')
         backend = get_backend()
         with backend.store.transaction():

@@ -54,13 +54,12 @@ class LicenseUsage:
     def warning(self) -> str | None:
         if not self.exceeded:
             return None
-        return (
-            f"{self.name}: {self.used} active users use the service but only "
-            f"{self.licensed} are licensed."
-        )
+        return f"{self.name}: {self.used} active users use the service but only {self.licensed} are licensed."
 
 
-def usage(licenses: Mapping[str, int], users: Iterable[tuple[bool, Mapping[str, bool]]]) -> list[LicenseUsage]:
+def usage(
+    licenses: Mapping[str, int], users: Iterable[tuple[bool, Mapping[str, bool]]]
+) -> list[LicenseUsage]:
     """Count active users per licensed service; ``users`` yields (active, services)."""
     used = dict.fromkeys(licenses, 0)
     for active, services in users:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cybozu_sim import accounts, users
+from cybozu_sim import users
 from cybozu_sim.backend import Backend
 from cybozu_sim.tenants import Tenant, create_tenant
 

@@ -83,9 +83,7 @@ def check_subdomain(subdomain: object) -> str:
     return subdomain
 
 
-def create_tenant(
-    backend: Backend, subdomain: str, *, licenses: object, name: str | None = None
-) -> Tenant:
+def create_tenant(backend: Backend, subdomain: str, *, licenses: object, name: str | None = None) -> Tenant:
     """Create an empty environment; administrators are added with accounts.add_account."""
     check_subdomain(subdomain)
     tenant = Tenant(subdomain=subdomain, name=name or subdomain, licenses=parse_licenses(licenses))

@@ -15,7 +15,7 @@ import secrets
 import string
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 
 from tinydb import where
 
@@ -117,7 +117,9 @@ def set_enabled(backend: Backend, subdomain: str, token_id: str, enabled: bool) 
     token = _find(backend, subdomain, token_id)
     token.enabled = enabled
     with backend.store.transaction() as db:
-        db.table(TABLE).update({"enabled": enabled}, (where("tenant") == subdomain) & (where("id") == token_id))
+        db.table(TABLE).update(
+            {"enabled": enabled}, (where("tenant") == subdomain) & (where("id") == token_id)
+        )
     return token
 
 
@@ -131,9 +133,7 @@ def authenticate(backend: Backend, subdomain: str, authorization: str | None) ->
     """Return the token of an ``Authorization: Bearer`` header, or raise TokenRejected."""
     scheme, _, value = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise TokenRejected(
-            "An API token is required: send Authorization: Bearer <API token>."
-        )
+        raise TokenRejected("An API token is required: send Authorization: Bearer <API token>.")
     presented = digest(value.strip())
     match = None
     for token in list_tokens(backend, subdomain):

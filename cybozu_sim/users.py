@@ -20,7 +20,7 @@ from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Conflict, Invalid, NotFound
 from cybozu_sim.licenses import SERVICES, service_name
 from cybozu_sim.scim.provider import CYBOZU_EXTENSION, USER_MODEL, USER_SCHEMA, USER_TYPE
-from cybozu_sim.tenants import Tenant, get_tenant, save_tenant
+from cybozu_sim.tenants import Tenant, get_tenant
 
 LOGIN_MAX = 128
 DISPLAY_MAX = 128

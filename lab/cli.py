@@ -36,9 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help="start okta_sim and cybozu_sim on 127.0.0.1")
-    up.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="folder of the sandbox's data (default: data)")
-    up.add_argument("--okta-port", type=int, default=8001, help="port of okta_sim (default 8001, 0 = any free port)")
-    up.add_argument("--cybozu-port", type=int, default=8002, help="port of cybozu_sim (default 8002, 0 = any free port)")
+    up.add_argument(
+        "--data-dir", default=DEFAULT_DATA_DIR, help="folder of the sandbox's data (default: data)"
+    )
+    up.add_argument(
+        "--okta-port", type=int, default=8001, help="port of okta_sim (default 8001, 0 = any free port)"
+    )
+    up.add_argument(
+        "--cybozu-port", type=int, default=8002, help="port of cybozu_sim (default 8002, 0 = any free port)"
+    )
     up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
 
     cybozu = commands.add_parser("cybozu", help="act on the running cybozu_sim")
@@ -81,12 +87,16 @@ def up(args: argparse.Namespace) -> int:
     cybozu_app = cybozu_sim.create_app(
         {"DATA_FILE": data_dir / "cybozu.json", "SEED_DEMO": True, "LAB_KEY": lab_key, "SECRET_KEY": secret}
     )
-    okta_app = okta_sim.create_app({"DATA_FILE": data_dir / "okta.json", "LAB_KEY": lab_key, "SECRET_KEY": secret})
+    okta_app = okta_sim.create_app(
+        {"DATA_FILE": data_dir / "okta.json", "LAB_KEY": lab_key, "SECRET_KEY": secret}
+    )
     try:
         cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)
         okta_server = ServerThread(okta_app, args.host, args.okta_port)
     except OSError as error:
-        raise CliError(f"cannot listen: {error}. Is another lab running? Try --okta-port 0 --cybozu-port 0.") from None
+        raise CliError(
+            f"cannot listen: {error}. Is another lab running? Try --okta-port 0 --cybozu-port 0."
+        ) from None
     runtime = {
         "okta_url": okta_server.url,
         "cybozu_url": cybozu_server.url,
@@ -105,7 +115,8 @@ def up(args: argparse.Namespace) -> int:
                 f"  okta_sim    {okta_server.url}/",
                 f"  cybozu_sim  {cybozu_server.url}/",
                 f"  cybozu.com environment 'example': {cybozu_server.url}/{seed.DEMO_SUBDOMAIN}/",
-                f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}  (Users & System Administrators)",
+                f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}"
+                "  (Users & System Administrators)",
                 f"    user:          {seed.DEMO_USER_LOGIN} / {seed.DEFAULT_USER_PASSWORD}",
                 f"  data folder: {data_dir.resolve()}",
                 "Press Ctrl+C to stop.",
@@ -128,7 +139,9 @@ def running_lab(data_dir: str) -> dict[str, Any]:
     try:
         return json.loads(path.read_text())  # type: ignore[no-any-return]
     except (OSError, ValueError):
-        raise CliError(f"no running lab found ({path} is missing). Start one with `lab up --data-dir {data_dir}`.") from None
+        raise CliError(
+            f"no running lab found ({path} is missing). Start one with `lab up --data-dir {data_dir}`."
+        ) from None
 
 
 def control(runtime: dict[str, Any], app: str, method: str, path: str, body: Any = None) -> Any:
@@ -148,7 +161,9 @@ def control(runtime: dict[str, Any], app: str, method: str, path: str, body: Any
             message = error.reason
         raise CliError(f"{app}_sim refused: {message}") from None
     except urllib.error.URLError as error:
-        raise CliError(f"cannot reach {app}_sim at {url}: {error.reason}. Is `lab up` still running?") from None
+        raise CliError(
+            f"cannot reach {app}_sim at {url}: {error.reason}. Is `lab up` still running?"
+        ) from None
 
 
 def cybozu_token(args: argparse.Namespace) -> int:

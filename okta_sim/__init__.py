@@ -23,7 +23,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     clock = app.config.get("CLOCK") or LabClock()
 
     def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
-        body = {"errorCode": "E0000047" if status == 429 else "E0000009", "errorSummary": "Fault injected by the lab."}
+        body = {
+            "errorCode": "E0000047" if status == 429 else "E0000009",
+            "errorSummary": "Fault injected by the lab.",
+        }
         response = jsonify(body)
         response.status_code = status
         response.headers.update(headers)

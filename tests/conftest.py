@@ -36,11 +36,17 @@ class Lab:
             assert response.status_code == expect, response.get_data(as_text=True)
         return response.get_json(silent=True)
 
-    def tenant(self, subdomain: str, licenses: dict[str, int] | None = None, propagate: bool = True) -> dict[str, Any]:
+    def tenant(
+        self, subdomain: str, licenses: dict[str, int] | None = None, propagate: bool = True
+    ) -> dict[str, Any]:
         return self.call(
             "POST",
             "/tenants",
-            {"subdomain": subdomain, "licenses": licenses or ALL_SERVICES, "propagate_provisioning": propagate},
+            {
+                "subdomain": subdomain,
+                "licenses": licenses or ALL_SERVICES,
+                "propagate_provisioning": propagate,
+            },
             expect=201,
         )
 
@@ -69,7 +75,9 @@ class Scim:
         return self("POST", "/Users", okta_user(user_name, **extra))
 
 
-def okta_user(user_name: str, *, external_id: str | None = None, services: dict[str, bool] | None = None, **fields: Any) -> dict[str, Any]:
+def okta_user(
+    user_name: str, *, external_id: str | None = None, services: dict[str, bool] | None = None, **fields: Any
+) -> dict[str, Any]:
     """A create body shaped like Okta's (see notes/okta-scim-client.md)."""
     body: dict[str, Any] = {
         "schemas": [USER, CYBOZU],

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from scim2_models import NotFoundException, Resource, ResourceType, ResponseParameters, SearchRequest, UniquenessException
+from scim2_models import (
+    NotFoundException,
+    Resource,
+    ResourceType,
+    ResponseParameters,
+    SearchRequest,
+    UniquenessException,
+)
 from scim2_server.storage import ScimStorage, SearchPage
 
 from cybozu_sim import provisioning
@@ -70,7 +77,9 @@ class TenantIdpView(ScimStorage):
             held = any(
                 r.user_name == login for r in self.inner.all(resource_type) if r.id in self.tenant.held
             )
-            detail = provisioning.held_conflict(login) if held else f'The login name "{login}" is already in use.'
+            detail = (
+                provisioning.held_conflict(login) if held else f'The login name "{login}" is already in use.'
+            )
             raise UniquenessException(detail=detail) from None
         provisioning.note_linked(self.backend, self.tenant.subdomain, created.id or "")
         return created

@@ -101,7 +101,9 @@ class CybozuScimService(ScimService):
                 )
             raise type(error)(detail=detail) from error
 
-    def read_creation(self, resource_type: ResourceType, body: bytes, content_type: str | None) -> Resource[Any]:
+    def read_creation(
+        self, resource_type: ResourceType, body: bytes, content_type: str | None
+    ) -> Resource[Any]:
         resource = super().read_creation(resource_type, body, content_type)
         data = resource.model_dump(mode="json")
         self._check(data, None)
@@ -110,10 +112,14 @@ class CybozuScimService(ScimService):
             raise UniquenessException(detail=provisioning.recreate_refused(stone))
         return self._hashed(resource)
 
-    def read_replacement(self, resource_type: ResourceType, body: bytes, content_type: str | None) -> Resource[Any]:
+    def read_replacement(
+        self, resource_type: ResourceType, body: bytes, content_type: str | None
+    ) -> Resource[Any]:
         return self._hashed(super().read_replacement(resource_type, body, content_type))
 
-    def apply_replacement(self, current: Resource[Any], replacement: Resource[Any], conditions: Conditions) -> Resource[Any] | None:
+    def apply_replacement(
+        self, current: Resource[Any], replacement: Resource[Any], conditions: Conditions
+    ) -> Resource[Any] | None:
         if replacement.user_name != current.user_name:
             raise MutabilityException(detail=login_name_locked(current.user_name))
         before = current.model_dump(mode="json")
@@ -122,7 +128,9 @@ class CybozuScimService(ScimService):
             self._check(result.model_dump(mode="json"), before)
         return result
 
-    def apply_patch(self, current: Resource[Any], patch_op: Any, conditions: Conditions) -> Resource[Any] | None:
+    def apply_patch(
+        self, current: Resource[Any], patch_op: Any, conditions: Conditions
+    ) -> Resource[Any] | None:
         before = current.model_dump(mode="json")
         try:
             result = super().apply_patch(current, patch_op, conditions)

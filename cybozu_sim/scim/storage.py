@@ -82,9 +82,7 @@ class TinyDbScimStorage(ScimStorage):
             table = db.table(self._table)
             doc_id = self._doc_ids.get(resource.id)
             if doc_id is None:
-                self._doc_ids[resource.id] = table.insert(
-                    {"partition": self._partition, "resource": data}
-                )
+                self._doc_ids[resource.id] = table.insert({"partition": self._partition, "resource": data})
             else:
                 table.update(_replace_resource(data), doc_ids=[doc_id])
 
@@ -120,9 +118,7 @@ class TinyDbScimStorage(ScimStorage):
         expected_version: str | None = None,
     ) -> Resource[Any]:
         with self._store.transaction():
-            updated = self._memory.update(
-                resource_type, resource, expected_version=expected_version
-            )
+            updated = self._memory.update(resource_type, resource, expected_version=expected_version)
             self._write(updated)
             return updated
 

@@ -27,7 +27,9 @@ def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def console_login(browser: httpx2.Client, subdomain: str, login: str = ADMIN_LOGIN, password: str = DEFAULT_ADMIN_PASSWORD) -> None:
+def console_login(
+    browser: httpx2.Client, subdomain: str, login: str = ADMIN_LOGIN, password: str = DEFAULT_ADMIN_PASSWORD
+) -> None:
     page = browser.get(f"/{subdomain}/login")
     answer = browser.post(
         f"/{subdomain}/login", data={"csrf_token": csrf(page.text), "login": login, "password": password}
@@ -35,7 +37,9 @@ def console_login(browser: httpx2.Client, subdomain: str, login: str = ADMIN_LOG
     assert answer.status_code == 302, answer.text
 
 
-def create_token_in_console(browser: httpx2.Client, subdomain: str, notes: str, expires: str) -> tuple[str, str, str]:
+def create_token_in_console(
+    browser: httpx2.Client, subdomain: str, notes: str, expires: str
+) -> tuple[str, str, str]:
     form = browser.get(f"/{subdomain}/admin/provisioning/tokens/new")
     assert "Expiration date" in form.text and "Enter notes for this API token." in form.text
     dialog = browser.post(
@@ -74,7 +78,8 @@ def test_console_token_is_shown_once_works_expires_and_can_be_revoked(app, live,
             page = browser.get("/acme/admin/provisioning").text
             token_id = re.findall(r'/admin/provisioning/tokens/([0-9a-f]+)"', page)[-1]
             revoked = browser.post(
-                f"/acme/admin/provisioning/tokens/{token_id}", data={"csrf_token": csrf(page), "action": "disable"}
+                f"/acme/admin/provisioning/tokens/{token_id}",
+                data={"csrf_token": csrf(page), "action": "disable"},
             )
             assert revoked.status_code == 302
             assert scim.get("/Users").json()["detail"] == "The API token is disabled."
@@ -83,19 +88,39 @@ def test_console_token_is_shown_once_works_expires_and_can_be_revoked(app, live,
 def test_ip_restriction_blocks_with_an_html_403_by_real_source_address(app, live, lab: Lab) -> None:
     lab.tenant("acme")
     token = lab.token("acme")
-    lab.call("PUT", "/tenants/acme/ip-restriction", {"enabled": True, "allowed": ["127.0.0.1", "127.0.0.10-127.0.0.12"]}, expect=200)
+    lab.call(
+        "PUT",
+        "/tenants/acme/ip-restriction",
+        {"enabled": True, "allowed": ["127.0.0.1", "127.0.0.10-127.0.0.12"]},
+        expect=200,
+    )
     auth = {"Authorization": f"Bearer {token}"}
     scim_path = "/acme/scim/v2/Users"
-    with client(live.url, "127.0.0.1") as allowed, client(live.url, "127.0.0.11") as in_range, client(live.url, "127.0.0.2") as okta:
+    with (
+        client(live.url, "127.0.0.1") as allowed,
+        client(live.url, "127.0.0.11") as in_range,
+        client(live.url, "127.0.0.2") as okta,
+    ):
         assert allowed.get(scim_path, headers=auth).status_code == 200
         assert in_range.get(scim_path, headers=auth).status_code == 200
-        blocked = okta.get(scim_path, params={"startIndex": 1, "count": 2}, headers={**auth, "Accept": "application/scim+json"})
+        blocked = okta.get(
+            scim_path,
+            params={"startIndex": 1, "count": 2},
+            headers={**auth, "Accept": "application/scim+json"},
+        )
         assert blocked.status_code == 403
         assert blocked.headers["Content-Type"].startswith("text/html")
-        assert blocked.text.lstrip().startswith("<")  # what makes Okta say "Invalid JSON: Unexpected character"
+        assert blocked.text.lstrip().startswith(
+            "<"
+        )  # what makes Okta say "Invalid JSON: Unexpected character"
         # refused before authentication, and no header can talk its way in
         assert okta.get(scim_path).status_code == 403
-        spoofed = {**auth, "X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1", "Forwarded": "for=127.0.0.1"}
+        spoofed = {
+            **auth,
+            "X-Forwarded-For": "127.0.0.1",
+            "X-Real-IP": "127.0.0.1",
+            "Forwarded": "for=127.0.0.1",
+        }
         assert okta.get(scim_path, headers=spoofed).status_code == 403
         assert okta.get("/acme/login").status_code == 403  # the console too
         assert okta.get("/").status_code == 200  # the lab's landing page is not the tenant's
@@ -125,7 +150,9 @@ def test_console_refuses_a_restriction_that_locks_the_admin_out(app, live, lab: 
 
 def test_okta_like_flow_over_http(app, live, lab: Lab) -> None:
     lab.tenant("acme", propagate=False)
-    existing = lab.call("POST", "/tenants/acme/users", {"login": "bob@example.com", "display": "Bob"}, expect=201)
+    existing = lab.call(
+        "POST", "/tenants/acme/users", {"login": "bob@example.com", "display": "Bob"}, expect=201
+    )
     lab.call("PUT", "/tenants/acme/propagate-provisioning", {"enabled": True}, expect=200)
     token = lab.token("acme")
     headers = {
@@ -136,9 +163,16 @@ def test_okta_like_flow_over_http(app, live, lab: Lab) -> None:
     }
     with client(f"{live.url}/acme/scim/v2", "127.0.0.3", headers=headers) as okta:
         # matching a user that already exists in cybozu.com
-        found = okta.get("/Users", params={"filter": 'userName eq "bob@example.com"', "startIndex": 1, "count": 100}).json()
+        found = okta.get(
+            "/Users", params={"filter": 'userName eq "bob@example.com"', "startIndex": 1, "count": 100}
+        ).json()
         assert found["totalResults"] == 1 and found["Resources"][0]["id"] == existing["id"]
-        assert okta.put(f"/Users/{existing['id']}", json=okta_user("bob@example.com", displayName="Bob Okta")).status_code == 200
+        assert (
+            okta.put(
+                f"/Users/{existing['id']}", json=okta_user("bob@example.com", displayName="Bob Okta")
+            ).status_code
+            == 200
+        )
         # creating a new one; a second create of the same login name is a conflict
         created = okta.post("/Users", json=okta_user("alice@example.com"))
         assert created.status_code == 201
@@ -167,7 +201,11 @@ def test_scim2_tester_finds_no_failure(app, live, lab: Lab) -> None:
     results = check_server(SyncSCIMClient(engine), raise_exceptions=False)
     engine.close()
     counts = Counter(r.status for r in results)
-    failures = [f"{r.status.name}: {r.title}: {r.reason}" for r in results if r.status not in (Status.SUCCESS, Status.SKIPPED)]
+    failures = [
+        f"{r.status.name}: {r.title}: {r.reason}"
+        for r in results
+        if r.status not in (Status.SUCCESS, Status.SKIPPED)
+    ]
     assert failures == []
     assert counts[Status.SKIPPED] == 0
     assert counts[Status.SUCCESS] >= 60
@@ -183,7 +221,12 @@ def test_lab_control_is_guarded(app, live) -> None:
 def test_fault_injection_gives_a_scim_429_with_retry_after(app, live, lab: Lab) -> None:
     lab.tenant("acme")
     token = lab.token("acme")
-    lab.call("POST", "/faults", {"path": "/scim/v2/Users", "method": "GET", "status": 429, "retry_after": 3, "times": 1}, expect=201)
+    lab.call(
+        "POST",
+        "/faults",
+        {"path": "/scim/v2/Users", "method": "GET", "status": 429, "retry_after": 3, "times": 1},
+        expect=201,
+    )
     with client(f"{live.url}/acme/scim/v2", headers={"Authorization": f"Bearer {token}"}) as scim:
         first = scim.get("/Users")
         assert first.status_code == 429 and first.headers["Retry-After"] == "3"

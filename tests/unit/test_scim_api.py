@@ -21,7 +21,9 @@ def error_of(response, status: int) -> dict:
 
 
 def find(scim: Scim, user_name: str) -> dict:
-    response = scim("GET", "/Users", query_string={"filter": f'userName eq "{user_name}"', "startIndex": 1, "count": 100})
+    response = scim(
+        "GET", "/Users", query_string={"filter": f'userName eq "{user_name}"', "startIndex": 1, "count": 100}
+    )
     assert response.status_code == 200
     return response.get_json()
 
@@ -116,7 +118,9 @@ def test_test_api_credentials_request(scim: Scim) -> None:
     for n in range(3):
         scim.create(f"user{n}")
     page = scim("GET", "/Users", query_string={"startIndex": 1, "count": 2}).get_json()
-    assert page["totalResults"] == 4 and page["itemsPerPage"] == 2  # and the Administrator and len(page["Resources"]) == 2
+    assert (
+        page["totalResults"] == 4 and page["itemsPerPage"] == 2
+    )  # and the Administrator and len(page["Resources"]) == 2
 
 
 def test_duplicate_login_name_is_409(scim: Scim) -> None:
@@ -158,7 +162,9 @@ def test_okta_update_with_put(scim: Scim, lab: Lab) -> None:
 )
 def test_patching_the_login_name_is_refused(scim: Scim, operation: dict) -> None:
     user_id = scim.create("alice").get_json()["id"]
-    body = error_of(scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH_OP], "Operations": [operation]}), 400)
+    body = error_of(
+        scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH_OP], "Operations": [operation]}), 400
+    )
     assert body["scimType"] == "mutability"
     assert "Login names of synced users cannot be updated" in body["detail"]
     assert scim("GET", f"/Users/{user_id}").get_json()["userName"] == "alice"
@@ -240,11 +246,19 @@ def test_password_is_never_returned_nor_stored_in_clear(scim: Scim, lab: Lab) ->
         (b"\xff\xfe", "invalidSyntax"),
         (json.dumps({"schemas": [USER]}).encode(), "invalidValue"),  # no userName
         (json.dumps({"schemas": [USER], "userName": 5, "displayName": "x"}).encode(), "invalidValue"),
-        (json.dumps({"schemas": [USER], "userName": "a", "displayName": "x", "active": "maybe"}).encode(), None),
-        (json.dumps({"schemas": [USER], "userName": "a", "displayName": "x", "emails": "a@b"}).encode(), None),
+        (
+            json.dumps({"schemas": [USER], "userName": "a", "displayName": "x", "active": "maybe"}).encode(),
+            None,
+        ),
+        (
+            json.dumps({"schemas": [USER], "userName": "a", "displayName": "x", "emails": "a@b"}).encode(),
+            None,
+        ),
     ],
 )
-def test_malformed_bodies_get_400_and_nothing_is_written(scim: Scim, data: bytes, scim_type: str | None) -> None:
+def test_malformed_bodies_get_400_and_nothing_is_written(
+    scim: Scim, data: bytes, scim_type: str | None
+) -> None:
     before = scim("GET", "/Users").get_json()["totalResults"]
     response = scim("POST", "/Users", data=data, headers={"Content-Type": SCIM_JSON})
     body = error_of(response, 400)
@@ -264,10 +278,18 @@ def test_body_over_the_limit_is_413(scim: Scim) -> None:
 
 
 def test_non_json_body_is_415(scim: Scim) -> None:
-    error_of(scim("POST", "/Users", data=b"userName=alice", headers={"Content-Type": "application/x-www-form-urlencoded"}), 415)
+    error_of(
+        scim(
+            "POST",
+            "/Users",
+            data=b"userName=alice",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        415,
+    )
 
 
-@pytest.mark.parametrize("flt", ['userName eq', 'userName xx "a"', '(userName eq "a"', 'nope eq "a" and'])
+@pytest.mark.parametrize("flt", ["userName eq", 'userName xx "a"', '(userName eq "a"', 'nope eq "a" and'])
 def test_invalid_filters_are_400(scim: Scim, flt: str) -> None:
     assert error_of(scim("GET", "/Users", query_string={"filter": flt}), 400)["scimType"] == "invalidFilter"
 
@@ -303,7 +325,9 @@ def test_propagation_disabled_refuses_user_operations(scim: Scim, lab: Lab) -> N
     assert scim.create("alice").status_code == 201
 
 
-def test_a_synced_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(scim: Scim, lab: Lab) -> None:
+def test_a_synced_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(
+    scim: Scim, lab: Lab
+) -> None:
     created = scim.create("alice", external_id="00uALICE").get_json()
     lab.call("DELETE", f"/tenants/acme/users/{created['id']}", expect=204)
     error_of(scim("GET", f"/Users/{created['id']}"), 404)
@@ -327,7 +351,9 @@ def test_a_user_never_synced_leaves_no_tombstone(scim: Scim, lab: Lab) -> None:
 
 def test_users_that_existed_before_enabling_are_matched(scim: Scim, lab: Lab) -> None:
     lab.call("PUT", "/tenants/acme/propagate-provisioning", {"enabled": False}, expect=200)
-    bob = lab.call("POST", "/tenants/acme/users", {"login": "bob", "display": "Bob", "services": ["kintone"]}, expect=201)
+    bob = lab.call(
+        "POST", "/tenants/acme/users", {"login": "bob", "display": "Bob", "services": ["kintone"]}, expect=201
+    )
     lab.call("PUT", "/tenants/acme/propagate-provisioning", {"enabled": True}, expect=200)
     found = find(scim, "bob")
     assert found["totalResults"] == 1 and found["Resources"][0]["id"] == bob["id"]
@@ -338,7 +364,9 @@ def test_users_that_existed_before_enabling_are_matched(scim: Scim, lab: Lab) ->
     assert user["display"] == "Bob Okta" and user["linked"] is True
 
 
-def test_users_added_in_the_console_after_enabling_cannot_be_linked_until_toggled(scim: Scim, lab: Lab) -> None:
+def test_users_added_in_the_console_after_enabling_cannot_be_linked_until_toggled(
+    scim: Scim, lab: Lab
+) -> None:
     scim.create("zed")
     carol = lab.call("POST", "/tenants/acme/users", {"login": "carol", "display": "Carol"}, expect=201)
     assert carol["held"] is True
@@ -346,7 +374,7 @@ def test_users_added_in_the_console_after_enabling_cannot_be_linked_until_toggle
     assert scim("GET", "/Users").get_json()["totalResults"] == 2  # zed and the administrator
     error_of(scim("GET", f"/Users/{carol['id']}"), 404)
     body = error_of(scim.create("carol"), 409)
-    assert "added in cybozu.com after \"Propagate Provisioning\" was enabled" in body["detail"]
+    assert 'added in cybozu.com after "Propagate Provisioning" was enabled' in body["detail"]
     lab.call("PUT", "/tenants/acme/propagate-provisioning", {"enabled": False}, expect=200)
     lab.call("PUT", "/tenants/acme/propagate-provisioning", {"enabled": True}, expect=200)
     assert find(scim, "carol")["Resources"][0]["id"] == carol["id"]

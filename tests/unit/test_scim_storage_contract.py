@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from scim2_models import ScimProvider
 from scim2_server.testing import ScimStorageContract
-
 from scim2_server.utils import load_default_provider
 
 from cybozu_sim.scim.storage import TinyDbScimStorage

@@ -1,0 +1,169 @@
+"""The cybozu.com console in process: sign-in, permissions, CSRF, and each administration page."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from cybozu_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
+from tests.conftest import Lab
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Console:
+    def __init__(self, app, subdomain: str = "acme") -> None:
+        self.client = app.test_client()
+        self.sub = subdomain
+
+    def get(self, path: str, **kw):
+        return self.client.get(f"/{self.sub}{path}", **kw)
+
+    def post(self, path: str, data: dict, form_page: str | None = None, **kw):
+        page = self.get(form_page or path).get_data(as_text=True)
+        return self.client.post(f"/{self.sub}{path}", data={"csrf_token": csrf(page), **data}, **kw)
+
+    def login(self, login: str = ADMIN_LOGIN, password: str = DEFAULT_ADMIN_PASSWORD):
+        return self.post("/login", {"login": login, "password": password})
+
+
+@pytest.fixture
+def console(app, lab: Lab) -> Console:
+    lab.tenant("acme", licenses={"kintone": 2, "garoon": 5}, propagate=False)
+    b = Console(app)
+    assert b.login().status_code == 302
+    return b
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_pages_require_sign_in(app, lab: Lab) -> None:
+    lab.tenant("acme")
+    response = app.test_client().get("/acme/admin/provisioning")
+    assert response.status_code == 302 and "/acme/login" in response.headers["Location"]
+
+
+def test_wrong_password_and_unknown_tenant(app, lab: Lab) -> None:
+    lab.tenant("acme")
+    b = Console(app)
+    assert "The login name or password is incorrect." in text(b.login(password="nope"))
+    assert app.test_client().get("/nowhere/login").status_code == 404
+
+
+def test_forms_without_the_csrf_token_are_refused(console: Console) -> None:
+    response = console.client.post("/acme/admin/provisioning", data={"propagate": "enabled"})
+    assert response.status_code == 400 and "The form has expired" in text(response)
+
+
+def test_a_non_administrator_cannot_reach_administration(app, console: Console, lab: Lab) -> None:
+    lab.call(
+        "POST", "/tenants/acme/users", {"login": "sato", "display": "Sato", "password": "pw-sato"}, expect=201
+    )
+    other = Console(app)
+    assert other.login("sato", "pw-sato").status_code == 302
+    portal = text(other.get("/"))
+    assert "cybozu.com Administration" not in portal
+    denied = other.get("/admin/provisioning")
+    assert denied.status_code == 403 and "No privilege to proceed." in text(denied)
+    assert "cybozu.com Administration" in text(console.get("/"))
+
+
+def test_inactive_users_cannot_sign_in(app, lab: Lab) -> None:
+    lab.tenant("acme")
+    lab.call(
+        "POST",
+        "/tenants/acme/users",
+        {"login": "gone", "display": "Gone", "password": "pw", "active": False},
+        expect=201,
+    )
+    assert "inactive" in text(Console(app).login("gone", "pw"))
+
+
+def test_provisioning_page_labels_and_propagate_toggle(console: Console, lab: Lab) -> None:
+    page = text(console.get("/admin/provisioning"))
+    for label in ("Provisioning", "Create API Token", "Propagate Provisioning", "Enabled", "Disabled"):
+        assert label in page
+    done = console.post("/admin/provisioning", {"propagate": "enabled"}, follow_redirects=True)
+    assert '"Propagate Provisioning" is now Enabled.' in text(done)
+    assert lab.call("GET", "/tenants/acme")["propagate_provisioning"] is True
+
+
+def test_token_form_validates_its_fields(console: Console) -> None:
+    path = "/admin/provisioning/tokens/new"
+    assert "The expiration date must be today or later." in text(
+        console.post(path, {"expires": "2020-01-01"})
+    )
+    assert "Enter the expiration date as YYYY-MM-DD." in text(console.post(path, {"expires": "soon"}))
+    assert "at most 200 characters" in text(console.post(path, {"expires": "2027-01-01", "notes": "x" * 201}))
+    created = text(console.post(path, {"expires": "2027-01-01", "notes": "ok"}))
+    assert (
+        "API Token" in created and "SCIM Endpoint" in created and "http://localhost/acme/scim/v2" in created
+    )
+
+
+def test_adding_and_deleting_users(console: Console, lab: Lab) -> None:
+    added = console.post(
+        "/admin/users",
+        {
+            "login": "yamada",
+            "display": "Yamada Taro",
+            "surname": "Yamada",
+            "given": "Taro",
+            "email": "y@example.com",
+            "services": "kintone",
+        },
+        follow_redirects=True,
+    )
+    assert 'The user "yamada" was added.' in text(added)
+    assert "Yamada Taro" in text(added)
+    assert "is already in use" in text(console.post("/admin/users", {"login": "yamada", "display": "Again"}))
+    assert "cannot contain /" in text(console.post("/admin/users", {"login": "a/b", "display": "Slash"}))
+    user = next(u for u in lab.users("acme") if u["login"] == "yamada")
+    confirm = text(console.get(f"/admin/users/{user['id']}/delete"))
+    assert 'Delete user "yamada"?' in confirm
+    deleted = console.post(f"/admin/users/{user['id']}/delete", {}, follow_redirects=True)
+    assert 'The user "yamada" was deleted.' in text(deleted)
+    admin = next(u for u in lab.users("acme") if u["login"] == ADMIN_LOGIN)
+    refused = console.post(f"/admin/users/{admin['id']}/delete", {}, follow_redirects=True)
+    assert "You cannot delete the user you are logged in as." in text(refused)
+
+
+def test_users_added_while_propagating_are_flagged(console: Console) -> None:
+    console.post("/admin/provisioning", {"propagate": "enabled"})
+    page = text(console.post("/admin/users", {"login": "late", "display": "Late"}, follow_redirects=True))
+    assert "not linkable by the IdP" in page
+
+
+def test_unlicensed_services_cannot_be_given_in_the_console(console: Console) -> None:
+    page = text(console.post("/admin/users", {"login": "o", "display": "O", "services": "office"}))
+    assert 'The service "Cybozu Office" (office) is not licensed' in page
+
+
+def test_licenses_page_warns_when_a_license_is_exceeded(console: Console) -> None:
+    for n in range(2):  # the Administrator already uses kintone: 3 users for 2 licences
+        console.post("/admin/users", {"login": f"k{n}", "display": f"K{n}", "services": "kintone"})
+    page = text(console.get("/admin/licenses"))
+    assert "kintone: 3 active users use the service but only 2 are licensed." in page
+    console.post(
+        "/admin/users", {"login": "off", "display": "Off", "services": "garoon", "status": "inactive"}
+    )
+    assert ">1<" in text(console.get("/admin/licenses"))  # inactive users use no licence: garoon 1 (admin)
+
+
+def test_ip_restriction_page_saves_entries(console: Console, lab: Lab) -> None:
+    done = console.post(
+        "/admin/ip-restriction",
+        {"enabled": "on", "allowed": "127.0.0.1\n\n10.0.0.0/8"},
+        follow_redirects=True,
+    )
+    assert "The IP address restrictions were saved." in text(done)
+    assert lab.call("GET", "/tenants/acme")["ip_restriction"] == {
+        "enabled": True,
+        "allowed": ["127.0.0.1", "10.0.0.0/8"],
+    }

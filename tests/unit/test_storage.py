@@ -1,0 +1,102 @@
+"""lab.storage.Store: memory and file modes, atomic replacement, batching, snapshots, threads."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from lab.storage import Store
+
+
+def test_memory_store_never_touches_the_disk(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = Store()
+    with store.transaction() as db:
+        db.table("t").insert({"a": 1})
+    assert list(tmp_path.iterdir()) == []
+    assert store.snapshot() == {"t": {"1": {"a": 1}}}
+
+
+def test_file_store_persists_and_reloads(tmp_path) -> None:
+    path = tmp_path / "lab.json"
+    store = Store(path)
+    assert store.is_new
+    with store.transaction() as db:
+        db.table("t").insert({"a": 1})
+    assert not store.is_new
+    assert json.loads(path.read_text()) == {"t": {"1": {"a": 1}}}
+    with Store(path).transaction() as db:
+        assert db.table("t").all() == [{"a": 1}]
+
+
+def test_a_transaction_writes_the_file_once(tmp_path) -> None:
+    store = Store(tmp_path / "lab.json")
+    with store.transaction() as db:
+        for n in range(500):
+            db.table("t").insert({"n": n})
+        with store.transaction() as inner:  # nested: still one write at the end
+            inner.table("u").insert({"x": 1})
+    assert store.flushes == 1
+    assert len(json.loads((tmp_path / "lab.json").read_text())["t"]) == 500
+
+
+def test_the_file_is_replaced_atomically(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "lab.json"
+    store = Store(path)
+    with store.transaction() as db:
+        db.table("t").insert({"a": 1})
+    before = path.read_text()
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("lab.storage.json.dump", broken_dump)
+    with pytest.raises(OSError), store.transaction() as db:
+        db.table("t").insert({"a": 2})
+    assert path.read_text() == before  # the old file is intact
+    assert [p.name for p in tmp_path.iterdir()] == ["lab.json"]  # no temporary file left
+
+
+def test_snapshot_and_restore(tmp_path) -> None:
+    store = Store(tmp_path / "lab.json")
+    with store.transaction() as db:
+        db.table("t").insert({"a": 1})
+    snap = store.snapshot()
+    with store.transaction() as db:
+        db.table("t").insert({"a": 2})
+        db.table("other").insert({"b": 1})
+    store.restore(snap)
+    with store.transaction() as db:
+        assert db.tables() == {"t"}
+        assert db.table("t").all() == [{"a": 1}]
+    assert json.loads((tmp_path / "lab.json").read_text()) == snap
+    snap["t"]["1"]["a"] = 99  # a snapshot is a copy
+    with store.transaction() as db:
+        assert db.table("t").all() == [{"a": 1}]
+
+
+@pytest.mark.parametrize("bad", [[], {"t": []}, {"t": 1}])
+def test_restore_refuses_malformed_snapshots(bad) -> None:
+    store = Store()
+    with pytest.raises(ValueError):
+        store.restore(bad)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path) -> None:
+    store = Store(tmp_path / "lab.json")
+
+    def work(worker: int) -> None:
+        for n in range(50):
+            with store.transaction() as db:
+                db.table("t").insert({"w": worker, "n": n})
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    data = json.loads((tmp_path / "lab.json").read_text())["t"]
+    assert len(data) == 400
+    assert {(d["w"], d["n"]) for d in data.values()} == {(w, n) for w in range(8) for n in range(50)}
