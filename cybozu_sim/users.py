@@ -148,7 +148,7 @@ def to_user(resource: Resource[Any], tenant: Tenant) -> CybozuUser:
 def list_users(backend: Backend, subdomain: str) -> list[CybozuUser]:
     tenant = get_tenant(backend, subdomain)
     resources = backend.user_storage(subdomain).all(USER_TYPE)
-    return sorted((to_user(r, tenant) for r in resources), key=lambda u: u.created)
+    return sorted((to_user(r, tenant) for r in resources), key=lambda u: (u.created, u.login))
 
 
 def get_user(backend: Backend, subdomain: str, user_id: str) -> CybozuUser:
