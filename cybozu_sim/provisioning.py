@@ -3,13 +3,13 @@
 Mechanisms (documented in docs/cybozu_sim.md):
 
 - Linked users: a user an IdP has written through SCIM (created, or matched
-  and updated) is "synced".
+  and updated) is "synced" (annotation ``linked`` on the user).
 - Tombstones: deleting a synced user in the console keeps a tombstone
   (id, login name, externalId). While it exists, a SCIM create with that
   login name or externalId is refused (409), so another sync does not
   recreate the user.
 - Held users: a user added in the console while Propagate Provisioning is
-  enabled is invisible to the IdP (the ``userName eq`` lookup does not find
+  enabled (annotation ``held``) is invisible to the IdP (the ``userName eq`` lookup does not find
   it, so the IdP's create collides with it: 409).
 - Disabling, then enabling Propagate Provisioning clears both: the next sync
   recreates deleted users and matches held ones.
@@ -34,12 +34,16 @@ PROPAGATION_DISABLED = (
 )
 
 
+LINKED = "linked"
+HELD = "held"
+
+
 def set_propagate(backend: Backend, subdomain: str, enabled: bool) -> Tenant:
     with backend.store.transaction():
         tenant = get_tenant(backend, subdomain)
         if enabled and not tenant.propagate:
             tenant.tombstones.clear()
-            tenant.held.clear()
+            backend.user_storage(subdomain).clear_annotation(HELD)
         tenant.propagate = enabled
         save_tenant(backend, tenant)
         return tenant
@@ -47,27 +51,29 @@ def set_propagate(backend: Backend, subdomain: str, enabled: bool) -> Tenant:
 
 def note_console_user(backend: Backend, tenant: Tenant, user_id: str) -> None:
     if tenant.propagate:
-        tenant.held.add(user_id)
-        save_tenant(backend, tenant)
+        backend.user_storage(tenant.subdomain).annotate(user_id, **{HELD: True})
 
 
 def note_linked(backend: Backend, subdomain: str, user_id: str) -> None:
+    storage = backend.user_storage(subdomain)
     with backend.store.transaction():
-        tenant = get_tenant(backend, subdomain)
-        if user_id not in tenant.linked:
-            tenant.linked.add(user_id)
-            save_tenant(backend, tenant)
+        if user_id not in storage.annotated(LINKED):
+            storage.annotate(user_id, **{LINKED: True})
+
+
+def held_users(backend: Backend, subdomain: str) -> frozenset[str]:
+    return backend.user_storage(subdomain).annotated(HELD)
 
 
 def note_deleted_user(backend: Backend, subdomain: str, user: CybozuUser) -> None:
+    """Called after a console deletion: a synced user leaves a tombstone."""
+    if not user.linked:
+        return
     with backend.store.transaction():
         tenant = get_tenant(backend, subdomain)
-        if user.linked:
-            tenant.tombstones.append(
-                Tombstone(user.id, user.login, user.external_id, isoformat(backend.clock.now()))
-            )
-        tenant.linked.discard(user.id)
-        tenant.held.discard(user.id)
+        tenant.tombstones.append(
+            Tombstone(user.id, user.login, user.external_id, isoformat(backend.clock.now()))
+        )
         save_tenant(backend, tenant)
 
 

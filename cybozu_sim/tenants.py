@@ -40,10 +40,6 @@ class Tenant:
     licenses: dict[str, int]
     propagate: bool = False
     ip: IpRestriction = field(default_factory=IpRestriction)
-    # ids of users an IdP has written through SCIM (created or matched)
-    linked: set[str] = field(default_factory=set)
-    # ids of users added in the console while Propagate Provisioning was enabled
-    held: set[str] = field(default_factory=set)
     tombstones: list[Tombstone] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
@@ -53,8 +49,6 @@ class Tenant:
             "licenses": self.licenses,
             "propagate": self.propagate,
             "ip": self.ip.to_dict(),
-            "linked": sorted(self.linked),
-            "held": sorted(self.held),
             "tombstones": [vars(t) for t in self.tombstones],
         }
 
@@ -66,8 +60,6 @@ class Tenant:
             licenses=dict(doc["licenses"]),
             propagate=bool(doc["propagate"]),
             ip=IpRestriction.from_dict(doc.get("ip") or {}),
-            linked=set(doc.get("linked") or ()),
-            held=set(doc.get("held") or ()),
             tombstones=[Tombstone(**t) for t in doc.get("tombstones") or ()],
         )
 

@@ -123,7 +123,7 @@ def check_services(tenant: Tenant, new: Mapping[str, bool], old: Mapping[str, bo
             )
 
 
-def to_user(resource: Resource[Any], tenant: Tenant) -> CybozuUser:
+def to_user(resource: Resource[Any], annotations: Mapping[str, Any]) -> CybozuUser:
     data = resource.model_dump(mode="json")
     profile = profile_of(data)
     meta = data.get("meta") or {}
@@ -140,15 +140,16 @@ def to_user(resource: Resource[Any], tenant: Tenant) -> CybozuUser:
         external_id=data.get("externalId"),
         created=meta.get("created", ""),
         modified=meta.get("lastModified", ""),
-        linked=resource.id in tenant.linked,
-        held=resource.id in tenant.held,
+        linked=bool(annotations.get(provisioning.LINKED)),
+        held=bool(annotations.get(provisioning.HELD)),
     )
 
 
 def list_users(backend: Backend, subdomain: str) -> list[CybozuUser]:
-    tenant = get_tenant(backend, subdomain)
-    resources = backend.user_storage(subdomain).all(USER_TYPE)
-    return sorted((to_user(r, tenant) for r in resources), key=lambda u: (u.created, u.login))
+    get_tenant(backend, subdomain)
+    storage = backend.user_storage(subdomain)
+    users = (to_user(r, storage.annotations(r.id or "")) for r in storage.all(USER_TYPE))
+    return sorted(users, key=lambda u: (u.created, u.login))
 
 
 def get_user(backend: Backend, subdomain: str, user_id: str) -> CybozuUser:
@@ -204,7 +205,7 @@ def add_user(
         provisioning.note_console_user(backend, tenant, created.id or "")
         if password:
             accounts.set_password(backend, subdomain, login, password, administrator=administrator)
-        return to_user(created, get_tenant(backend, subdomain))
+        return to_user(created, backend.user_storage(subdomain).annotations(created.id or ""))
 
 
 def delete_user(backend: Backend, subdomain: str, user_id: str, *, acting_login: str | None = None) -> None:

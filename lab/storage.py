@@ -10,7 +10,9 @@ whole file on every operation. :class:`Store` fixes both:
   transaction, so bulk work done in one transaction costs one file write,
   not one per record;
 - a memory store (``Store()``) never touches the disk, for tests and scenario
-  runs.
+  runs;
+- a write costs what it changes: stock TinyDB re-keys every document of a
+  table on each write, which makes N inserts cost O(N²).
 """
 
 from __future__ import annotations
@@ -20,15 +22,57 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
 Data = dict[str, dict[str, Any]]
+
+
+class _IntKeys(MutableMapping[int, Any]):
+    """The int-keyed view of a table that TinyDB's updaters expect, over the stored str-keyed dict."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+
+    def __getitem__(self, key: int) -> Any:
+        return self.raw[str(key)]
+
+    def __setitem__(self, key: int, value: Any) -> None:
+        self.raw[str(key)] = value
+
+    def __delitem__(self, key: int) -> None:
+        del self.raw[str(key)]
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(key) for key in list(self.raw))
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+class LabTable(Table):
+    """A TinyDB table whose writes touch only the documents they change.
+
+    TinyDB's own ``_update_table`` copies the whole table twice per write to
+    convert document ids between str and int; this view converts only the ids
+    an operation uses. (TinyDB lets applications swap ``table_class``.)
+    """
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        tables = self._storage.read() or {}
+        updater(_IntKeys(tables.setdefault(self.name, {})))  # type: ignore[arg-type]
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class LabTinyDB(TinyDB):
+    table_class = LabTable
 
 
 class AtomicJSONStorage(Storage):
@@ -100,7 +144,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.lock = threading.RLock()
         self.path = Path(path) if path is not None else None
-        self._db = TinyDB(storage=AtomicJSONStorage, path=path)
+        self._db = LabTinyDB(storage=AtomicJSONStorage, path=path)
         self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
 
     @property

@@ -24,7 +24,7 @@ from scim2_server.storage import ScimStorage, SearchPage
 
 from cybozu_sim import provisioning
 from cybozu_sim.backend import Backend
-from cybozu_sim.tenants import Tenant, get_tenant, save_tenant
+from cybozu_sim.tenants import Tenant
 
 
 class TenantIdpView(ScimStorage):
@@ -34,6 +34,7 @@ class TenantIdpView(ScimStorage):
         self.backend = backend
         self.tenant = tenant
         self.inner = backend.user_storage(tenant.subdomain)
+        self.held = provisioning.held_users(backend, tenant.subdomain)
 
     @contextmanager
     def operation(self) -> Iterator[None]:
@@ -47,7 +48,7 @@ class TenantIdpView(ScimStorage):
         *,
         response_parameters: ResponseParameters[Any] | None = None,
     ) -> Resource[Any]:
-        if resource_id in self.tenant.held:
+        if resource_id in self.held:
             raise NotFoundException(detail=f"User {resource_id!r} not found")
         return self.inner.get(resource_type, resource_id)
 
@@ -58,7 +59,7 @@ class TenantIdpView(ScimStorage):
         *,
         position: Any = None,
     ) -> SearchPage:
-        held = self.tenant.held
+        held = self.held
         if not held:
             return self.inner.search(resource_types, search_request, position=position)
         # Page after removing held users, so totalResults and pages stay right.
@@ -74,9 +75,7 @@ class TenantIdpView(ScimStorage):
             created = self.inner.create(resource_type, resource)
         except UniquenessException:
             login = resource.user_name
-            held = any(
-                r.user_name == login for r in self.inner.all(resource_type) if r.id in self.tenant.held
-            )
+            held = any(r.user_name == login for r in self.inner.all(resource_type) if r.id in self.held)
             detail = (
                 provisioning.held_conflict(login) if held else f'The login name "{login}" is already in use.'
             )
@@ -102,10 +101,6 @@ class TenantIdpView(ScimStorage):
         *,
         expected_version: str | None = None,
     ) -> None:
-        if resource_id in self.tenant.held:
+        if resource_id in self.held:
             raise NotFoundException(detail=f"User {resource_id!r} not found")
-        with self.inner.operation():
-            self.inner.delete(resource_type, resource_id, expected_version=expected_version)
-            tenant = get_tenant(self.backend, self.tenant.subdomain)
-            tenant.linked.discard(resource_id)
-            save_tenant(self.backend, tenant)
+        self.inner.delete(resource_type, resource_id, expected_version=expected_version)

@@ -100,3 +100,33 @@ def test_concurrent_writers_lose_nothing(tmp_path) -> None:
     data = json.loads((tmp_path / "lab.json").read_text())["t"]
     assert len(data) == 400
     assert {(d["w"], d["n"]) for d in data.values()} == {(w, n) for w in range(8) for n in range(50)}
+
+
+def test_writes_touch_only_the_documents_they_change() -> None:
+    """Stock TinyDB rebuilds a table's dict on every write (O(N) per insert); LabTable does not."""
+    store = Store()
+    with store.transaction() as db:
+        table = db.table("t")
+        table.insert({"n": 0})
+        raw = store._storage.read()["t"]
+        first = raw["1"]
+        table.insert({"n": 1})
+        table.update({"n": 10}, doc_ids=[2])
+        assert store._storage.read()["t"] is raw and raw["1"] is first
+
+
+def test_table_operations_keep_tinydb_semantics() -> None:
+    from tinydb import where
+
+    store = Store()
+    with store.transaction() as db:
+        table = db.table("t")
+        ids = table.insert_multiple([{"k": "a", "v": 1}, {"k": "b", "v": 2}, {"k": "c", "v": 3}])
+        assert ids == [1, 2, 3]
+        table.update({"v": 20}, where("k") == "b")
+        table.upsert({"k": "d", "v": 4}, where("k") == "d")
+        table.remove(doc_ids=[1])
+        assert sorted((d["k"], d["v"]) for d in table.all()) == [("b", 20), ("c", 3), ("d", 4)]
+        assert table.get(doc_id=3)["k"] == "c" and table.insert({"k": "e"}) == 5
+        table.truncate()
+        assert table.all() == []

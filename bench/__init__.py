@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of the lab (see bench/README.md)."""

@@ -1,0 +1,150 @@
+"""W1: SCIM throughput of cybozu_sim against python-scim's scim2-server and a bare Flask ceiling.
+
+One client with keep-alive; every target runs in the same Werkzeug threaded
+server (lab.server.ServerThread) on 127.0.0.1. For each target: N creates,
+N ``userName eq`` lookups, N PUT, N PATCH. Prints requests per second, the
+median latency of each phase, and cybozu_sim's ratio to scim2-server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+from flask import Flask, jsonify, request
+from scim2_server.memory import InMemoryStorage
+from scim2_server.testserver.application import BearerTokenApplication
+from scim2_server.utils import load_default_provider
+
+import cybozu_sim
+from lab.control import LAB_KEY_HEADER
+from lab.server import ServerThread
+
+TOKEN = "bench-token"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PHASES = ("create", "lookup", "put", "patch")
+
+
+def user_body(n: int, display: str = "Bench User") -> dict[str, Any]:
+    return {
+        "schemas": [USER],
+        "userName": f"user{n:06d}@example.com",
+        "name": {"givenName": "Bench", "familyName": f"User{n}"},
+        "emails": [{"primary": True, "value": f"user{n:06d}@example.com", "type": "work"}],
+        "displayName": display,
+        "locale": "en-US",
+        "externalId": f"00u{n:08d}",
+        "groups": [],
+        "password": "Random-Password-1",
+        "active": True,
+    }
+
+
+def cybozu_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
+    app = cybozu_sim.create_app()
+    lab = app.test_client()
+    key = {LAB_KEY_HEADER: app.config["LAB_KEY"]}
+    lab.post("/_lab/tenants", json={"subdomain": "bench", "licenses": {"kintone": 100000}, "propagate_provisioning": True}, headers=key)
+    token = lab.post("/_lab/tenants/bench/tokens", json={}, headers=key).get_json()["token"]
+    return app, lambda base: f"{base}/bench/scim/v2", {"Authorization": f"Bearer {token}"}
+
+
+def scim2_server_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
+    app = BearerTokenApplication(InMemoryStorage(), load_default_provider(), bearer_tokens=[TOKEN])
+    return app, lambda base: f"{base}/v2", {"Authorization": f"Bearer {TOKEN}"}
+
+
+def flask_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
+    """The ceiling: the same routes answering a constant JSON without any SCIM work."""
+    app = Flask("ceiling")
+    answer = {"id": "x", "userName": "x"}
+
+    @app.route("/v2/Users", methods=["GET", "POST"])
+    def users() -> Any:
+        request.get_data()
+        if request.method == "POST":
+            return jsonify(answer), 201
+        return jsonify({"totalResults": 1, "Resources": [answer], "startIndex": 1, "itemsPerPage": 1})
+
+    @app.route("/v2/Users/<user_id>", methods=["PUT", "PATCH"])
+    def user(user_id: str) -> Any:
+        request.get_data()
+        return jsonify(answer)
+
+    return app, lambda base: f"{base}/v2", {}
+
+
+TARGETS = {"cybozu_sim": cybozu_target, "scim2-server": scim2_server_target, "flask ceiling": flask_target}
+
+
+def progress(label: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r  {label:<28} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def run_target(name: str, n: int) -> dict[str, tuple[float, float]]:
+    """Return {phase: (requests per second, median latency in ms)}."""
+    app, endpoint, headers = TARGETS[name]()
+    results: dict[str, tuple[float, float]] = {}
+    with ServerThread(app) as server, httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60) as client:
+        ids: list[str] = []
+
+        def phase(label: str, call: Callable[[int], httpx2.Response], expected: tuple[int, ...]) -> None:
+            latencies = []
+            started = time.perf_counter()
+            for i in range(n):
+                t0 = time.perf_counter()
+                response = call(i)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code not in expected:
+                    raise SystemExit(f"{name} {label} #{i}: HTTP {response.status_code} {response.text[:300]}")
+                if label == "create":
+                    ids.append(response.json()["id"])
+                if i % 50 == 0 or i == n - 1:
+                    progress(f"{name} {label}", i + 1, n)
+            elapsed = time.perf_counter() - started
+            results[label] = (n / elapsed, statistics.median(latencies) * 1000)
+
+        phase("create", lambda i: client.post("/Users", json=user_body(i)), (201,))
+        phase(
+            "lookup",
+            lambda i: client.get("/Users", params={"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100}),
+            (200,),
+        )
+        phase("put", lambda i: client.put(f"/Users/{ids[i]}", json=user_body(i, "Renamed")), (200,))
+        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": False}}]}
+        phase("patch", lambda i: client.patch(f"/Users/{ids[i]}", json=patch), (200, 204))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("-n", type=int, default=2000, help="requests per phase (default 2000)")
+    parser.add_argument("--targets", nargs="*", default=list(TARGETS), choices=list(TARGETS))
+    args = parser.parse_args(argv)
+
+    print(f"W1 SCIM throughput, n={args.n} per phase, Python {platform.python_version()}, {platform.machine()}")
+    table = {name: run_target(name, args.n) for name in args.targets}
+    header = f"{'target':<16}" + "".join(f"{p + ' req/s':>14}{'median ms':>11}" for p in PHASES)
+    print(header)
+    for name, results in table.items():
+        print(f"{name:<16}" + "".join(f"{results[p][0]:>14.0f}{results[p][1]:>11.2f}" for p in PHASES))
+    if "cybozu_sim" in table and "scim2-server" in table:
+        ratios = "  ".join(
+            f"{p} {table['cybozu_sim'][p][0] / table['scim2-server'][p][0]:.2f}x" for p in PHASES
+        )
+        print(f"cybozu_sim / scim2-server throughput: {ratios}")
+    return 0
