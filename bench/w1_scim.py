@@ -51,7 +51,11 @@ def cybozu_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
     app = cybozu_sim.create_app()
     lab = app.test_client()
     key = {LAB_KEY_HEADER: app.config["LAB_KEY"]}
-    lab.post("/_lab/tenants", json={"subdomain": "bench", "licenses": {"kintone": 100000}, "propagate_provisioning": True}, headers=key)
+    lab.post(
+        "/_lab/tenants",
+        json={"subdomain": "bench", "licenses": {"kintone": 100000}, "propagate_provisioning": True},
+        headers=key,
+    )
     token = lab.post("/_lab/tenants/bench/tokens", json={}, headers=key).get_json()["token"]
     return app, lambda base: f"{base}/bench/scim/v2", {"Authorization": f"Bearer {token}"}
 
@@ -99,7 +103,10 @@ def run_target(name: str, n: int) -> dict[str, tuple[float, float]]:
     """Return {phase: (requests per second, median latency in ms)}."""
     app, endpoint, headers = TARGETS[name]()
     results: dict[str, tuple[float, float]] = {}
-    with ServerThread(app) as server, httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60) as client:
+    with (
+        ServerThread(app) as server,
+        httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60) as client,
+    ):
         ids: list[str] = []
 
         def phase(label: str, call: Callable[[int], httpx2.Response], expected: tuple[int, ...]) -> None:
@@ -110,7 +117,9 @@ def run_target(name: str, n: int) -> dict[str, tuple[float, float]]:
                 response = call(i)
                 latencies.append(time.perf_counter() - t0)
                 if response.status_code not in expected:
-                    raise SystemExit(f"{name} {label} #{i}: HTTP {response.status_code} {response.text[:300]}")
+                    raise SystemExit(
+                        f"{name} {label} #{i}: HTTP {response.status_code} {response.text[:300]}"
+                    )
                 if label == "create":
                     ids.append(response.json()["id"])
                 if i % 50 == 0 or i == n - 1:
@@ -121,7 +130,10 @@ def run_target(name: str, n: int) -> dict[str, tuple[float, float]]:
         phase("create", lambda i: client.post("/Users", json=user_body(i)), (201,))
         phase(
             "lookup",
-            lambda i: client.get("/Users", params={"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100}),
+            lambda i: client.get(
+                "/Users",
+                params={"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100},
+            ),
             (200,),
         )
         phase("put", lambda i: client.put(f"/Users/{ids[i]}", json=user_body(i, "Renamed")), (200,))
@@ -136,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", nargs="*", default=list(TARGETS), choices=list(TARGETS))
     args = parser.parse_args(argv)
 
-    print(f"W1 SCIM throughput, n={args.n} per phase, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"W1 SCIM throughput, n={args.n} per phase, Python {platform.python_version()}, {platform.machine()}"
+    )
     table = {name: run_target(name, args.n) for name in args.targets}
     header = f"{'target':<16}" + "".join(f"{p + ' req/s':>14}{'median ms':>11}" for p in PHASES)
     print(header)

@@ -3,7 +3,6 @@ Provisioning, IP address restriction, service licences, SCIM 2.0 service provide
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,27 +11,14 @@ from flask import Flask, Response, current_app, render_template, request
 from cybozu_sim.backend import Backend
 from cybozu_sim.ip_restriction import allows
 from cybozu_sim.tenants import find_tenant
-from lab.clock import LabClock
-from lab.control import LabHooks, install_fault_hook
-from lab.faults import FaultInjector
-from lab.storage import Store
+from lab.simulator import configure, install_lab_control
 
-DEFAULTS: dict[str, Any] = {
-    "DATA_FILE": None,  # None: memory store
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # SCIM bodies and forms over 1 MiB get a 413
-    "SEED_DEMO": False,
-}
+DEFAULTS: dict[str, Any] = {"SEED_DEMO": False}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(DEFAULTS)
-    app.config["SECRET_KEY"] = secrets.token_hex(32)
-    app.config["LAB_KEY"] = secrets.token_urlsafe(24)
-    app.config.update(config or {})
-
-    store = app.config.get("STORE") or Store(app.config["DATA_FILE"])
-    clock = app.config.get("CLOCK") or LabClock()
+    store, clock = configure(app, config, DEFAULTS)
     backend = Backend(store, clock)
     app.extensions["cybozu"] = backend
     if app.config["SEED_DEMO"] and store.is_new:
@@ -42,20 +28,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from cybozu_sim import api, console, lab_api
 
-    hooks = LabHooks(
+    install_lab_control(
+        app,
         clock=clock,
-        faults=FaultInjector(),
         reset=backend.reset,
         snapshot=backend.snapshot,
         restore=backend.restore,
         fault_response=api.fault_response,
+        routes=lab_api.add_routes,
     )
-    app.extensions["lab_hooks"] = hooks
-    install_fault_hook(app, hooks)
     app.before_request(enforce_ip_restriction)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
-    app.register_blueprint(lab_api.create_blueprint(hooks))
     return app
 
 

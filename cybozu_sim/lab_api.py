@@ -17,7 +17,7 @@ from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
 from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
-from lab.control import LabHooks, create_control_blueprint, json_object, lab_error
+from lab.control import json_object, lab_error
 
 
 def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,10 +70,9 @@ def describe(tenant: Tenant) -> dict[str, Any]:
     }
 
 
-def create_blueprint(hooks: LabHooks) -> Blueprint:
+def add_routes(bp: Blueprint) -> None:
+    """Add cybozu_sim's endpoints to the lab control blueprint."""
     from cybozu_sim import get_backend
-
-    bp = create_control_blueprint(hooks)
 
     @bp.get("/tenants")
     def tenants_list() -> Response:
@@ -199,5 +198,3 @@ def create_blueprint(hooks: LabHooks) -> Blueprint:
     def users_delete(subdomain: str, user_id: str) -> tuple[str, int]:
         users.delete_user(get_backend(), subdomain, user_id)
         return "", 204
-
-    return bp

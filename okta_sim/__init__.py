@@ -3,24 +3,17 @@ arrive with issue 3; until then it serves a placeholder page and the lab control
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template
 
-from lab.clock import LabClock
-from lab.control import LabHooks, create_control_blueprint, install_fault_hook
-from lab.faults import FaultInjector
-from lab.storage import Store
+from lab.simulator import configure, install_lab_control
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=secrets.token_hex(32), LAB_KEY=secrets.token_urlsafe(24), DATA_FILE=None)
-    app.config.update(config or {})
-    store = app.config.get("STORE") or Store(app.config["DATA_FILE"])
-    clock = app.config.get("CLOCK") or LabClock()
+    store, clock = configure(app, config, {})
 
     def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
         body = {
@@ -32,16 +25,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         response.headers.update(headers)
         return response
 
-    hooks = LabHooks(
+    install_lab_control(
+        app,
         clock=clock,
-        faults=FaultInjector(),
         reset=store.clear,
         snapshot=store.snapshot,
         restore=store.restore,
         fault_response=fault_response,
     )
-    install_fault_hook(app, hooks)
-    app.register_blueprint(create_control_blueprint(hooks))
 
     @app.get("/")
     def home() -> str:

@@ -92,3 +92,14 @@ def test_reset_snapshot_and_restore_through_the_lab_api(lab: Lab) -> None:
     lab.call("POST", "/restore", [1, 2], expect=400)
     lab.call("POST", "/reset", expect=200)
     assert lab.call("GET", "/tenants") == []
+
+
+def test_lab_control_answers_only_loopback_clients_with_the_key(app) -> None:
+    client = app.test_client()
+    key = {"X-Lab-Key": app.config["LAB_KEY"]}
+    assert client.get("/_lab/clock", headers=key).status_code == 200
+    remote = client.get("/_lab/clock", headers=key, environ_base={"REMOTE_ADDR": "192.0.2.5"})
+    assert remote.status_code == 403 and "loopback" in remote.get_json()["error"]
+    assert client.get("/_lab/clock", headers={"X-Lab-Key": "guess"}).status_code == 403
+    spoofed = {**key, "X-Forwarded-For": "127.0.0.1"}
+    assert client.get("/_lab/clock", headers=spoofed, environ_base={"REMOTE_ADDR": "192.0.2.5"}).status_code == 403

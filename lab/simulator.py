@@ -1,0 +1,59 @@
+"""What every simulator app shares: its configuration, store and clock, and the lab control API."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response
+
+from lab.clock import LabClock
+from lab.control import LabHooks, create_control_blueprint, install_fault_hook
+from lab.faults import FaultInjector
+from lab.storage import Store
+
+FaultResponse = Callable[[int, str, dict[str, str]], Response]
+
+
+def configure(
+    app: Flask, config: Mapping[str, Any] | None, defaults: Mapping[str, Any]
+) -> tuple[Store, LabClock]:
+    """Apply defaults then ``config``; return the store and clock the app runs on.
+
+    ``STORE``/``CLOCK`` inject shared objects (tests), ``DATA_FILE`` picks a file
+    store (None: memory). Secrets are random unless given, so a lab that wants
+    sessions to survive a restart passes its own ``SECRET_KEY``.
+    """
+    app.config.update(
+        SECRET_KEY=secrets.token_hex(32),
+        LAB_KEY=secrets.token_urlsafe(24),
+        DATA_FILE=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # bodies and forms over 1 MiB get a 413
+    )
+    app.config.update(defaults)
+    app.config.update(config or {})
+    store = app.config.get("STORE") or Store(app.config["DATA_FILE"])
+    clock = app.config.get("CLOCK") or LabClock()
+    return store, clock
+
+
+def install_lab_control(
+    app: Flask,
+    *,
+    clock: LabClock,
+    reset: Callable[[], None],
+    snapshot: Callable[[], dict[str, Any]],
+    restore: Callable[[dict[str, Any]], None],
+    fault_response: FaultResponse,
+    routes: Callable[[Blueprint], None] | None = None,
+) -> LabHooks:
+    """Register ``/_lab/`` (plus the app's own ``routes``) and the fault hook."""
+    hooks = LabHooks(clock, FaultInjector(), reset, snapshot, restore, fault_response)
+    install_fault_hook(app, hooks)
+    blueprint = create_control_blueprint(hooks)
+    if routes is not None:
+        routes(blueprint)
+    app.register_blueprint(blueprint)
+    app.extensions["lab_hooks"] = hooks
+    return hooks
