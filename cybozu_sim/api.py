@@ -16,7 +16,7 @@ from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from werkzeug.exceptions import HTTPException
 
-from cybozu_sim import tokens
+from cybozu_sim import get_backend, tokens
 from cybozu_sim.scim.idp_view import TenantIdpView
 from cybozu_sim.scim.provider import PROVIDER
 from cybozu_sim.scim.service import CybozuScimService
@@ -56,8 +56,6 @@ def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
 @bp.route("/<subdomain>/scim/v2", defaults={"path": ""}, methods=METHODS, strict_slashes=False)
 @bp.route("/<subdomain>/scim/v2/<path:path>", methods=METHODS)
 def endpoint(subdomain: str, path: str) -> Response:
-    from cybozu_sim import get_backend
-
     backend = get_backend()
     tenant = find_tenant(backend, subdomain)
     if tenant is None:

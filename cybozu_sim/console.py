@@ -14,18 +14,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
-from cybozu_sim import accounts, ip_restriction, provisioning, tokens, users
+from cybozu_sim import accounts, get_backend, ip_restriction, provisioning, tokens, users
+from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError
 from cybozu_sim.licenses import SERVICES, usage
 from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants, save_tenant
 
 bp = Blueprint("console", __name__)
-
-
-def backend():  # noqa: ANN201 - small accessor
-    from cybozu_sim import get_backend
-
-    return get_backend()
 
 
 @bp.app_context_processor
@@ -57,13 +52,13 @@ def tenant_page(admin: bool) -> Callable[[Callable[..., Any]], Callable[..., Any
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(subdomain: str, **kwargs: Any) -> Any:
-            tenant = find_tenant(backend(), subdomain)
+            tenant = find_tenant(get_backend(), subdomain)
             if tenant is None:
                 abort(404, f"There is no cybozu.com environment {subdomain!r}.")
             login = signed_in(subdomain)
             if login is None:
                 return redirect(url_for("console.login", subdomain=subdomain, next=request.path))
-            account = accounts.get_account(backend(), subdomain, login)
+            account = accounts.get_account(get_backend(), subdomain, login)
             if account is None:
                 session.get("auth", {}).pop(subdomain, None)
                 return redirect(url_for("console.login", subdomain=subdomain))
@@ -103,19 +98,19 @@ def http_error(error: Any) -> tuple[str, int]:
 
 @bp.get("/")
 def landing() -> str:
-    return render_template("landing.html", tenants=list_tenants(backend()))
+    return render_template("landing.html", tenants=list_tenants(get_backend()))
 
 
 @bp.route("/<subdomain>/login", methods=["GET", "POST"])
 def login(subdomain: str) -> Any:
-    tenant = find_tenant(backend(), subdomain)
+    tenant = find_tenant(get_backend(), subdomain)
     if tenant is None:
         abort(404, f"There is no cybozu.com environment {subdomain!r}.")
     error = None
     if request.method == "POST":
         name = request.form.get("login", "")
-        account = accounts.verify_password(backend(), subdomain, name, request.form.get("password", ""))
-        user = users.find_user_by_login(backend(), subdomain, name) if account else None
+        account = accounts.verify_password(get_backend(), subdomain, name, request.form.get("password", ""))
+        user = users.find_user_by_login(get_backend(), subdomain, name) if account else None
         if account is None or user is None:
             error = "The login name or password is incorrect."
         elif not user.active:
@@ -162,7 +157,7 @@ def users_page(tenant: Tenant, account: accounts.Account) -> Any:
         form = request.form.to_dict()
         done = outcome(
             lambda: users.add_user(
-                backend(),
+                get_backend(),
                 tenant.subdomain,
                 login=form.get("login", ""),
                 display=form.get("display", ""),
@@ -176,12 +171,12 @@ def users_page(tenant: Tenant, account: accounts.Account) -> Any:
         )
         if done:
             return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
-    tenant = get_tenant(backend(), tenant.subdomain)
+    tenant = get_tenant(get_backend(), tenant.subdomain)
     return render_template(
         "users.html",
         tenant=tenant,
         account=account,
-        users=users.list_users(backend(), tenant.subdomain),
+        users=users.list_users(get_backend(), tenant.subdomain),
         form=form,
     )
 
@@ -190,12 +185,12 @@ def users_page(tenant: Tenant, account: accounts.Account) -> Any:
 @tenant_page(admin=True)
 def user_delete(tenant: Tenant, account: accounts.Account, user_id: str) -> Any:
     try:
-        user = users.get_user(backend(), tenant.subdomain, user_id)
+        user = users.get_user(get_backend(), tenant.subdomain, user_id)
     except CybozuError as error:
         abort(404, error.message)
     if request.method == "POST":
         outcome(
-            lambda: users.delete_user(backend(), tenant.subdomain, user_id, acting_login=account.login),
+            lambda: users.delete_user(get_backend(), tenant.subdomain, user_id, acting_login=account.login),
             f'The user "{user.login}" was deleted.',
         )
         return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
@@ -208,7 +203,7 @@ def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
     if request.method == "POST":
         enabled = request.form.get("propagate") == "enabled"
         outcome(
-            lambda: provisioning.set_propagate(backend(), tenant.subdomain, enabled),
+            lambda: provisioning.set_propagate(get_backend(), tenant.subdomain, enabled),
             f'"Propagate Provisioning" is now {"Enabled" if enabled else "Disabled"}.',
         )
         return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))
@@ -216,24 +211,22 @@ def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
         "provisioning.html",
         tenant=tenant,
         account=account,
-        tokens=tokens.list_tokens(backend(), tenant.subdomain),
-        now=backend().clock.now(),
+        tokens=tokens.list_tokens(get_backend(), tenant.subdomain),
+        now=get_backend().clock.now(),
     )
 
 
 @bp.route("/<subdomain>/admin/provisioning/tokens/new", methods=["GET", "POST"])
 @tenant_page(admin=True)
 def token_new(tenant: Tenant, account: accounts.Account) -> Any:
-    from cybozu_sim.api import scim_endpoint
-
-    now = backend().clock.now()
+    now = get_backend().clock.now()
     form = {"expires": tokens.default_expiration(now).isoformat(), "notes": ""}
     error = None
     if request.method == "POST":
         form = {"expires": request.form.get("expires", ""), "notes": request.form.get("notes", "")}
         try:
             _, value = tokens.create_token(
-                backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"]
+                get_backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"]
             )
         except CybozuError as failure:
             error = failure.message
@@ -258,11 +251,12 @@ def token_action(tenant: Tenant, account: accounts.Account, token_id: str) -> Re
     action = request.form.get("action")
     if action == "delete":
         outcome(
-            lambda: tokens.delete_token(backend(), tenant.subdomain, token_id), "The API token was deleted."
+            lambda: tokens.delete_token(get_backend(), tenant.subdomain, token_id),
+            "The API token was deleted.",
         )
     elif action in ("disable", "enable"):
         outcome(
-            lambda: tokens.set_enabled(backend(), tenant.subdomain, token_id, action == "enable"),
+            lambda: tokens.set_enabled(get_backend(), tenant.subdomain, token_id, action == "enable"),
             f"The API token was {action}d.",
         )
     else:
@@ -290,7 +284,7 @@ def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
                     "you out of cybozu.com. Add it to the allowed IP addresses."
                 )
             tenant.ip = restriction
-            save_tenant(backend(), tenant)
+            save_tenant(get_backend(), tenant)
 
         if outcome(save, "The IP address restrictions were saved."):
             return redirect(url_for("console.ip_page", subdomain=tenant.subdomain))
@@ -302,6 +296,6 @@ def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
 @bp.get("/<subdomain>/admin/licenses")
 @tenant_page(admin=True)
 def licenses_page(tenant: Tenant, account: accounts.Account) -> str:
-    all_users = users.list_users(backend(), tenant.subdomain)
+    all_users = users.list_users(get_backend(), tenant.subdomain)
     rows = usage(tenant.licenses, ((u.active, u.services) for u in all_users))
     return render_template("licenses.html", tenant=tenant, account=account, rows=rows)

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from cybozu_sim import ip_restriction, provisioning, tokens, users
+from cybozu_sim import get_backend, ip_restriction, provisioning, tokens, users
+from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
@@ -39,9 +40,6 @@ def body() -> dict[str, Any]:
 
 
 def describe(tenant: Tenant) -> dict[str, Any]:
-    from cybozu_sim import get_backend
-    from cybozu_sim.api import scim_endpoint
-
     backend = get_backend()
     now = backend.clock.now()
     all_users = users.list_users(backend, tenant.subdomain)
@@ -72,7 +70,6 @@ def describe(tenant: Tenant) -> dict[str, Any]:
 
 def add_routes(bp: Blueprint) -> None:
     """Add cybozu_sim's endpoints to the lab control blueprint."""
-    from cybozu_sim import get_backend
 
     @bp.get("/tenants")
     def tenants_list() -> Response:
@@ -105,8 +102,6 @@ def add_routes(bp: Blueprint) -> None:
     @bp.post("/tenants/<subdomain>/tokens")
     @domain_errors
     def token_create(subdomain: str) -> tuple[Response, int]:
-        from cybozu_sim.api import scim_endpoint
-
         data = body()
         backend = get_backend()
         expires = data.get("expires") or tokens.default_expiration(backend.clock.now()).isoformat()

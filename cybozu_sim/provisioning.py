@@ -57,7 +57,7 @@ def note_console_user(backend: Backend, tenant: Tenant, user_id: str) -> None:
 def note_linked(backend: Backend, subdomain: str, user_id: str) -> None:
     storage = backend.user_storage(subdomain)
     with backend.store.transaction():
-        if user_id not in storage.annotated(LINKED):
+        if not storage.annotations(user_id).get(LINKED):
             storage.annotate(user_id, **{LINKED: True})
 
 

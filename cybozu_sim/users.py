@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scim2_models import Resource, UniquenessException
+from scim2_models import NotFoundException, Resource, UniquenessException
 
 from cybozu_sim import accounts, provisioning
 from cybozu_sim.backend import Backend
@@ -153,14 +153,21 @@ def list_users(backend: Backend, subdomain: str) -> list[CybozuUser]:
 
 
 def get_user(backend: Backend, subdomain: str, user_id: str) -> CybozuUser:
-    for user in list_users(backend, subdomain):
-        if user.id == user_id:
-            return user
-    raise NotFound("The user does not exist.")
+    get_tenant(backend, subdomain)
+    storage = backend.user_storage(subdomain)
+    try:
+        resource = storage.get(USER_TYPE, user_id)
+    except NotFoundException:
+        raise NotFound("The user does not exist.") from None
+    return to_user(resource, storage.annotations(user_id))
 
 
 def find_user_by_login(backend: Backend, subdomain: str, login: str) -> CybozuUser | None:
-    return next((u for u in list_users(backend, subdomain) if u.login == login), None)
+    storage = backend.user_storage(subdomain)
+    for resource in storage.all(USER_TYPE):
+        if resource.user_name == login:
+            return to_user(resource, storage.annotations(resource.id or ""))
+    return None
 
 
 def add_user(

@@ -102,4 +102,7 @@ def test_lab_control_answers_only_loopback_clients_with_the_key(app) -> None:
     assert remote.status_code == 403 and "loopback" in remote.get_json()["error"]
     assert client.get("/_lab/clock", headers={"X-Lab-Key": "guess"}).status_code == 403
     spoofed = {**key, "X-Forwarded-For": "127.0.0.1"}
-    assert client.get("/_lab/clock", headers=spoofed, environ_base={"REMOTE_ADDR": "192.0.2.5"}).status_code == 403
+    assert (
+        client.get("/_lab/clock", headers=spoofed, environ_base={"REMOTE_ADDR": "192.0.2.5"}).status_code
+        == 403
+    )
