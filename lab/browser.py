@@ -28,14 +28,18 @@ LAUNCH_ARGS = [
 
 
 def playwright_chromium() -> str | None:
-    """Return the path of Playwright's own Chromium if it has been installed."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    with sync_playwright() as p:
-        path = p.chromium.executable_path
-    return path if path and Path(path).exists() else None
+    """Return a Chromium that ``playwright install`` put in its cache, if any.
+
+    Found on disk rather than by starting Playwright, so it can be called from
+    inside a running Playwright session.
+    """
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    patterns = ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/chrome-linux*/headless_shell")
+    for pattern in patterns:
+        found = sorted(root.glob(pattern))
+        if found:
+            return str(found[-1])
+    return None
 
 
 def system_chromium() -> str | None:
@@ -47,20 +51,18 @@ def system_chromium() -> str | None:
 
 
 def find_browser() -> str | None:
-    """Return the executable to launch, or None for Playwright's default."""
-    if playwright_chromium():
-        return None
-    return system_chromium()
+    """Return the Chromium executable to launch: Playwright's own first, else the system's."""
+    return playwright_chromium() or system_chromium()
 
 
 def browser_available() -> bool:
-    return bool(playwright_chromium() or system_chromium())
+    return find_browser() is not None
 
 
 def install() -> int:
     """Provide a browser when none exists; return a process exit code."""
     if browser_available():
-        print("browser: found", playwright_chromium() or system_chromium())
+        print("browser: found", find_browser())
         return 0
     print("browser: none found, trying `playwright install chromium`")
     try:
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.install:
         return install()
-    path = playwright_chromium() or system_chromium()
+    path = find_browser()
     print(path or "none")
     return 0 if path else 1
 

@@ -232,3 +232,21 @@ def test_fault_injection_gives_a_scim_429_with_retry_after(app, live, lab: Lab) 
         assert first.status_code == 429 and first.headers["Retry-After"] == "3"
         assert first.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
         assert scim.get("/Users").status_code == 200  # fired once
+
+
+def test_concurrent_creates_of_the_same_login_names(app, live, lab: Lab) -> None:
+    """4 clients race to create the same 40 login names: one user each, the rest 409, no 5xx."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lab.tenant("acme")
+    token = lab.token("acme")
+
+    def worker(_: int) -> list[int]:
+        with client(f"{live.url}/acme/scim/v2", headers={"Authorization": f"Bearer {token}"}) as scim:
+            return [scim.post("/Users", json=okta_user(f"racer{n}")).status_code for n in range(40)]
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = [s for batch in pool.map(worker, range(4)) for s in batch]
+    assert statuses.count(201) == 40 and statuses.count(409) == 120
+    logins = [u["login"] for u in lab.users("acme") if u["login"].startswith("racer")]
+    assert sorted(logins) == sorted(f"racer{n}" for n in range(40))
