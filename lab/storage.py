@@ -146,6 +146,7 @@ class Store:
         self.path = Path(path) if path is not None else None
         self._db = LabTinyDB(storage=AtomicJSONStorage, path=path)
         self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
+        self.generation = 0  # bumped when every table is replaced at once
 
     @property
     def is_new(self) -> bool:
@@ -182,10 +183,80 @@ class Store:
         with self.transaction() as db:
             db.drop_tables()
             self._storage.write(copy.deepcopy(data))
+            self.generation += 1
 
     def clear(self) -> None:
         with self.transaction() as db:
             db.drop_tables()
+            self.generation += 1
+
+    def collection(self, table: str, key: str = "id") -> Collection:
+        return Collection(self, table, key)
+
+
+class Collection:
+    """The documents of one table addressed by a unique string field, through an in-memory index.
+
+    TinyDB finds a document by scanning its table; lookups by key here cost
+    O(1). Documents come back as copies, so callers change them and ``put``
+    them back. The index follows :meth:`Store.restore` and :meth:`Store.clear`.
+    """
+
+    def __init__(self, store: Store, table: str, key: str = "id") -> None:
+        self.store = store
+        self.table = table
+        self.key = key
+        self._index: dict[str, int] = {}
+        self._generation = -1
+
+    def _ids(self, db: TinyDB) -> dict[str, int]:
+        if self._generation != self.store.generation:
+            self._index = {doc[self.key]: doc.doc_id for doc in db.table(self.table)}
+            self._generation = self.store.generation
+        return self._index
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.store.transaction() as db:
+            doc_id = self._ids(db).get(key)
+            if doc_id is None:
+                return None
+            return copy.deepcopy(dict(db.table(self.table).get(doc_id=doc_id)))  # type: ignore[arg-type]
+
+    def put(self, doc: dict[str, Any]) -> None:
+        """Insert or replace the document with ``doc[key]``."""
+        with self.store.transaction() as db:
+            ids = self._ids(db)
+            stored = copy.deepcopy(doc)
+            doc_id = ids.get(doc[self.key])
+            if doc_id is None:
+                ids[doc[self.key]] = db.table(self.table).insert(stored)
+            else:
+                db.table(self.table).update(_replace_all(stored), doc_ids=[doc_id])
+
+    def delete(self, key: str) -> bool:
+        with self.store.transaction() as db:
+            doc_id = self._ids(db).pop(key, None)
+            if doc_id is None:
+                return False
+            db.table(self.table).remove(doc_ids=[doc_id])
+            return True
+
+    def all(self) -> list[dict[str, Any]]:
+        with self.store.transaction() as db:
+            self._ids(db)
+            return [copy.deepcopy(dict(doc)) for doc in db.table(self.table)]
+
+    def __len__(self) -> int:
+        with self.store.transaction() as db:
+            return len(self._ids(db))
+
+
+def _replace_all(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def replace(doc: dict[str, Any]) -> None:
+        doc.clear()
+        doc.update(new)
+
+    return replace
 
     def close(self) -> None:
         with self.lock:

@@ -1,41 +1,81 @@
-"""okta_sim: the fake Okta org. Its directory, catalog app and provisioning engine
-arrive with issue 3; until then it serves a placeholder page and the lab control API."""
+"""okta_sim: a fake Okta org administering the Cybozu (cybozu.com) catalog app and
+provisioning users into cybozu_sim over real SCIM 2.0 HTTP."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Response, current_app, jsonify
 
 from lab.simulator import configure, install_lab_control
+from okta_sim.backend import Egress, OktaBackend
+
+DEFAULTS: dict[str, Any] = {
+    "SEED_DEMO": False,
+    # The one template that maps the app's "Domain Name" to cybozu's SCIM endpoint.
+    "SCIM_URL_TEMPLATE": "http://127.0.0.1:8002/{domain}/scim/v2",
+    "SCIM_TIMEOUT": 60.0,
+    "EGRESS_POOLS": None,  # None: backend.DEFAULT_EGRESS_POOLS
+    "EGRESS_BIND": True,
+}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    store, clock = configure(app, config, {})
+    store, clock = configure(app, config, DEFAULTS)
+    egress = Egress(bind=app.config["EGRESS_BIND"])
+    if app.config["EGRESS_POOLS"]:
+        egress.pools = [list(pool) for pool in app.config["EGRESS_POOLS"]]
+    backend = OktaBackend(
+        store,
+        clock,
+        scim_url_template=app.config["SCIM_URL_TEMPLATE"],
+        scim_timeout=app.config["SCIM_TIMEOUT"],
+        egress=egress,
+    )
+    app.extensions["okta"] = backend
+    if app.config["SEED_DEMO"] and store.is_new:
+        from okta_sim.seed import seed_demo
 
-    def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
-        body = {
-            "errorCode": "E0000047" if status == 429 else "E0000009",
-            "errorSummary": "Fault injected by the lab.",
-        }
-        response = jsonify(body)
-        response.status_code = status
-        response.headers.update(headers)
-        return response
+        seed_demo(backend)
+
+    from okta_sim import lab_api
 
     install_lab_control(
         app,
         clock=clock,
-        reset=store.clear,
-        snapshot=store.snapshot,
-        restore=store.restore,
+        reset=backend.reset,
+        snapshot=backend.snapshot,
+        restore=backend.restore,
         fault_response=fault_response,
+        routes=lab_api.add_routes,
     )
-
-    @app.get("/")
-    def home() -> str:
-        return render_template("placeholder.html")
-
+    for name in ("api_v1", "console"):
+        try:
+            module = __import__(f"okta_sim.{name}", fromlist=["bp"])
+        except ModuleNotFoundError:
+            continue
+        app.register_blueprint(module.bp)
     return app
+
+
+def get_backend() -> OktaBackend:
+    return current_app.extensions["okta"]  # type: ignore[no-any-return]
+
+
+def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
+    """A lab fault answers in Okta's error format."""
+    body = {
+        "errorCode": "E0000047" if status == 429 else "E0000009",
+        "errorSummary": "API call exceeded rate limit due to too many requests."
+        if status == 429
+        else "Internal Server Error",
+        "errorLink": "E0000047" if status == 429 else "E0000009",
+        "errorId": "oae-lab-fault",
+        "errorCauses": [],
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.headers.update(headers)
+    return response

@@ -130,3 +130,21 @@ def test_table_operations_keep_tinydb_semantics() -> None:
         assert table.get(doc_id=3)["k"] == "c" and table.insert({"k": "e"}) == 5
         table.truncate()
         assert table.all() == []
+
+
+def test_collections_address_documents_by_key_and_follow_restores() -> None:
+    store = Store()
+    people = store.collection("people")
+    people.put({"id": "a", "n": 1})
+    people.put({"id": "b", "n": 2})
+    people.put({"id": "a", "n": 10})
+    got = people.get("a")
+    assert got == {"id": "a", "n": 10}
+    got["n"] = 99  # a copy
+    assert people.get("a")["n"] == 10 and len(people) == 2
+    snap = store.snapshot()
+    assert people.delete("a") and not people.delete("a") and people.get("a") is None
+    store.restore(snap)
+    assert people.get("a") == {"id": "a", "n": 10}
+    store.clear()
+    assert people.get("b") is None and people.all() == []

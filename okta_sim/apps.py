@@ -1,0 +1,222 @@
+"""Application instances of the Cybozu (cybozu.com) catalog app and their settings.
+
+General ("Domain Name"), Sign On ("Application username format"),
+Provisioning (API integration, Provisioning to App) and the Profile Editor's
+attribute list (one attribute per cybozu.com service).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import okta_sim.provisioning as provisioning
+from okta_sim import catalog, ids, syslog, usernames
+from okta_sim.backend import OktaBackend
+from okta_sim.errors import Invalid, NotFound
+
+# The Cybozu (cybozu.com) app's service attributes: (attribute, label in the Profile Editor)
+SERVICE_ATTRIBUTES = [
+    ("kintone", "kintone"),
+    ("garoon", "Garoon"),
+    ("office", "Cybozu Office"),
+    ("mailwise", "MailWise"),
+    ("secure_access", "Secure Access"),
+]
+DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
+
+
+def default_provisioning() -> dict[str, Any]:
+    return {"enabled": False, "token": None, "toApp": {"create": False, "update": False, "deactivate": False}}
+
+
+def add_app(
+    backend: OktaBackend, catalog_key: str, *, domain_name: Any, label: str | None = None
+) -> dict[str, Any]:
+    """[Browse App Catalog] > [Add] > "Domain Name" > [Done]."""
+    entry = catalog.get(catalog_key)
+    if entry is None:
+        raise NotFound(f"Not found: Resource not found: {catalog_key} (App)")
+    if not isinstance(domain_name, str) or not DOMAIN.match(domain_name.strip()):
+        raise Invalid(
+            "Api validation failed: domainName",
+            [
+                "domainName: Enter the subdomain of your cybozu.com environment, e.g. example for https://example.cybozu.com/"
+            ],
+        )
+    stamp = backend.now()
+    app = {
+        "id": ids.new_id(ids.APP),
+        "name": entry.key,
+        "label": (label or entry.name).strip() or entry.name,
+        "status": "ACTIVE",
+        "created": stamp,
+        "lastUpdated": stamp,
+        "settings": {"domainName": domain_name.strip()},
+        "signOn": {"usernameFormat": usernames.DEFAULT, "custom": None},
+        "provisioning": default_provisioning(),
+        "attributes": [name for name, _ in SERVICE_ATTRIBUTES],
+    }
+    backend.apps.put(app)
+    syslog.record(
+        backend,
+        "application.lifecycle.create",
+        f"Create application {app['label']}",
+        targets=[syslog.target("AppInstance", app["id"], app["label"])],
+    )
+    return app
+
+
+def get_app(backend: OktaBackend, app_id: str) -> dict[str, Any]:
+    app = backend.apps.get(app_id)
+    if app is None:
+        raise NotFound(f"Not found: Resource not found: {app_id} (AppInstance)")
+    return app
+
+
+def list_apps(backend: OktaBackend) -> list[dict[str, Any]]:
+    return sorted(backend.apps.all(), key=lambda a: (a["created"], a["id"]))
+
+
+def set_general(
+    backend: OktaBackend, app_id: str, *, label: Any = None, domain_name: Any = None
+) -> dict[str, Any]:
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        if label is not None:
+            if not isinstance(label, str) or not label.strip():
+                raise Invalid("Api validation failed: label", ["label: The field cannot be left blank"])
+            app["label"] = label.strip()
+        if domain_name is not None:
+            if not isinstance(domain_name, str) or not DOMAIN.match(domain_name.strip()):
+                raise Invalid(
+                    "Api validation failed: domainName",
+                    ["domainName: Enter the subdomain of your cybozu.com environment"],
+                )
+            app["settings"]["domainName"] = domain_name.strip()
+        app["lastUpdated"] = backend.now()
+        backend.apps.put(app)
+        return app
+
+
+def set_username_format(
+    backend: OktaBackend, app_id: str, fmt: str, custom: str | None = None
+) -> dict[str, Any]:
+    """[Sign On] > [Settings] > [Edit] > "Application username format" > [Save]."""
+    usernames.check_format(fmt, custom)
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        app["signOn"] = {
+            "usernameFormat": fmt,
+            "custom": custom.strip() if fmt == "custom" and custom else None,
+        }
+        app["lastUpdated"] = backend.now()
+        backend.apps.put(app)
+        return app
+
+
+def configure_api_integration(
+    backend: OktaBackend, app_id: str, *, enabled: bool, token: str | None = None
+) -> dict[str, Any]:
+    """[Configure API Integration] / [Integration] > [Edit]: "Enable API integration", "API Token", [Save].
+
+    Saving an enabled integration tests the credentials first, as Okta does.
+    Turning it off resets "Provisioning to App"; turning it on again restores
+    the default attribute list, so unlicensed services must be deleted again.
+    """
+    app = get_app(backend, app_id)
+    settings = app["provisioning"]
+    if enabled:
+        secret = (token or "").strip() or settings.get("token")
+        if not secret:
+            raise Invalid("Api validation failed: token", ["API Token: The field cannot be left blank"])
+        outcome = provisioning.test_credentials(backend, app, secret)
+        if not outcome.ok:
+            raise Invalid(outcome.message)
+        with backend.store.transaction():
+            app = get_app(backend, app_id)
+            if not app["provisioning"]["enabled"]:
+                app["attributes"] = [name for name, _ in SERVICE_ATTRIBUTES]
+            app["provisioning"]["enabled"] = True
+            app["provisioning"]["token"] = secret
+            app["lastUpdated"] = backend.now()
+            backend.apps.put(app)
+        syslog.record(
+            backend,
+            "application.provision.integration.enable",
+            f"Enable API integration for {app['label']}",
+            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        )
+        return app
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        app["provisioning"]["enabled"] = False
+        app["provisioning"]["toApp"] = {"create": False, "update": False, "deactivate": False}
+        app["lastUpdated"] = backend.now()
+        backend.apps.put(app)
+    syslog.record(
+        backend,
+        "application.provision.integration.disable",
+        f"Disable API integration for {app['label']}",
+        targets=[syslog.target("AppInstance", app["id"], app["label"])],
+    )
+    return app
+
+
+def set_provisioning_to_app(
+    backend: OktaBackend, app_id: str, *, create: bool, update: bool, deactivate: bool
+) -> dict[str, Any]:
+    """[To App] > "Provisioning to App" > [Edit]: Create Users, Update User Attributes, Deactivate Users > [Save]."""
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        if not app["provisioning"]["enabled"] and (create or update or deactivate):
+            raise Invalid("Enable API integration before enabling Provisioning to App.")
+        app["provisioning"]["toApp"] = {
+            "create": bool(create),
+            "update": bool(update),
+            "deactivate": bool(deactivate),
+        }
+        app["lastUpdated"] = backend.now()
+        backend.apps.put(app)
+        syslog.record(
+            backend,
+            "application.provision.feature.update",
+            f"Update Provisioning to App for {app['label']}",
+            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        )
+        return app
+
+
+def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[str, Any]:
+    """Profile Editor: [×] next to a service, then [Delete Attribute]. The service is no longer pushed."""
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        if attribute not in app["attributes"]:
+            raise NotFound(f"Not found: Resource not found: {attribute} (Attribute)")
+        app["attributes"].remove(attribute)
+        app["lastUpdated"] = backend.now()
+        backend.apps.put(app)
+        for holder in (backend.app_users, backend.app_groups):
+            for doc in holder.all():
+                if doc["app_id"] == app["id"] and attribute in doc.get("profile", {}):
+                    del doc["profile"][attribute]
+                    holder.put(doc)
+        syslog.record(
+            backend,
+            "application.appuser_schema.delete",
+            f"Delete attribute {attribute} of {app['label']}",
+            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        )
+        return app
+
+
+def public(app: dict[str, Any]) -> dict[str, Any]:
+    """An app without its API token (never shown back)."""
+    shown = {**app, "provisioning": {**app["provisioning"]}}
+    token = shown["provisioning"].pop("token", None)
+    shown["provisioning"]["tokenSet"] = bool(token)
+    return shown
+
+
+def attribute_label(name: str) -> str:
+    return dict(SERVICE_ATTRIBUTES).get(name, name)

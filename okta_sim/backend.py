@@ -1,0 +1,97 @@
+"""The state of one okta_sim: store, clock, egress addresses, and the SCIM wire log.
+
+Plain Python, no Flask: /api/v1, the console, the lab control API and the
+scenario engine reach the same state through this object.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from lab.clock import LabClock, isoformat
+from lab.storage import Collection, Store
+
+# Okta's egress addresses change over time. The lab models pools of loopback
+# addresses: requests leave from the current pool, and a lab control call
+# rotates to the next one, so an allowlist of "Okta's IPs" breaks as the
+# article warns.
+DEFAULT_EGRESS_POOLS = [
+    ["127.0.0.11", "127.0.0.12"],
+    ["127.0.0.21", "127.0.0.22"],
+    ["127.0.0.31", "127.0.0.32"],
+]
+
+
+@dataclass
+class Egress:
+    pools: list[list[str]] = field(default_factory=lambda: [list(p) for p in DEFAULT_EGRESS_POOLS])
+    bind: bool = True  # False where the OS cannot bind 127.x.y.z (then the peer sees 127.0.0.1)
+    current: int = 0
+    _turn: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def addresses(self) -> list[str]:
+        return list(self.pools[self.current])
+
+    def next_address(self) -> str | None:
+        """Round-robin over the current pool (None when not binding)."""
+        if not self.bind:
+            return None
+        with self._lock:
+            pool = self.pools[self.current]
+            address = pool[self._turn % len(pool)]
+            self._turn += 1
+            return address
+
+    def rotate(self) -> list[str]:
+        with self._lock:
+            self.current = (self.current + 1) % len(self.pools)
+            self._turn = 0
+        return self.addresses()
+
+
+class OktaBackend:
+    def __init__(
+        self,
+        store: Store | None = None,
+        clock: LabClock | None = None,
+        *,
+        scim_url_template: str = "http://127.0.0.1:8002/{domain}/scim/v2",
+        scim_timeout: float = 60.0,
+        egress: Egress | None = None,
+    ) -> None:
+        self.store = store or Store()
+        self.clock = clock or LabClock()
+        self.scim_url_template = scim_url_template
+        self.scim_timeout = scim_timeout
+        self.egress = egress or Egress()
+        self.exchanges: deque[dict[str, Any]] = deque(maxlen=5000)
+        self.users: Collection = self.store.collection("users")
+        self.groups: Collection = self.store.collection("groups")
+        self.apps: Collection = self.store.collection("apps")
+        self.app_users: Collection = self.store.collection("app_users", key="key")
+        self.app_groups: Collection = self.store.collection("app_groups", key="key")
+        self.tasks: Collection = self.store.collection("tasks")
+        self.api_tokens: Collection = self.store.collection("api_tokens")
+        self.admins: Collection = self.store.collection("admins", key="login")
+
+    def now(self) -> str:
+        """The lab clock's time as Okta prints it."""
+        return isoformat(self.clock.now())
+
+    def scim_url(self, domain: str) -> str:
+        """The one template that turns the app's "Domain Name" into cybozu's SCIM endpoint."""
+        return self.scim_url_template.format(domain=domain)
+
+    def reset(self) -> None:
+        self.store.clear()
+        self.exchanges.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.store.snapshot()
+
+    def restore(self, data: dict[str, Any]) -> None:
+        self.store.restore(data)

@@ -1,0 +1,74 @@
+"""okta_sim's part of the lab control API (/_lab/...): egress addresses, API tokens,
+the SCIM wire log, and inspection of apps, app users and tasks for expectations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+import okta_sim.provisioning as provisioning
+from lab.control import json_object, lab_error
+from okta_sim import api_tokens, apps
+from okta_sim.errors import Invalid, OktaError
+
+
+def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except OktaError as error:
+            return lab_error(error.status, "; ".join([error.message, *error.causes]))
+
+    return wrapper
+
+
+def add_routes(bp: Blueprint) -> None:
+    """Add okta_sim's endpoints to the lab control blueprint."""
+    from okta_sim import get_backend
+
+    @bp.get("/egress")
+    def egress() -> Response:
+        backend = get_backend()
+        return jsonify({"addresses": backend.egress.addresses(), "bind": backend.egress.bind})
+
+    @bp.post("/egress/rotate")
+    def egress_rotate() -> Response:
+        return jsonify({"addresses": get_backend().egress.rotate()})
+
+    @bp.post("/api-tokens")
+    @domain_errors
+    def token_create() -> tuple[Response, int]:
+        data = json_object()
+        if data is None:
+            raise Invalid("the body must be a JSON object")
+        _, value = api_tokens.create_token(get_backend(), data.get("name") or "lab")
+        return jsonify({"token": value, "org_url": request.host_url.rstrip("/")}), 201
+
+    @bp.get("/exchanges")
+    def exchanges() -> Response:
+        app_id = request.args.get("app_id")
+        found = [e for e in get_backend().exchanges if app_id is None or e["app_id"] == app_id]
+        return jsonify(found)
+
+    @bp.delete("/exchanges")
+    def exchanges_clear() -> tuple[str, int]:
+        get_backend().exchanges.clear()
+        return "", 204
+
+    @bp.get("/apps/<app_id>")
+    @domain_errors
+    def app_state(app_id: str) -> Response:
+        backend = get_backend()
+        app = apps.public(apps.get_app(backend, app_id))
+        app["appUsers"] = provisioning.app_users_of_app(backend, app_id, include_pending=True)
+        app["appGroups"] = provisioning.app_groups_of_app(backend, app_id)
+        return jsonify(app)
+
+    @bp.get("/tasks")
+    def tasks() -> Response:
+        status = request.args.get("status", "OPEN")
+        return jsonify(provisioning.list_tasks(get_backend(), status=None if status == "ALL" else status))

@@ -1,0 +1,214 @@
+"""Okta's SCIM 2.0 client: the headers, requests and error texts of Okta's provisioning.
+
+It leaves from one of the org's egress addresses (a real source address on the
+socket), retries a 429 after Retry-After, and turns every failure into the
+text Okta shows: ``<reason phrase>. Errors reported by remote server: <detail>``
+where the detail is the SCIM error's ``detail``, or the JSON parser's
+complaint when the body is not JSON (an IP-restricted cybozu.com answers HTML).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx2
+
+HEADERS = {
+    "User-Agent": "Okta SCIM Client 1.0.0",
+    "Accept": "application/scim+json",
+    "Accept-Charset": "utf-8",
+    "Accept-Encoding": "gzip,deflate",
+}
+CONTENT_TYPE = "application/scim+json; charset=utf-8"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+MAX_RETRY_AFTER = 60.0
+
+
+class ScimFailure(Exception):
+    """A request that did not succeed; ``describe()`` is Okta's wording."""
+
+    def __init__(self, reason: str, detail: str | None = None, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.status = status
+
+    def describe(self) -> str:
+        if self.detail:
+            return f"{self.reason}. Errors reported by remote server: {self.detail}"
+        return self.reason
+
+
+def json_complaint(text: str) -> str:
+    """What Okta's JSON parser (Jackson) says about a body that is not JSON."""
+    stripped = text.lstrip()
+    if not stripped:
+        return "Invalid JSON: No content to map due to end-of-input"
+    offset = len(text) - len(stripped)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 2  # Jackson reports the column after the character
+    char = stripped[0]
+    return (
+        f"Invalid JSON: Unexpected character ('{char}' (code {ord(char)})): expected a valid value "
+        f"(JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line: {line}, column: {column}"
+    )
+
+
+def filter_user_name(user_name: str) -> str:
+    escaped = user_name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'userName eq "{escaped}"'
+
+
+def masked(body: Any) -> Any:
+    if isinstance(body, dict) and "password" in body:
+        return {**body, "password": "********"}
+    return body
+
+
+class OktaScimClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        source_address: str | None = None,
+        timeout: float = 60.0,
+        on_exchange: Callable[[dict[str, Any]], None] | None = None,
+        on_rate_limit: Callable[[float], None] | None = None,
+        max_retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.source_address = source_address
+        transport = httpx2.HTTPTransport(local_address=source_address) if source_address else None
+        self.http = httpx2.Client(
+            transport=transport,
+            headers={**HEADERS, "Authorization": f"Bearer {token}"},
+            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+        )
+        self.on_exchange = on_exchange
+        self.on_rate_limit = on_rate_limit
+        self.max_retries = max_retries
+        self.sleep = sleep
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> OktaScimClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the requests Okta sends ------------------------------------------
+
+    def test(self) -> dict[str, Any]:
+        """Test API Credentials."""
+        return self.request("GET", "/Users", params={"startIndex": 1, "count": 2}) or {}
+
+    def find(self, user_name: str) -> dict[str, Any] | None:
+        params = {"filter": filter_user_name(user_name), "startIndex": 1, "count": 100}
+        try:
+            found = self.request("GET", "/Users", params=params) or {}
+        except ScimFailure as failure:
+            if failure.status == 404:
+                return None
+            raise
+        resources = found.get("Resources") or []
+        return resources[0] if resources else None
+
+    def get(self, user_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/Users/{user_id}") or {}
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.request("POST", "/Users", body=body) or {}
+
+    def replace(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self.request("PUT", f"/Users/{user_id}", body=body) or {}
+
+    def set_active(self, user_id: str, active: bool) -> None:
+        body = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
+        self.request("PATCH", f"/Users/{user_id}", body=body)
+
+    # -- plumbing ---------------------------------------------------------
+
+    def request(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
+    ) -> dict[str, Any] | None:
+        url = self.base_url + path + ("?" + urlencode(params) if params else "")
+        content = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": CONTENT_TYPE} if content is not None else {}
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.http.request(method, url, content=content, headers=headers)
+            except httpx2.TimeoutException:
+                self._log(method, path, params, body, None, "timed out")
+                raise ScimFailure(
+                    "Read timed out", f"no response from {self.base_url} within the timeout"
+                ) from None
+            except httpx2.TransportError as error:
+                self._log(method, path, params, body, None, str(error))
+                raise ScimFailure(
+                    "Connection failed", f"could not connect to {self.base_url}: {error}"
+                ) from None
+            self._log(method, path, params, body, response.status_code, response.text)
+            if response.status_code == 429 and attempt < self.max_retries:
+                wait = _retry_after(response.headers.get("Retry-After"))
+                if self.on_rate_limit:
+                    self.on_rate_limit(wait)
+                self.sleep(wait)
+                continue
+            return _result(response)
+        raise AssertionError("unreachable")
+
+    def _log(self, method: str, path: str, params: Any, body: Any, status: int | None, text: str) -> None:
+        if self.on_exchange is None:
+            return
+        try:
+            answer: Any = json.loads(text) if text else None
+        except ValueError:
+            answer = text[:2000]
+        self.on_exchange(
+            {
+                "method": method,
+                "path": path + ("?" + urlencode(params) if params else ""),
+                "status": status,
+                "request": masked(body),
+                "response": answer,
+                "source": self.source_address,
+            }
+        )
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return min(max(float(value or 1), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        return 1.0
+
+
+def _result(response: httpx2.Response) -> dict[str, Any] | None:
+    reason = (
+        HTTPStatus(response.status_code).phrase
+        if response.status_code in HTTPStatus._value2member_map_
+        else str(response.status_code)
+    )
+    text = response.text
+    if response.is_success:
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)  # type: ignore[no-any-return]
+        except ValueError:
+            raise ScimFailure(reason, json_complaint(text), response.status_code) from None
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        raise ScimFailure(reason, json_complaint(text), response.status_code) from None
+    detail = data.get("detail") if isinstance(data, dict) else None
+    raise ScimFailure(reason, detail, response.status_code)

@@ -1,0 +1,48 @@
+"""Okta's System Log: one event per thing that happened, in Okta's LogEvent shape."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from lab.clock import isoformat
+from okta_sim.backend import OktaBackend
+
+TABLE = "logs"
+
+
+def record(
+    backend: OktaBackend,
+    event_type: str,
+    message: str,
+    *,
+    targets: list[dict[str, Any]] | None = None,
+    result: str = "SUCCESS",
+    reason: str | None = None,
+    severity: str | None = None,
+    actor: str = "Okta System",
+) -> dict[str, Any]:
+    event = {
+        "uuid": str(uuid.uuid4()),
+        "published": isoformat(backend.clock.now()),
+        "eventType": event_type,
+        "version": "0",
+        "severity": severity or ("WARN" if result == "FAILURE" else "INFO"),
+        "displayMessage": message,
+        "actor": {"id": "0oa_system", "type": "SystemPrincipal", "displayName": actor},
+        "outcome": {"result": result, "reason": reason},
+        "target": targets or [],
+    }
+    with backend.store.transaction() as db:
+        db.table(TABLE).insert(event)
+    return event
+
+
+def target(kind: str, id_: str, name: str) -> dict[str, Any]:
+    return {"id": id_, "type": kind, "alternateId": name, "displayName": name}
+
+
+def events(backend: OktaBackend) -> list[dict[str, Any]]:
+    """Every event, oldest first."""
+    with backend.store.transaction() as db:
+        return [dict(doc) for doc in db.table(TABLE)]

@@ -1,0 +1,54 @@
+"""Application username formats ([Sign On] > [Settings] > "Application username format").
+
+Each built-in format is an Okta Expression Language template; Custom is an
+expression the administrator writes. (None) sets no initial value, which makes
+a group assignment fail for want of a login name, as the article warns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from okta_sim import expressions
+from okta_sim.errors import Invalid
+
+# key -> (label in the console, template)
+FORMATS: dict[str, tuple[str, str | None]] = {
+    "custom": ("Custom", None),
+    "email": ("Email", "${source.email}"),
+    "email_prefix": ("Email Prefix", '${fn:substringBefore(source.email, "@")}'),
+    "okta_username": ("Okta username", "${source.login}"),
+    "okta_username_prefix": ("Okta username prefix", '${fn:substringBefore(source.login, "@")}'),
+    "none": ("(None)", None),
+}
+DEFAULT = "okta_username"
+BLANK = "Blank is an invalid value for userName field"
+
+
+def check_format(fmt: str, custom: str | None) -> None:
+    """Refuse an unknown format or a Custom expression that does not parse (shown at [Save])."""
+    if fmt not in FORMATS:
+        raise Invalid(f"Unknown application username format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if fmt == "custom":
+        if not custom or not custom.strip():
+            raise Invalid("Enter an Okta Expression Language expression for the Custom format.")
+        try:
+            expressions.check(custom)
+        except expressions.ExpressionError as error:
+            raise Invalid(f"Invalid expression: {error}") from None
+
+
+def template(fmt: str, custom: str | None) -> str | None:
+    return custom if fmt == "custom" else FORMATS[fmt][1]
+
+
+def initial_user_name(fmt: str, custom: str | None, profile: Mapping[str, Any]) -> str:
+    """The login name an assignment starts with ("" for (None) or an empty result)."""
+    text = template(fmt, custom)
+    if text is None:
+        return ""
+    try:
+        return expressions.render(text, profile) or ""
+    except expressions.ExpressionError:
+        return ""

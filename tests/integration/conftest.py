@@ -1,0 +1,63 @@
+"""Both apps on real sockets: okta_sim provisions into cybozu_sim over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import cybozu_sim
+import okta_sim
+from lab.clock import LabClock
+from lab.server import ServerThread
+from okta_sim import apps, directory
+from okta_sim.backend import OktaBackend
+from tests.conftest import NOW, Lab
+
+
+@dataclass
+class Pair:
+    okta: OktaBackend
+    okta_app: Any
+    cybozu: Lab
+    okta_server: ServerThread
+    cybozu_server: ServerThread
+    token: str = ""
+
+    def users(self, subdomain: str = "example") -> dict[str, dict[str, Any]]:
+        return {u["login"]: u for u in self.cybozu.users(subdomain)}
+
+    def person(self, login: str, first: str = "Alice", last: str = "Smith", **extra: Any) -> dict[str, Any]:
+        return directory.create_user(
+            self.okta, {"login": login, "email": login, "firstName": first, "lastName": last, **extra}
+        )
+
+    def cybozu_app(self, *, provisioning: bool = True, domain: str = "example") -> dict[str, Any]:
+        """The article's STEP2: add the app, configure the API integration, enable Provisioning to App."""
+        app = apps.add_app(self.okta, "cybozu", domain_name=domain)
+        if provisioning:
+            apps.configure_api_integration(self.okta, app["id"], enabled=True, token=self.token)
+            apps.set_provisioning_to_app(self.okta, app["id"], create=True, update=True, deactivate=True)
+        return apps.get_app(self.okta, app["id"])
+
+
+@pytest.fixture
+def pair() -> Iterator[Pair]:
+    clock = LabClock(frozen_at=NOW)
+    cybozu_app = cybozu_sim.create_app({"CLOCK": clock})
+    with ServerThread(cybozu_app) as cybozu_server:
+        okta_app = okta_sim.create_app(
+            {
+                "CLOCK": clock,
+                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
+                "SCIM_TIMEOUT": 5.0,
+            }
+        )
+        with ServerThread(okta_app) as okta_server:
+            lab = Lab(cybozu_app)
+            lab.tenant("example", licenses={"kintone": 10, "garoon": 10})
+            result = Pair(okta_app.extensions["okta"], okta_app, lab, okta_server, cybozu_server)
+            result.token = lab.token("example", notes="Okta")
+            yield result
