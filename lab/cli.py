@@ -2,6 +2,7 @@
 
     lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P]
     lab cybozu token --subdomain S [--notes N] [--expires YYYY-MM-DD] [--data-dir DIR]
+    lab okta token [--name N] [--data-dir DIR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
 commands read it to reach the running lab's control API.
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--notes", default="")
     token.add_argument("--expires", help="YYYY-MM-DD (default: one year from today)")
     token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+
+    okta = commands.add_parser("okta", help="act on the running okta_sim")
+    okta_commands = okta.add_subparsers(dest="okta_command", required=True)
+    okta_token = okta_commands.add_parser("token", help="mint an Okta API token (SSWS) for /api/v1; prints JSON")
+    okta_token.add_argument("--name", default="lab")
+    okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
     return parser
 
 
@@ -64,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return up(args)
         if args.command == "cybozu" and args.cybozu_command == "token":
             return cybozu_token(args)
+        if args.command == "okta" and args.okta_command == "token":
+            return okta_token(args)
     except CliError as error:
         print(f"lab: {error}", file=sys.stderr)
         return 2
@@ -75,6 +84,7 @@ def up(args: argparse.Namespace) -> int:
     import okta_sim
     from cybozu_sim import seed
     from lab.server import ServerThread
+    from okta_sim import seed as okta_seed
 
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -87,11 +97,18 @@ def up(args: argparse.Namespace) -> int:
     cybozu_app = cybozu_sim.create_app(
         {"DATA_FILE": data_dir / "cybozu.json", "SEED_DEMO": True, "LAB_KEY": lab_key, "SECRET_KEY": secret}
     )
-    okta_app = okta_sim.create_app(
-        {"DATA_FILE": data_dir / "okta.json", "LAB_KEY": lab_key, "SECRET_KEY": secret}
-    )
     try:
         cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)
+        okta_app = okta_sim.create_app(
+            {
+                "DATA_FILE": data_dir / "okta.json",
+                "SEED_DEMO": True,
+                "LAB_KEY": lab_key,
+                "SECRET_KEY": secret,
+                # The app's "Domain Name" reaches the tenant of that subdomain on this lab's cybozu_sim.
+                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
+            }
+        )
         okta_server = ServerThread(okta_app, args.host, args.okta_port)
     except OSError as error:
         raise CliError(
@@ -113,6 +130,7 @@ def up(args: argparse.Namespace) -> int:
             [
                 "Okta + cybozu.com provisioning lab is running.",
                 f"  okta_sim    {okta_server.url}/",
+                f"    administrator: {okta_seed.ADMIN_LOGIN} / {okta_seed.DEFAULT_ADMIN_PASSWORD}",
                 f"  cybozu_sim  {cybozu_server.url}/",
                 f"  cybozu.com environment 'example': {cybozu_server.url}/{seed.DEMO_SUBDOMAIN}/",
                 f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}"
@@ -173,6 +191,13 @@ def cybozu_token(args: argparse.Namespace) -> int:
         body["expires"] = args.expires
     answer = control(runtime, "cybozu", "POST", f"/_lab/tenants/{args.subdomain}/tokens", body)
     print(json.dumps({"token": answer["token"], "scim_endpoint": answer["scim_endpoint"]}))
+    return 0
+
+
+def okta_token(args: argparse.Namespace) -> int:
+    runtime = running_lab(args.data_dir)
+    answer = control(runtime, "okta", "POST", "/_lab/api-tokens", {"name": args.name})
+    print(json.dumps({"token": answer["token"], "org_url": answer["org_url"]}))
     return 0
 
 

@@ -120,3 +120,19 @@ def test_lab_up_prints_urls_and_logins(tmp_path: Path) -> None:
     assert runtime["okta_url"] in text and runtime["cybozu_url"] in text
     assert "administrator: Administrator / cybozu-lab-admin" in text
     assert os.stat(tmp_path / "secret_key").st_mode & 0o077 == 0
+
+
+def test_okta_token_reaches_api_v1_and_the_okta_org_provisions_into_cybozu(tmp_path: Path) -> None:
+    process, runtime = start_lab(tmp_path)
+    try:
+        minted = lab("okta", "token", "--name", "ci", "--data-dir", str(tmp_path))
+        assert minted.returncode == 0, minted.stderr
+        answer = json.loads(minted.stdout)
+        assert answer["org_url"] == runtime["okta_url"]
+        key = {"X-Lab-Key": runtime["lab_key"]}
+        # the demo org's SCIM template points at this lab's cybozu_sim: Test API Credentials reaches it
+        token = lab("cybozu", "token", "--subdomain", "example", "--data-dir", str(tmp_path))
+        assert token.returncode == 0
+        assert httpx2.get(runtime["okta_url"] + "/_lab/egress", headers=key).json()["addresses"]
+    finally:
+        stop_lab(process)
