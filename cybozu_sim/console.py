@@ -7,7 +7,6 @@ Views only translate forms into calls of the domain modules.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,27 +18,15 @@ from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError
 from cybozu_sim.licenses import SERVICES, usage
 from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants, save_tenant
+from lab.forms import check_csrf, csrf_token
 
 bp = Blueprint("console", __name__)
+bp.before_request(check_csrf)
 
 
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "SERVICES": SERVICES}
-
-
-def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]  # type: ignore[no-any-return]
-
-
-@bp.before_request
-def check_csrf() -> None:
-    if request.method == "POST":
-        sent = request.form.get("csrf_token", "")
-        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-            abort(400, "The form has expired. Reload the page and try again.")
 
 
 def signed_in(subdomain: str) -> str | None:
