@@ -13,7 +13,7 @@ from cybozu_sim.ip_restriction import allows
 from cybozu_sim.tenants import find_tenant
 from lab.simulator import configure, install_lab_control
 
-DEFAULTS: dict[str, Any] = {"SEED_DEMO": False}
+DEFAULTS: dict[str, Any] = {"SEED_DEMO": False, "SESSION_COOKIE_NAME": "cybozu_session"}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

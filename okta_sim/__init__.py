@@ -13,6 +13,8 @@ from okta_sim.backend import Egress, OktaBackend
 
 DEFAULTS: dict[str, Any] = {
     "SEED_DEMO": False,
+    # Browsers share cookies between ports of one host: each console keeps its own cookie.
+    "SESSION_COOKIE_NAME": "okta_session",
     # The one template that maps the app's "Domain Name" to cybozu's SCIM endpoint.
     "SCIM_URL_TEMPLATE": "http://127.0.0.1:8002/{domain}/scim/v2",
     "SCIM_TIMEOUT": 60.0,

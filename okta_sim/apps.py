@@ -37,6 +37,8 @@ def add_app(
     entry = catalog.get(catalog_key)
     if entry is None:
         raise NotFound(f"Not found: Resource not found: {catalog_key} (App)")
+    if not entry.provisioning:
+        raise Invalid(f"The lab models only the Cybozu (cybozu.com) app; {entry.name} cannot be added.")
     if not isinstance(domain_name, str) or not DOMAIN.match(domain_name.strip()):
         raise Invalid(
             "Api validation failed: domainName",

@@ -14,12 +14,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
-from flask.blueprints import BlueprintSetupState
-from werkzeug.security import check_password_hash
 
 import okta_sim.provisioning as provisioning
 from lab.forms import check_csrf, csrf_token
-from okta_sim import api_tokens, apps, catalog, directory, get_backend, syslog, usernames
+from okta_sim import admins, api_tokens, apps, catalog, directory, get_backend, syslog, usernames
 from okta_sim.errors import NotFound, OktaError
 
 T = TypeVar("T")
@@ -66,13 +64,6 @@ BASE_MAPPINGS = [
 ]
 CUSTOM_EXAMPLES = ['String.substringBefore(user.login, "@")', 'user.firstName + "." + user.lastName']
 SYSLOG_LIMIT = 200
-
-
-@bp.record_once
-def own_session_cookie(state: BlueprintSetupState) -> None:
-    """Browsers share cookies between ports of one host: with cybozu_sim's console on the same
-    127.0.0.1, two cookies both called "session" would sign each other out."""
-    state.app.config["SESSION_COOKIE_NAME"] = "okta_session"
 
 
 @bp.app_template_global()
@@ -193,17 +184,12 @@ def announce(app_user: dict[str, Any], done: str) -> None:
 # -- sign-in ----------------------------------------------------------------
 
 
-def verify_admin(login: str, password: str) -> bool:
-    admin = get_backend().admins.get(login)
-    return admin is not None and check_password_hash(admin["password"], password)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     error = None
     username = request.form.get("username", "").strip()
     if request.method == "POST":
-        ok = verify_admin(username, request.form.get("password", ""))
+        ok = admins.verify(get_backend(), username, request.form.get("password", ""))
         syslog.record(
             get_backend(),
             "user.session.start",

@@ -231,6 +231,7 @@ def _fail(
     )
     task = task or {
         "id": ids.new_id(ids.TASK),
+        "seq": len(backend.tasks) + 1,  # tasks are never deleted: a stable order within one millisecond
         "key": app_user["key"],
         "app_id": app["id"],
         "user_id": user["id"],
@@ -578,13 +579,21 @@ def unassign_user(backend: OktaBackend, app_id: str, user_id: str) -> None:
         app = apps.get_app(backend, app_id)
         app_user = get_app_user(backend, app_id, user_id)
         user = directory.get_user(backend, user_id)
-        if app_user["individual"] and groups_for(backend, app_id, user_id):
+        through_groups = groups_for(backend, app_id, user_id)
+        if not app_user["individual"] and through_groups:
+            names = ", ".join(
+                directory.get_group(backend, ag["group_id"])["profile"]["name"] for ag in through_groups
+            )
+            raise Invalid(
+                f"{directory.display_name(user)} is assigned through the group(s) {names}: unassign the group "
+                "or remove the person from it."
+            )
+        if through_groups:  # individually and through groups: the group assignment remains
             app_user["individual"] = False
             app_user["profile"] = {}
-            backend.app_users.put(app_user)
-        elif app_user["individual"] or not groups_for(backend, app_id, user_id):
+        else:
             app_user["pendingRemoval"] = True
-            backend.app_users.put(app_user)
+        backend.app_users.put(app_user)
         syslog.record(
             backend,
             "application.user_membership.remove",
@@ -756,7 +765,7 @@ def provision_user(backend: OktaBackend, app_id: str, user_id: str) -> dict[str,
 
 def list_tasks(backend: OktaBackend, *, status: str | None = "OPEN") -> list[dict[str, Any]]:
     tasks = [t for t in backend.tasks.all() if status is None or t["status"] == status]
-    return sorted(tasks, key=lambda t: (t["created"], t["id"]))
+    return sorted(tasks, key=lambda t: t["seq"])
 
 
 def retry_tasks(backend: OktaBackend, task_ids: list[str]) -> list[dict[str, Any]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from werkzeug.security import generate_password_hash
-
-from okta_sim import directory
+from okta_sim import admins, directory
 from okta_sim.backend import OktaBackend
 
 ADMIN_LOGIN = "admin@example.com"
@@ -18,13 +16,9 @@ DEMO_PEOPLE = [
 DEMO_GROUP = "cybozu users"
 
 
-def set_admin(backend: OktaBackend, login: str = ADMIN_LOGIN, password: str = DEFAULT_ADMIN_PASSWORD) -> None:
-    backend.admins.put({"login": login, "password": generate_password_hash(password)})
-
-
 def seed_demo(backend: OktaBackend) -> None:
     with backend.store.transaction():
-        set_admin(backend)
+        admins.set_admin(backend, ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD)
         people = [
             directory.create_user(
                 backend, {"login": login, "email": login, "firstName": first, "lastName": last}

@@ -119,3 +119,22 @@ def test_assignments_without_provisioning_are_flagged(okta: OktaBackend) -> None
         "toApp": {"create": False, "update": False, "deactivate": False},
         "tokenSet": False,
     }
+
+
+def test_only_the_cybozu_app_can_be_added(okta: OktaBackend) -> None:
+    with pytest.raises(Invalid, match="The lab models only the Cybozu"):
+        apps.add_app(okta, "slack", domain_name="example")
+
+
+def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta: OktaBackend) -> None:
+    app = apps.add_app(okta, "cybozu", domain_name="example")
+    user = directory.create_user(okta, PROFILE)
+    group = directory.create_group(okta, "Sales")
+    directory.set_membership(okta, group["id"], user["id"], True)
+    engine.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
+    with pytest.raises(Invalid, match="Alice Smith is assigned through the group\\(s\\) Sales"):
+        engine.unassign_user(okta, app["id"], user["id"])
+    engine.assign_user(okta, app["id"], user["id"], profile={"garoon": "Enable"})
+    engine.unassign_user(okta, app["id"], user["id"])  # the group assignment remains
+    remaining = engine.get_app_user(okta, app["id"], user["id"])
+    assert remaining["individual"] is False and engine.effective_profile(okta, app, remaining) == {"kintone": "Enable"}
