@@ -28,15 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from cybozu_sim import api, console, lab_api
 
-    install_lab_control(
-        app,
-        clock=clock,
-        reset=backend.reset,
-        snapshot=backend.snapshot,
-        restore=backend.restore,
-        fault_response=api.fault_response,
-        routes=lab_api.add_routes,
-    )
+    install_lab_control(app, backend, fault_response=api.fault_response, routes=lab_api.add_routes)
     app.before_request(enforce_ip_restriction)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Blueprint, Flask, Response
 
@@ -14,6 +14,16 @@ from lab.faults import FaultInjector
 from lab.storage import Store
 
 FaultResponse = Callable[[int, str, dict[str, str]], Response]
+
+
+class Resettable(Protocol):
+    """What a simulator's backend offers the lab: its clock, and reset/snapshot/restore of its state."""
+
+    clock: LabClock
+
+    def reset(self) -> None: ...
+    def snapshot(self) -> dict[str, Any]: ...
+    def restore(self, data: dict[str, Any]) -> None: ...
 
 
 def configure(
@@ -40,16 +50,15 @@ def configure(
 
 def install_lab_control(
     app: Flask,
+    backend: Resettable,
     *,
-    clock: LabClock,
-    reset: Callable[[], None],
-    snapshot: Callable[[], dict[str, Any]],
-    restore: Callable[[dict[str, Any]], None],
     fault_response: FaultResponse,
     routes: Callable[[Blueprint], None] | None = None,
 ) -> LabHooks:
     """Register ``/_lab/`` (plus the app's own ``routes``) and the fault hook."""
-    hooks = LabHooks(clock, FaultInjector(), reset, snapshot, restore, fault_response)
+    hooks = LabHooks(
+        backend.clock, FaultInjector(), backend.reset, backend.snapshot, backend.restore, fault_response
+    )
     install_fault_hook(app, hooks)
     blueprint = create_control_blueprint(hooks)
     if routes is not None:

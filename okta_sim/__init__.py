@@ -44,15 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from okta_sim import lab_api
 
-    install_lab_control(
-        app,
-        clock=clock,
-        reset=backend.reset,
-        snapshot=backend.snapshot,
-        restore=backend.restore,
-        fault_response=fault_response,
-        routes=lab_api.add_routes,
-    )
+    install_lab_control(app, backend, fault_response=fault_response, routes=lab_api.add_routes)
     for name in ("api_v1", "console"):
         try:
             module = __import__(f"okta_sim.{name}", fromlist=["bp"])

@@ -215,6 +215,39 @@ def test_credentials(backend: OktaBackend, app: dict[str, Any], token: str) -> O
     return Outcome(True, message)
 
 
+def _log_push(
+    backend: OktaBackend,
+    app: dict[str, Any],
+    user: dict[str, Any],
+    operation: str,
+    message: str,
+    *,
+    failed: bool,
+) -> None:
+    syslog.record(
+        backend,
+        f"application.provision.user.{operation}",
+        message,
+        result="FAILURE" if failed else "SUCCESS",
+        reason=message if failed else None,
+        targets=[
+            syslog.target("User", user["id"], user["profile"]["login"]),
+            syslog.target("AppInstance", app["id"], app["label"]),
+        ],
+    )
+
+
+def _open_task(backend: OktaBackend, key: str) -> dict[str, Any] | None:
+    return next((t for t in backend.tasks.all() if t["key"] == key and t["status"] == "OPEN"), None)
+
+
+def _resolve_task(backend: OktaBackend, key: str) -> None:
+    task = _open_task(backend, key)
+    if task is not None:
+        task["status"] = "RESOLVED"
+        backend.tasks.put(task)
+
+
 def _fail(
     backend: OktaBackend,
     app: dict[str, Any],
@@ -223,13 +256,11 @@ def _fail(
     operation: str,
     message: str,
 ) -> None:
+    """A push failed: the app user is in ERROR and its (single) open task says why."""
     app_user["syncState"] = ERROR
     app_user["lastError"] = message
     backend.app_users.put(app_user)
-    task = next(
-        (t for t in backend.tasks.all() if t["key"] == app_user["key"] and t["status"] == "OPEN"), None
-    )
-    task = task or {
+    task = _open_task(backend, app_user["key"]) or {
         "id": ids.new_id(ids.TASK),
         "seq": len(backend.tasks) + 1,  # tasks are never deleted: a stable order within one millisecond
         "key": app_user["key"],
@@ -239,17 +270,7 @@ def _fail(
     }
     task.update(operation=operation, message=message, created=backend.now())
     backend.tasks.put(task)
-    syslog.record(
-        backend,
-        f"application.provision.user.{operation}",
-        message,
-        result="FAILURE",
-        reason=message,
-        targets=[
-            syslog.target("User", user["id"], user["profile"]["login"]),
-            syslog.target("AppInstance", app["id"], app["label"]),
-        ],
-    )
+    _log_push(backend, app, user, operation, message, failed=True)
 
 
 def _done(
@@ -260,23 +281,13 @@ def _done(
     operation: str,
     message: str,
 ) -> None:
+    """A push succeeded: the app user is in sync and its open task, if any, is resolved."""
     app_user["syncState"] = SYNCHRONIZED
     app_user["lastError"] = None
     app_user["lastSync"] = backend.now()
     backend.app_users.put(app_user)
-    for task in backend.tasks.all():
-        if task["key"] == app_user["key"] and task["status"] == "OPEN":
-            task["status"] = "RESOLVED"
-            backend.tasks.put(task)
-    syslog.record(
-        backend,
-        f"application.provision.user.{operation}",
-        message,
-        targets=[
-            syslog.target("User", user["id"], user["profile"]["login"]),
-            syslog.target("AppInstance", app["id"], app["label"]),
-        ],
-    )
+    _resolve_task(backend, app_user["key"])
+    _log_push(backend, app, user, operation, message, failed=False)
 
 
 def sync(
@@ -458,10 +469,7 @@ def _deprovision_removed(
 
 
 def _forget(backend: OktaBackend, app_user: dict[str, Any]) -> None:
-    for task in backend.tasks.all():
-        if task["key"] == app_user["key"] and task["status"] == "OPEN":
-            task["status"] = "RESOLVED"
-            backend.tasks.put(task)
+    _resolve_task(backend, app_user["key"])
     backend.app_users.delete(app_user["key"])
     return None
 
