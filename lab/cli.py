@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     okta = commands.add_parser("okta", help="act on the running okta_sim")
     okta_commands = okta.add_subparsers(dest="okta_command", required=True)
-    okta_token = okta_commands.add_parser("token", help="mint an Okta API token (SSWS) for /api/v1; prints JSON")
+    okta_token = okta_commands.add_parser(
+        "token", help="mint an Okta API token (SSWS) for /api/v1; prints JSON"
+    )
     okta_token.add_argument("--name", default="lab")
     okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
     return parser
