@@ -635,6 +635,14 @@ def get_group(group_id: str) -> ResponseReturnValue:
     return render_group(directory.get_group(get_backend(), group_id))
 
 
+@bp.put("/groups/<group_id>")
+def replace_group(group_id: str) -> ResponseReturnValue:
+    profile = obj(json_body(), "profile")
+    return render_group(
+        directory.update_group(get_backend(), group_id, profile.get("name"), profile.get("description"))
+    )
+
+
 @bp.delete("/groups/<group_id>")
 def delete_group(group_id: str) -> ResponseReturnValue:
     directory.delete_group(get_backend(), group_id)
@@ -893,12 +901,7 @@ def assign_group(app_id: str, group_id: str) -> ResponseReturnValue:
 def get_app_group(app_id: str, group_id: str) -> ResponseReturnValue:
     backend = get_backend()
     app = apps.get_app(backend, app_id)
-    found = next(
-        (ag for ag in provisioning.app_groups_of_app(backend, app["id"]) if ag["group_id"] == group_id), None
-    )
-    if found is None:
-        raise ResourceNotFound(f"Not found: Resource not found: {group_id} (ApplicationGroupAssignment)")
-    return render_app_group(found)
+    return render_app_group(provisioning.get_app_group(backend, app["id"], group_id))
 
 
 @bp.delete("/apps/<app_id>/groups/<group_id>")

@@ -585,10 +585,10 @@ def app_user_of(app_id: str, user_id: str) -> dict[str, Any] | None:
 
 
 def app_group_of(app_id: str, group_id: str) -> dict[str, Any] | None:
-    return next(
-        (ag for ag in provisioning.app_groups_of_app(get_backend(), app_id) if ag["group_id"] == group_id),
-        None,
-    )
+    try:
+        return provisioning.get_app_group(get_backend(), app_id, group_id)
+    except NotFound:
+        return None
 
 
 def services_from(form: dict[str, str], app: dict[str, Any]) -> dict[str, str]:

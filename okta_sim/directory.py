@@ -204,17 +204,27 @@ def delete_user(backend: OktaBackend, user_id: str) -> bool:
 # -- groups -----------------------------------------------------------------
 
 
-def create_group(backend: OktaBackend, name: Any, description: Any = "") -> dict[str, Any]:
+def check_group_profile(
+    backend: OktaBackend, name: Any, description: Any, *, group_id: str | None = None
+) -> tuple[str, str]:
     if not isinstance(name, str) or not name.strip():
         raise Invalid("Api validation failed: name", ["name: The field cannot be left blank"])
     if description is not None and not isinstance(description, str):
         raise Invalid("Api validation failed: description", ["description: must be a string"])
+    clean = name.strip()
+    if any(
+        g["profile"]["name"].lower() == clean.lower() and g["id"] != group_id for g in backend.groups.all()
+    ):
+        raise Invalid(
+            "Api validation failed: name",
+            ["name: An object with this field already exists in the current organization"],
+        )
+    return clean, description or ""
+
+
+def create_group(backend: OktaBackend, name: Any, description: Any = "") -> dict[str, Any]:
     with backend.store.transaction():
-        if any(g["profile"]["name"].lower() == name.strip().lower() for g in backend.groups.all()):
-            raise Invalid(
-                "Api validation failed: name",
-                ["name: An object with this field already exists in the current organization"],
-            )
+        name, description = check_group_profile(backend, name, description)
         stamp = backend.now()
         group = {
             "id": ids.new_id(ids.GROUP),
@@ -222,7 +232,7 @@ def create_group(backend: OktaBackend, name: Any, description: Any = "") -> dict
             "lastUpdated": stamp,
             "lastMembershipUpdated": stamp,
             "type": "OKTA_GROUP",
-            "profile": {"name": name.strip(), "description": description or ""},
+            "profile": {"name": name, "description": description},
             "members": [],
         }
         backend.groups.put(group)
@@ -230,6 +240,22 @@ def create_group(backend: OktaBackend, name: Any, description: Any = "") -> dict
             backend,
             "group.lifecycle.create",
             f"Create Okta group {name}",
+            targets=[syslog.target("UserGroup", group["id"], name)],
+        )
+        return group
+
+
+def update_group(backend: OktaBackend, group_id: str, name: Any, description: Any = "") -> dict[str, Any]:
+    with backend.store.transaction():
+        group = get_group(backend, group_id)
+        name, description = check_group_profile(backend, name, description, group_id=group["id"])
+        group["profile"] = {"name": name, "description": description}
+        group["lastUpdated"] = backend.now()
+        backend.groups.put(group)
+        syslog.record(
+            backend,
+            "group.profile.update",
+            f"Update Okta group {name}",
             targets=[syslog.target("UserGroup", group["id"], name)],
         )
         return group

@@ -65,6 +65,13 @@ def get_app_user(backend: OktaBackend, app_id: str, user_id: str) -> dict[str, A
     return app_user
 
 
+def get_app_group(backend: OktaBackend, app_id: str, group_id: str) -> dict[str, Any]:
+    app_group = backend.app_groups.get(app_user_key(app_id, group_id))
+    if app_group is None:
+        raise NotFound(f"Not found: Resource not found: {group_id} (ApplicationGroupAssignment)")
+    return app_group
+
+
 def check_profile(app: dict[str, Any], profile: Any) -> dict[str, str]:
     """An assignment's app profile: each service attribute Enable, Disable or unset."""
     if profile is None:

@@ -327,6 +327,10 @@ def test_groups_and_membership(api: Api) -> None:
     api.group("Support")
     assert [g["profile"]["name"] for g in api.ok("GET", "/groups?q=sal")] == ["Sales"]
     assert api.ok("GET", f"/groups/{sales['id']}") == sales
+    renamed = api.ok("PUT", f"/groups/{sales['id']}", {"profile": {"name": "Sales EMEA", "description": ""}})
+    assert renamed["profile"] == {"name": "Sales EMEA", "description": ""}
+    assert_error(api("PUT", f"/groups/{sales['id']}", {"profile": {"name": "support"}}), 400, "E0000001")
+    api.ok("PUT", f"/groups/{sales['id']}", {"profile": {"name": "Sales", "description": "Sellers"}})
     alice = api.person("alice@example.com")
     member = f"/groups/{sales['id']}/users/{alice['id']}"
     assert api("PUT", member).status_code == 204

@@ -12,7 +12,12 @@ from okta_sim.errors import Invalid, NotFound
 from okta_sim.scim_client import ScimFailure, filter_user_name, json_complaint, masked
 from tests.conftest import NOW
 
-PROFILE = {"login": "alice.smith@example.com", "email": "Alice.Smith@Mail.example.com", "firstName": "Alice", "lastName": "Smith"}
+PROFILE = {
+    "login": "alice.smith@example.com",
+    "email": "Alice.Smith@Mail.example.com",
+    "firstName": "Alice",
+    "lastName": "Smith",
+}
 
 
 @pytest.fixture
@@ -74,7 +79,10 @@ def test_okta_error_texts() -> None:
     assert json_complaint("\n\n  oops").endswith("at line: 3, column: 4")
     assert json_complaint("") == "Invalid JSON: No content to map due to end-of-input"
     failure = ScimFailure("Conflict", 'The login name "a" is already in use.', 409)
-    assert failure.describe() == 'Conflict. Errors reported by remote server: The login name "a" is already in use.'
+    assert (
+        failure.describe()
+        == 'Conflict. Errors reported by remote server: The login name "a" is already in use.'
+    )
     assert ScimFailure("Read timed out").describe() == "Read timed out"
     assert filter_user_name('a"b\\c') == 'userName eq "a\\"b\\\\c"'
     assert masked({"userName": "a", "password": "secret"}) == {"userName": "a", "password": "********"}
@@ -84,7 +92,9 @@ def test_directory_rules(okta: OktaBackend) -> None:
     user = directory.create_user(okta, PROFILE)
     with pytest.raises(Invalid) as clash:
         directory.create_user(okta, {**PROFILE, "login": "ALICE.SMITH@example.com"})
-    assert clash.value.causes == ["login: An object with this field already exists in the current organization"]
+    assert clash.value.causes == [
+        "login: An object with this field already exists in the current organization"
+    ]
     with pytest.raises(Invalid) as missing:
         directory.create_user(okta, {"login": "bob@example.com", "email": "not-an-email"})
     assert "firstName: The field cannot be left blank" in missing.value.causes
@@ -92,7 +102,11 @@ def test_directory_rules(okta: OktaBackend) -> None:
     with pytest.raises(Invalid):
         directory.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
     with pytest.raises(Invalid, match="Cannot suspend a user whose status is STAGED"):
-        directory.change_status(okta, directory.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"], "suspend")
+        directory.change_status(
+            okta,
+            directory.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
+            "suspend",
+        )
     assert directory.get_user(okta, "ALICE.smith@example.com")["id"] == user["id"]
     assert directory.delete_user(okta, user["id"]) is False  # first DELETE deactivates
     assert directory.get_user(okta, user["id"])["status"] == "DEPROVISIONED"
@@ -105,7 +119,9 @@ def test_assignments_without_provisioning_are_flagged(okta: OktaBackend) -> None
     app = apps.add_app(okta, "cybozu", domain_name="example")
     user = directory.create_user(okta, PROFILE)
     app_user = engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
-    assert app_user["note"] == engine.ASSIGNED_BEFORE_PROVISIONING and app_user["userName"] == PROFILE["login"]
+    assert (
+        app_user["note"] == engine.ASSIGNED_BEFORE_PROVISIONING and app_user["userName"] == PROFILE["login"]
+    )
     with pytest.raises(Invalid):
         engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Maybe"})
     with pytest.raises(Invalid, match="Enable API integration before"):
@@ -137,4 +153,6 @@ def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta:
     engine.assign_user(okta, app["id"], user["id"], profile={"garoon": "Enable"})
     engine.unassign_user(okta, app["id"], user["id"])  # the group assignment remains
     remaining = engine.get_app_user(okta, app["id"], user["id"])
-    assert remaining["individual"] is False and engine.effective_profile(okta, app, remaining) == {"kintone": "Enable"}
+    assert remaining["individual"] is False and engine.effective_profile(okta, app, remaining) == {
+        "kintone": "Enable"
+    }
