@@ -42,15 +42,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         seed_demo(backend)
 
-    from okta_sim import lab_api
+    from okta_sim import api_v1, console, lab_api
 
     install_lab_control(app, backend, fault_response=fault_response, routes=lab_api.add_routes)
-    for name in ("api_v1", "console"):
-        try:
-            module = __import__(f"okta_sim.{name}", fromlist=["bp"])
-        except ModuleNotFoundError:
-            continue
-        app.register_blueprint(module.bp)
+    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(console.bp)
     return app
 
 

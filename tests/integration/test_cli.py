@@ -129,10 +129,23 @@ def test_okta_token_reaches_api_v1_and_the_okta_org_provisions_into_cybozu(tmp_p
         assert minted.returncode == 0, minted.stderr
         answer = json.loads(minted.stdout)
         assert answer["org_url"] == runtime["okta_url"]
-        key = {"X-Lab-Key": runtime["lab_key"]}
-        # the demo org's SCIM template points at this lab's cybozu_sim: Test API Credentials reaches it
-        token = lab("cybozu", "token", "--subdomain", "example", "--data-dir", str(tmp_path))
-        assert token.returncode == 0
-        assert httpx2.get(runtime["okta_url"] + "/_lab/egress", headers=key).json()["addresses"]
+        api = httpx2.Client(
+            base_url=answer["org_url"] + "/api/v1", headers={"Authorization": f"SSWS {answer['token']}"}
+        )
+        people = api.get("/users").json()
+        assert "alice.smith@example.com" in [p["profile"]["login"] for p in people]  # the demo org
+        # the org's SCIM template points at this lab's cybozu_sim: the app's connection test reaches it
+        cybozu = json.loads(
+            lab("cybozu", "token", "--subdomain", "example", "--data-dir", str(tmp_path)).stdout
+        )
+        app = api.post(
+            "/apps", json={"name": "cybozu", "settings": {"app": {"domainName": "example"}}}
+        ).json()
+        connect = {"profile": {"authScheme": "TOKEN", "token": cybozu["token"]}}
+        refused = api.post(f"/apps/{app['id']}/connections/default?activate=true", json=connect)
+        assert (
+            "Propagate Provisioning is disabled" in refused.json()["errorSummary"]
+        )  # STEP1 step 9 not done yet
+        api.close()
     finally:
         stop_lab(process)

@@ -250,3 +250,38 @@ def test_rate_limit_is_retried_after_retry_after(pair: Pair) -> None:
     assert any(
         e["eventType"] == "application.integration.rate_limit_exceeded" for e in syslog.events(pair.okta)
     )
+
+
+def test_a_revoked_token_fails_the_lookup_with_okta_text(pair: Pair) -> None:
+    app = pair.cybozu_app()
+    token_id = pair.cybozu.call("GET", "/tenants/example")["tokens"][0]["id"]
+    pair.cybozu.call("PUT", f"/tenants/example/tokens/{token_id}", {"enabled": False}, expect=200)
+    alice = pair.person("alice@example.com")
+    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    (task,) = engine.list_tasks(pair.okta)
+    assert task["message"] == (
+        "Automatic provisioning of user alice@example.com to app Cybozu (cybozu.com) failed: Error while verifying "
+        "if user alice@example.com exists: Unauthorized. Errors reported by remote server: The API token is disabled."
+    )
+    pair.cybozu.call("PUT", f"/tenants/example/tokens/{token_id}", {"enabled": True}, expect=200)
+    (retried,) = engine.retry_tasks(pair.okta, [task["id"]])
+    assert retried["status"] == "RESOLVED" and "alice@example.com" in pair.users()
+
+
+def test_an_unreachable_cybozu_gives_a_connection_failure(pair: Pair) -> None:
+    app = pair.cybozu_app()
+    pair.okta.scim_url_template = "http://127.0.0.1:9/{domain}/scim/v2"  # discard port: nothing listens
+    outcome = engine.test_credentials(pair.okta, app, pair.token)
+    assert outcome.message.startswith(
+        "Error authenticating: Connection failed. Errors reported by remote server: could not connect to"
+    )
+
+
+def test_service_changes_are_pushed(pair: Pair) -> None:
+    app = pair.cybozu_app()
+    alice = pair.person("alice@example.com")
+    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    engine.update_assignment(
+        pair.okta, app["id"], alice["id"], profile={"kintone": "Disable", "garoon": "Enable"}
+    )
+    assert pair.users()["alice@example.com"]["services"] == {"kintone": False, "garoon": True}
