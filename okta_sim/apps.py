@@ -64,7 +64,7 @@ def add_app(
         backend,
         "application.lifecycle.create",
         f"Create application {app['label']}",
-        targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        targets=[syslog.app_target(app)],
     )
     return app
 
@@ -147,7 +147,7 @@ def configure_api_integration(
             backend,
             "application.provision.integration.enable",
             f"Enable API integration for {app['label']}",
-            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+            targets=[syslog.app_target(app)],
         )
         return app
     with backend.store.transaction():
@@ -160,7 +160,7 @@ def configure_api_integration(
         backend,
         "application.provision.integration.disable",
         f"Disable API integration for {app['label']}",
-        targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        targets=[syslog.app_target(app)],
     )
     return app
 
@@ -184,7 +184,7 @@ def set_provisioning_to_app(
             backend,
             "application.provision.feature.update",
             f"Update Provisioning to App for {app['label']}",
-            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+            targets=[syslog.app_target(app)],
         )
         return app
 
@@ -207,7 +207,7 @@ def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[
             backend,
             "application.appuser_schema.delete",
             f"Delete attribute {attribute} of {app['label']}",
-            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+            targets=[syslog.app_target(app)],
         )
         return app
 

@@ -187,7 +187,7 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
             "application.integration.rate_limit_exceeded",
             f"Rate limit exceeded for {app['label']}: retrying after {wait:g} s",
             result="FAILURE",
-            targets=[syslog.target("AppInstance", app["id"], app["label"])],
+            targets=[syslog.app_target(app)],
         )
 
     return OktaScimClient(
@@ -202,7 +202,7 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
 
 def test_credentials(backend: OktaBackend, app: dict[str, Any], token: str) -> Outcome:
     """[Test API Credentials]: GET /Users?startIndex=1&count=2 with the token."""
-    target = [syslog.target("AppInstance", app["id"], app["label"])]
+    target = [syslog.app_target(app)]
     try:
         with client(backend, app, token) as scim:
             scim.test()
@@ -239,7 +239,7 @@ def _log_push(
         reason=message if failed else None,
         targets=[
             syslog.target("User", user["id"], user["profile"]["login"]),
-            syslog.target("AppInstance", app["id"], app["label"]),
+            syslog.app_target(app),
         ],
     )
 
@@ -564,7 +564,7 @@ def assign_user(
             f"Add user {user['profile']['login']} to app {app['label']}",
             targets=[
                 syslog.target("User", user["id"], user["profile"]["login"]),
-                syslog.target("AppInstance", app["id"], app["label"]),
+                syslog.app_target(app),
             ],
         )
     return sync(backend, app["id"], user["id"]) or {}
@@ -615,7 +615,7 @@ def unassign_user(backend: OktaBackend, app_id: str, user_id: str) -> None:
             f"Remove user {user['profile']['login']} from app {app['label']}",
             targets=[
                 syslog.target("User", user["id"], user["profile"]["login"]),
-                syslog.target("AppInstance", app["id"], app["label"]),
+                syslog.app_target(app),
             ],
         )
     sync(backend, app_id, user_id)
@@ -654,7 +654,7 @@ def assign_group(
             f"Assign group {group['profile']['name']} to app {app['label']}",
             targets=[
                 syslog.target("UserGroup", group["id"], group["profile"]["name"]),
-                syslog.target("AppInstance", app["id"], app["label"]),
+                syslog.app_target(app),
             ],
         )
         members = list(group["members"])
@@ -695,7 +695,7 @@ def unassign_group(backend: OktaBackend, app_id: str, group_id: str) -> None:
             f"Unassign group {group['profile']['name']} from app {app['label']}",
             targets=[
                 syslog.target("UserGroup", group["id"], group["profile"]["name"]),
-                syslog.target("AppInstance", app["id"], app["label"]),
+                syslog.app_target(app),
             ],
         )
     for member in affected:
@@ -767,7 +767,7 @@ def force_sync(backend: OktaBackend, app_id: str) -> dict[str, int]:
         backend,
         "application.provision.force_sync",
         f"Force Sync of {app['label']}: {counts['checked']} users checked, {counts['errors']} errors",
-        targets=[syslog.target("AppInstance", app["id"], app["label"])],
+        targets=[syslog.app_target(app)],
     )
     return counts
 

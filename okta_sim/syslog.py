@@ -42,6 +42,11 @@ def target(kind: str, id_: str, name: str) -> dict[str, Any]:
     return {"id": id_, "type": kind, "alternateId": name, "displayName": name}
 
 
+def app_target(app: dict[str, Any]) -> dict[str, Any]:
+    """The System Log target of an app instance (most provisioning events name one)."""
+    return target("AppInstance", app["id"], app["label"])
+
+
 def events(backend: OktaBackend) -> list[dict[str, Any]]:
     """Every event, oldest first."""
     with backend.store.transaction() as db:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -115,6 +116,14 @@ def lab(app: Flask) -> Lab:
 def scim(app: Flask, lab: Lab) -> Scim:
     lab.tenant("acme")
     return Scim(app.test_client(), "acme", lab.token("acme", notes="Okta"))
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections (bound, never listening) for as long as the test runs."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture

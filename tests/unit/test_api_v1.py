@@ -9,8 +9,7 @@ tests/integration/test_api_v1_live.py.
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -82,14 +81,6 @@ def links(response: TestResponse) -> dict[str, str]:
     """The ``Link`` header as {rel: url}."""
     found = re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers.get("Link", ""))
     return {rel: url for url, rel in found}
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port that refuses connections (bound, never listening) for as long as the test runs."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -53,14 +51,6 @@ class Console:
         return self.post(
             f"/login{query}", {"username": ADMIN_LOGIN, "password": password}, form_page="/login"
         )
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port that refuses connections (bound, never listening) for as long as the test runs."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
 
 
 @pytest.fixture
