@@ -242,9 +242,13 @@ class Collection:
             return True
 
     def all(self) -> list[dict[str, Any]]:
+        return self.find(lambda _: True)
+
+    def find(self, predicate: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        """Copies of the documents that match; the predicate reads the stored documents, unchanged."""
         with self.store.transaction() as db:
             self._ids(db)
-            return [copy.deepcopy(dict(doc)) for doc in db.table(self.table)]
+            return [copy.deepcopy(dict(doc)) for doc in db.table(self.table) if predicate(doc)]
 
     def __len__(self) -> int:
         with self.store.transaction() as db:

@@ -71,10 +71,7 @@ def check_profile(backend: OktaBackend, profile: Any, *, user_id: str | None = N
             causes.append(f"{name}: must be in the form of an email address")
     if not causes:
         login = profile["login"].lower()
-        clash = next(
-            (u for u in backend.users.all() if u["profile"]["login"].lower() == login and u["id"] != user_id),
-            None,
-        )
+        clash = backend.users.find(lambda u: u["profile"]["login"].lower() == login and u["id"] != user_id)
         if clash:
             causes.append("login: An object with this field already exists in the current organization")
     if causes:
@@ -121,7 +118,7 @@ def get_user(backend: OktaBackend, id_or_login: str) -> dict[str, Any]:
     user = backend.users.get(id_or_login)
     if user is None:
         lowered = id_or_login.lower()
-        user = next((u for u in backend.users.all() if u["profile"]["login"].lower() == lowered), None)
+        user = next(iter(backend.users.find(lambda u: u["profile"]["login"].lower() == lowered)), None)
     if user is None:
         raise NotFound(f"Not found: Resource not found: {id_or_login} (User)")
     return user
@@ -312,4 +309,5 @@ def delete_group(backend: OktaBackend, group_id: str) -> None:
 
 
 def groups_of(backend: OktaBackend, user_id: str) -> list[dict[str, Any]]:
-    return [g for g in list_groups(backend) if user_id in g["members"]]
+    found = backend.groups.find(lambda g: user_id in g["members"])
+    return sorted(found, key=lambda g: (g["created"], g["id"]))

@@ -47,14 +47,14 @@ def app_user_key(app_id: str, user_id: str) -> str:
 def app_users_of_app(
     backend: OktaBackend, app_id: str, *, include_pending: bool = False
 ) -> list[dict[str, Any]]:
-    found = [au for au in backend.app_users.all() if au["app_id"] == app_id]
+    found = backend.app_users.find(lambda au: au["app_id"] == app_id)
     if not include_pending:
         found = [au for au in found if not au.get("pendingRemoval")]
     return sorted(found, key=lambda au: (au["created"], au["user_id"]))
 
 
 def app_groups_of_app(backend: OktaBackend, app_id: str) -> list[dict[str, Any]]:
-    found = [ag for ag in backend.app_groups.all() if ag["app_id"] == app_id]
+    found = backend.app_groups.find(lambda ag: ag["app_id"] == app_id)
     return sorted(found, key=lambda ag: (ag["priority"], ag["created"]))
 
 
@@ -245,7 +245,7 @@ def _log_push(
 
 
 def _open_task(backend: OktaBackend, key: str) -> dict[str, Any] | None:
-    return next((t for t in backend.tasks.all() if t["key"] == key and t["status"] == "OPEN"), None)
+    return next(iter(backend.tasks.find(lambda t: t["key"] == key and t["status"] == "OPEN")), None)
 
 
 def _resolve_task(backend: OktaBackend, key: str) -> None:
@@ -720,15 +720,12 @@ def _drop_unassigned_members(backend: OktaBackend, app_id: str, members: list[st
 
 def user_changed(backend: OktaBackend, user_id: str) -> None:
     """A profile or status change: push it to every app the user has."""
-    for app_user in backend.app_users.all():
-        if app_user["user_id"] == user_id:
-            sync(backend, app_user["app_id"], user_id)
+    for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        sync(backend, app_user["app_id"], user_id)
 
 
 def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> None:
-    for app_group in backend.app_groups.all():
-        if app_group["group_id"] != group_id:
-            continue
+    for app_group in backend.app_groups.find(lambda ag: ag["group_id"] == group_id):
         app = apps.get_app(backend, app_group["app_id"])
         with backend.store.transaction():
             group = directory.get_group(backend, group_id)
@@ -740,15 +737,13 @@ def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> Non
 
 
 def group_deleted(backend: OktaBackend, group_id: str) -> None:
-    for app_group in backend.app_groups.all():
-        if app_group["group_id"] == group_id:
-            unassign_group(backend, app_group["app_id"], group_id)
+    for app_group in backend.app_groups.find(lambda ag: ag["group_id"] == group_id):
+        unassign_group(backend, app_group["app_id"], group_id)
 
 
 def user_deleted(backend: OktaBackend, user_id: str) -> None:
-    for app_user in backend.app_users.all():
-        if app_user["user_id"] == user_id:
-            backend.app_users.delete(app_user["key"])
+    for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        backend.app_users.delete(app_user["key"])
 
 
 # -- administrator actions --------------------------------------------------
@@ -779,7 +774,7 @@ def provision_user(backend: OktaBackend, app_id: str, user_id: str) -> dict[str,
 
 
 def list_tasks(backend: OktaBackend, *, status: str | None = "OPEN") -> list[dict[str, Any]]:
-    tasks = [t for t in backend.tasks.all() if status is None or t["status"] == status]
+    tasks = backend.tasks.find(lambda t: status is None or t["status"] == status)
     return sorted(tasks, key=lambda t: t["seq"])
 
 
