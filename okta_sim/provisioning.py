@@ -104,7 +104,7 @@ def groups_for(backend: OktaBackend, app_id: str, user_id: str) -> list[dict[str
     assigned = app_groups_of_app(backend, app_id)
     if not assigned:
         return []
-    member_of = {g["id"] for g in directory.groups_of(backend, user_id)}
+    member_of = set(backend.groups.keys_where(lambda g: user_id in g["members"]))
     return [ag for ag in assigned if ag["group_id"] in member_of]
 
 

@@ -88,7 +88,9 @@ class OktaScimClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
-        transport = httpx2.HTTPTransport(verify=_TLS, local_address=source_address) if source_address else None
+        transport = (
+            httpx2.HTTPTransport(verify=_TLS, local_address=source_address) if source_address else None
+        )
         self.http = httpx2.Client(
             transport=transport,
             verify=_TLS,

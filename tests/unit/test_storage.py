@@ -148,3 +148,21 @@ def test_collections_address_documents_by_key_and_follow_restores() -> None:
     assert people.get("a") == {"id": "a", "n": 10}
     store.clear()
     assert people.get("b") is None and people.all() == []
+
+
+def test_find_copies_only_the_matching_documents() -> None:
+    store = Store()
+    people = store.collection("people")
+    for n in range(5):
+        people.put({"id": str(n), "even": n % 2 == 0})
+    found = people.find(lambda doc: doc["even"])
+    assert [d["id"] for d in found] == ["0", "2", "4"]
+    found[0]["even"] = "changed"
+    assert people.get("0")["even"] is True
+
+
+def test_keys_where_names_the_matching_documents() -> None:
+    people = Store().collection("people")
+    for n in range(4):
+        people.put({"id": str(n), "n": n})
+    assert people.keys_where(lambda doc: doc["n"] > 1) == ["2", "3"]
