@@ -49,10 +49,12 @@ def revoke_token(backend: OktaBackend, token_id: str) -> None:
 
 
 def authenticate(backend: OktaBackend, authorization: str | None) -> dict[str, Any]:
-    scheme, _, value = (authorization or "").strip().partition(" ")
-    if scheme != "SSWS" or not value.strip():
+    # okta-sdk-python 3.x sends "SSWS<token>" without a space; Okta accepts both forms.
+    header = (authorization or "").strip()
+    value = header[len("SSWS") :].strip() if header.startswith("SSWS") else ""
+    if not value:
         raise TokenRejected("Invalid token provided")
-    presented = digest(value.strip())
+    presented = digest(value)
     match = None
     for token in backend.api_tokens.all():
         if hmac.compare_digest(token["digest"], presented):

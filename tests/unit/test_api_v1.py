@@ -583,3 +583,12 @@ def test_logs_filter_window_and_pages(api: Api, backend: OktaBackend) -> None:
     api.group("Later")
     assert [e["eventType"] for e in api.ok("GET", "/logs")] == ["group.lifecycle.create"]
     assert len(api.ok("GET", "/logs?since=2026-03-01T00:00:00Z")) == 3
+
+
+def test_the_ssws_scheme_with_or_without_a_space(okta: Flask, backend: OktaBackend) -> None:
+    """okta-sdk-python 3.x sends "SSWS<token>"; Okta accepts it, and so does the lab."""
+    _, token = api_tokens.create_token(backend, "sdk")
+    client = okta.test_client()
+    assert client.get("/api/v1/users", headers={"Authorization": f"SSWS{token}"}).status_code == 200
+    assert client.get("/api/v1/users", headers={"Authorization": f"SSWS {token}"}).status_code == 200
+    assert client.get("/api/v1/users", headers={"Authorization": f"Bearer {token}"}).status_code == 401

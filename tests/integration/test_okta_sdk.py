@@ -1,0 +1,50 @@
+"""Okta's own Python SDK (okta-sdk-python), unchanged, against okta_sim's /api/v1 on a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from okta.client import Client as OktaClient
+
+import okta_sim
+from lab.server import ServerThread
+from okta_sim import api_tokens, apps
+from okta_sim import provisioning as engine
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_okta_sdk_reads_users_groups_apps_assignments_and_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The SDK insists on https unless told it is testing; nothing else is configured for the lab.
+    monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
+    app = okta_sim.create_app({"SEED_DEMO": True})
+    backend = app.extensions["okta"]
+    _, token = api_tokens.create_token(backend, "sdk")
+    cybozu = apps.add_app(backend, "cybozu", domain_name="example")
+
+    async def scenario(url: str) -> None:
+        client = OktaClient({"orgUrl": url, "token": token})
+        users, _, error = await client.list_users()
+        assert error is None
+        assert sorted(u.profile.login for u in users) == [
+            "alice.smith@example.com", "bob.jones@example.com", "carol.white@example.com", "dave.brown@example.com",
+        ]  # fmt: skip
+        alice = next(u for u in users if u.profile.login.startswith("alice"))
+        user, _, error = await client.get_user(alice.id)
+        assert error is None and user.status.value == "ACTIVE"
+        groups, _, error = await client.list_groups()
+        assert error is None and [g.profile.actual_instance.name for g in groups] == ["cybozu users"]
+        engine.assign_user(backend, cybozu["id"], alice.id, profile={"kintone": "Enable"})
+        app_users, _, error = await client.list_application_users(cybozu["id"])
+        assert error is None
+        assert [(au.credentials.user_name, au.status.value) for au in app_users] == [
+            ("alice.smith@example.com", "STAGED")
+        ]
+        events, _, error = await client.list_log_events()
+        assert error is None and any(e.event_type == "application.user_membership.add" for e in events)
+        _, _, error = await OktaClient({"orgUrl": url, "token": "00wrong"}).list_users()
+        assert "E0000011" in str(error)
+
+    with ServerThread(app) as server:
+        asyncio.run(scenario(server.url))
