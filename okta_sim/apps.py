@@ -69,6 +69,17 @@ def add_app(
     return app
 
 
+def _save(
+    backend: OktaBackend, app: dict[str, Any], event_type: str | None = None, message: str = ""
+) -> dict[str, Any]:
+    """Store a changed app; most changes are also a System Log event about it."""
+    app["lastUpdated"] = backend.now()
+    backend.apps.put(app)
+    if event_type:
+        syslog.record(backend, event_type, message, targets=[syslog.app_target(app)])
+    return app
+
+
 def get_app(backend: OktaBackend, app_id: str) -> dict[str, Any]:
     app = backend.apps.get(app_id)
     if app is None:
@@ -96,9 +107,7 @@ def set_general(
                     ["domainName: Enter the subdomain of your cybozu.com environment"],
                 )
             app["settings"]["domainName"] = domain_name.strip()
-        app["lastUpdated"] = backend.now()
-        backend.apps.put(app)
-        return app
+        return _save(backend, app)
 
 
 def set_username_format(
@@ -112,9 +121,9 @@ def set_username_format(
             "usernameFormat": fmt,
             "custom": custom.strip() if fmt == "custom" and custom else None,
         }
-        app["lastUpdated"] = backend.now()
-        backend.apps.put(app)
-        return app
+        return _save(
+            backend, app, "application.lifecycle.update", f"Update Sign On settings of {app['label']}"
+        )
 
 
 def configure_api_integration(
@@ -141,28 +150,22 @@ def configure_api_integration(
                 app["attributes"] = [name for name, _ in SERVICE_ATTRIBUTES]
             app["provisioning"]["enabled"] = True
             app["provisioning"]["token"] = secret
-            app["lastUpdated"] = backend.now()
-            backend.apps.put(app)
-        syslog.record(
-            backend,
-            "application.provision.integration.enable",
-            f"Enable API integration for {app['label']}",
-            targets=[syslog.app_target(app)],
-        )
-        return app
+            return _save(
+                backend,
+                app,
+                "application.provision.integration.enable",
+                f"Enable API integration for {app['label']}",
+            )
     with backend.store.transaction():
         app = get_app(backend, app_id)
         app["provisioning"]["enabled"] = False
         app["provisioning"]["toApp"] = {"create": False, "update": False, "deactivate": False}
-        app["lastUpdated"] = backend.now()
-        backend.apps.put(app)
-    syslog.record(
-        backend,
-        "application.provision.integration.disable",
-        f"Disable API integration for {app['label']}",
-        targets=[syslog.app_target(app)],
-    )
-    return app
+        return _save(
+            backend,
+            app,
+            "application.provision.integration.disable",
+            f"Disable API integration for {app['label']}",
+        )
 
 
 def set_provisioning_to_app(
@@ -178,15 +181,12 @@ def set_provisioning_to_app(
             "update": bool(update),
             "deactivate": bool(deactivate),
         }
-        app["lastUpdated"] = backend.now()
-        backend.apps.put(app)
-        syslog.record(
+        return _save(
             backend,
+            app,
             "application.provision.feature.update",
             f"Update Provisioning to App for {app['label']}",
-            targets=[syslog.app_target(app)],
         )
-        return app
 
 
 def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[str, Any]:
@@ -196,20 +196,16 @@ def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[
         if attribute not in app["attributes"]:
             raise NotFound(f"Not found: Resource not found: {attribute} (Attribute)")
         app["attributes"].remove(attribute)
-        app["lastUpdated"] = backend.now()
-        backend.apps.put(app)
         for holder in (backend.app_users, backend.app_groups):
-            for doc in holder.all():
-                if doc["app_id"] == app["id"] and attribute in doc.get("profile", {}):
-                    del doc["profile"][attribute]
-                    holder.put(doc)
-        syslog.record(
+            for doc in holder.find(lambda d: d["app_id"] == app["id"] and attribute in d.get("profile", {})):
+                del doc["profile"][attribute]
+                holder.put(doc)
+        return _save(
             backend,
+            app,
             "application.appuser_schema.delete",
             f"Delete attribute {attribute} of {app['label']}",
-            targets=[syslog.app_target(app)],
         )
-        return app
 
 
 def public(app: dict[str, Any]) -> dict[str, Any]:
