@@ -52,16 +52,6 @@ LIFECYCLE_LABELS = {
     "suspend": ("Suspend", "suspended"),
     "unsuspend": ("Unsuspend", "unsuspended"),
 }
-# The Cybozu (cybozu.com) Attribute Mappings as provisioning.mapped applies them:
-# (cybozu.com attribute, label in the Profile Editor, the Okta value it takes).
-BASE_MAPPINGS = [
-    ("userName", "Username", "Application username (the User Name of the assignment)"),
-    ("givenName", "Given name", "user.firstName"),
-    ("familyName", "Family name", "user.lastName"),
-    ("email", "Primary email", "user.email"),
-    ("displayName", "Display name", "user.displayName (else first and last name)"),
-    ("locale", "Locale", "user.locale (else en_US)"),
-]
 CUSTOM_EXAMPLES = ['String.substringBefore(user.login, "@")', 'user.firstName + "." + user.lastName']
 SYSLOG_LIMIT = 200
 
@@ -533,7 +523,7 @@ def app_to_app(app_id: str) -> Any:
             deactivate=form.get("deactivate") == "on",
         ),
         "The Provisioning to App settings were saved.",
-        mappings=BASE_MAPPINGS,
+        mappings=provisioning.ATTRIBUTE_MAPPINGS,
     )
 
 
@@ -554,7 +544,9 @@ def app_force_sync(app_id: str) -> Response:
 
 @bp.get("/admin/apps/<app_id>/profile-editor")
 def profile_editor(app_id: str) -> str:
-    return render_app("profile_editor.html", found(apps.get_app, app_id), mappings=BASE_MAPPINGS)
+    return render_app(
+        "profile_editor.html", found(apps.get_app, app_id), mappings=provisioning.ATTRIBUTE_MAPPINGS
+    )
 
 
 @bp.route("/admin/apps/<app_id>/profile-editor/<attribute>/delete", methods=["GET", "POST"])

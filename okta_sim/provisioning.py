@@ -118,6 +118,18 @@ def effective_profile(backend: OktaBackend, app: dict[str, Any], app_user: dict[
     return {k: v for k, v in profile.items() if k in app["attributes"]}
 
 
+# The Cybozu (cybozu.com) Attribute Mappings that mapped() applies, as the console shows them:
+# (cybozu.com attribute, label in the Profile Editor, the Okta value it takes).
+ATTRIBUTE_MAPPINGS = [
+    ("userName", "Username", "Application username (the User Name of the assignment)"),
+    ("givenName", "Given name", "user.firstName"),
+    ("familyName", "Family name", "user.lastName"),
+    ("email", "Primary email", "user.email"),
+    ("displayName", "Display name", "user.displayName (else first and last name)"),
+    ("locale", "Locale", "user.locale (else en_US)"),
+]
+
+
 def mapped(
     backend: OktaBackend, app: dict[str, Any], user: dict[str, Any], app_user: dict[str, Any]
 ) -> dict[str, Any]:

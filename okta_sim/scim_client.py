@@ -199,11 +199,10 @@ def _retry_after(value: str | None) -> float:
 
 
 def _result(response: httpx2.Response) -> dict[str, Any] | None:
-    reason = (
-        HTTPStatus(response.status_code).phrase
-        if response.status_code in HTTPStatus._value2member_map_
-        else str(response.status_code)
-    )
+    try:
+        reason = HTTPStatus(response.status_code).phrase
+    except ValueError:  # a status code outside the standard list
+        reason = str(response.status_code)
     text = response.text
     if response.is_success:
         if not text.strip():

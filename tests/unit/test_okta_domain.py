@@ -156,3 +156,11 @@ def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta:
     assert remaining["individual"] is False and engine.effective_profile(okta, app, remaining) == {
         "kintone": "Enable"
     }
+
+
+def test_the_mapping_table_the_console_shows_is_what_mapped_pushes(okta: OktaBackend) -> None:
+    app = apps.add_app(okta, "cybozu", domain_name="example")
+    user = directory.create_user(okta, PROFILE)
+    app_user = engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
+    pushed = engine.mapped(okta, app, user, app_user)
+    assert [name for name, _, _ in engine.ATTRIBUTE_MAPPINGS] == [k for k in pushed if k != "services"]
