@@ -3,6 +3,8 @@
     lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P]
     lab cybozu token --subdomain S [--notes N] [--expires YYYY-MM-DD] [--data-dir DIR]
     lab okta token [--name N] [--data-dir DIR]
+    lab check PATH...
+    lab run PATH... [--driver api] [--junit FILE] [--report DIR] [-k EXPR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
 commands read it to reach the running lab's control API.
@@ -63,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     okta_token.add_argument("--name", default="lab")
     okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+
+    check = commands.add_parser("check", help="validate scenario files without running them")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
+
+    run = commands.add_parser("run", help="replay scenarios, each against its own fresh lab")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
+    run.add_argument("--driver", choices=["api"], default="api", help="how verbs are performed (default api)")
+    run.add_argument("--junit", metavar="FILE", help="write JUnit XML, one testcase per scenario")
+    run.add_argument("--report", metavar="DIR", help="write an HTML report with each step's SCIM wire log")
+    run.add_argument(
+        "-k", dest="keyword", metavar="EXPR", help="only scenarios matching, e.g. 'limitation and not bulk'"
+    )
     return parser
 
 
@@ -75,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             return cybozu_token(args)
         if args.command == "okta" and args.okta_command == "token":
             return okta_token(args)
+        if args.command in ("check", "run"):
+            from lab.scenario import command
+
+            return command.check(args) if args.command == "check" else command.run(args)
     except CliError as error:
         print(f"lab: {error}", file=sys.stderr)
         return 2

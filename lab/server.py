@@ -31,7 +31,8 @@ class ServerThread:
         self.server.daemon_threads = True
         self.host = host
         self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll makes stop() quick (a scenario starts and stops two servers).
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:

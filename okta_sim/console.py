@@ -534,8 +534,7 @@ def app_force_sync(app_id: str) -> Response:
     if counts is None:
         flash(error, "error")
     else:
-        message = f"Force Sync: {counts['checked']} users checked, {counts['errors']} errors."
-        flash(message, "error" if counts["errors"] else "success")
+        flash(provisioning.force_sync_message(counts), "error" if counts["errors"] else "success")
     return redirect(url_for("console.app_to_app", app_id=app["id"]))
 
 
@@ -805,9 +804,7 @@ def tasks_retry() -> Response:
     else:
         attempt(
             lambda: provisioning.retry_tasks(get_backend(), selected),
-            lambda results: (
-                f"{len(results)} task(s) retried; {sum(t['status'] == 'OPEN' for t in results)} still open."
-            ),
+            provisioning.retry_message,
         )
     return redirect(url_for("console.tasks"))
 

@@ -68,6 +68,35 @@ def add_routes(bp: Blueprint) -> None:
         app["appGroups"] = provisioning.app_groups_of_app(backend, app_id)
         return jsonify(app)
 
+    # The console's buttons that Okta's public API does not offer, for the scenario engine's API driver.
+
+    @bp.post("/apps/<app_id>/test-credentials")
+    @domain_errors
+    def app_test_credentials(app_id: str) -> Response:
+        """[Test API Credentials] with the given token (nothing is saved)."""
+        data = json_object() or {}
+        token = data.get("token")
+        if not isinstance(token, str):
+            raise Invalid('send {"token": "..."}')
+        outcome = provisioning.test_credentials(get_backend(), apps.get_app(get_backend(), app_id), token)
+        return jsonify({"ok": outcome.ok, "message": outcome.message})
+
+    @bp.post("/apps/<app_id>/force-sync")
+    @domain_errors
+    def app_force_sync(app_id: str) -> Response:
+        counts = provisioning.force_sync(get_backend(), app_id)
+        return jsonify({**counts, "message": provisioning.force_sync_message(counts)})
+
+    @bp.post("/tasks/retry")
+    @domain_errors
+    def tasks_retry() -> Response:
+        """[Retry Selected]; ``{"task_ids": [...]}``."""
+        selected = (json_object() or {}).get("task_ids")
+        if not isinstance(selected, list) or not selected or not all(isinstance(t, str) for t in selected):
+            raise Invalid('send {"task_ids": ["...", ...]}')
+        results = provisioning.retry_tasks(get_backend(), selected)
+        return jsonify({"tasks": results, "message": provisioning.retry_message(results)})
+
     @bp.get("/tasks")
     def tasks() -> Response:
         status = request.args.get("status", "OPEN")

@@ -790,6 +790,16 @@ def list_tasks(backend: OktaBackend, *, status: str | None = "OPEN") -> list[dic
     return sorted(tasks, key=lambda t: t["seq"])
 
 
+def force_sync_message(counts: dict[str, int]) -> str:
+    """What the console shows after [Force Sync] (and what a scenario's step message is)."""
+    return f"Force Sync: {counts['checked']} users checked, {counts['errors']} errors."
+
+
+def retry_message(results: list[dict[str, Any]]) -> str:
+    """What the console shows after [Retry Selected]."""
+    return f"{len(results)} task(s) retried; {sum(t['status'] == 'OPEN' for t in results)} still open."
+
+
 def retry_tasks(backend: OktaBackend, task_ids: list[str]) -> list[dict[str, Any]]:
     """Tasks: [Retry Selected]. Returns the tasks as they stand afterwards."""
     results = []

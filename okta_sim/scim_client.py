@@ -184,6 +184,8 @@ class OktaScimClient:
                 "method": method,
                 "path": path + ("?" + urlencode(params) if params else ""),
                 "status": status,
+                # The wire log never holds the secret: Authorization is shown masked.
+                "headers": {**HEADERS, "Authorization": "Bearer ********"},
                 "request": masked(body),
                 "response": answer,
                 "source": self.source_address,

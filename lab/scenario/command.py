@@ -1,0 +1,77 @@
+"""``lab check`` and ``lab run``: exit 0 all passed, 1 a scenario failed, 2 invalid input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from lab.scenario import reports, runner, selection
+from lab.scenario.schema import Scenario, collect, load_file
+from lab.scenario.source import InvalidScenario, Problem
+
+INVALID = 2
+
+
+def load_all(paths: list[str]) -> tuple[list[Scenario], list[Problem]]:
+    scenarios, problems = [], []
+    files = collect(paths)
+    for path in files:
+        try:
+            scenarios.append(load_file(path))
+        except InvalidScenario as error:
+            problems += error.problems
+    if not files:
+        problems.append(Problem(" ".join(paths), 1, 1, "no scenario files (*.yaml, *.yml) found"))
+    return scenarios, problems
+
+
+def report_problems(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    files = len({p.file for p in problems})
+    print(f"lab: {len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+    return INVALID
+
+
+def check(args: argparse.Namespace) -> int:
+    scenarios, problems = load_all(args.paths)
+    if problems:
+        return report_problems(problems)
+    print(f"{len(scenarios)} scenario(s) valid: {sum(len(s.steps) for s in scenarios)} steps")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    scenarios, problems = load_all(args.paths)
+    if problems:
+        return report_problems(problems)
+    if args.keyword:
+        try:
+            scenarios = [s for s in scenarios if selection.matches(args.keyword, s)]
+        except selection.BadExpression as error:
+            print(f"lab: {error}", file=sys.stderr)
+            return INVALID
+        if not scenarios:
+            print(f"lab: no scenario matches -k {args.keyword!r}", file=sys.stderr)
+            return INVALID
+    started = time.perf_counter()
+    results = []
+    width = len(str(len(scenarios)))
+    for number, scenario in enumerate(scenarios, 1):
+        if sys.stdout.isatty():
+            print(f"[{number:>{width}}/{len(scenarios)}] {scenario.id} ...", end="\r", flush=True)
+        result = runner.run(scenario, args.driver)
+        results.append(result)
+        print(f"[{number:>{width}}/{len(scenarios)}] {reports.headline(result)}", flush=True)
+        if not result.passed:
+            print(reports.failure_text(result), flush=True)
+    seconds = time.perf_counter() - started
+    print(reports.summary(results, seconds))
+    if args.junit:
+        reports.junit(results, Path(args.junit), seconds)
+        print(f"JUnit XML: {args.junit}")
+    if args.report:
+        print(f"HTML report: {reports.html_report(results, Path(args.report), seconds)}")
+    return 0 if all(r.passed for r in results) else 1

@@ -1,0 +1,148 @@
+"""What a run tells people: the console summary, JUnit XML for CI, and an HTML report
+with each step's SCIM wire log (the Authorization header is already masked)."""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from lab.scenario.runner import ScenarioResult, StepRecord
+
+WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
+
+
+def exchange_line(exchange: dict[str, Any]) -> str:
+    status = exchange["status"] if exchange["status"] is not None else "no answer"
+    body = exchange.get("response")
+    text = json.dumps(body, ensure_ascii=False) if isinstance(body, dict | list) else str(body or "")
+    return f"{exchange['method']} {exchange['path']} -> {status} {text[:300]}".rstrip()
+
+
+def failure_text(result: ScenarioResult) -> str:
+    """Which step failed, expected vs actual, and the SCIM exchange behind it."""
+    if result.error:
+        return result.error
+    record = result.failed_step
+    if record is None:
+        return ""
+    lines = [f"{result.scenario.file}:{record.step.line}: {record.step.label}"]
+    lines += [f"  {failure}" for failure in record.failures]
+    culprit = record.culprit()
+    if culprit is not None:
+        lines.append(f"  SCIM: {exchange_line(culprit)}")
+    return "\n".join(lines)
+
+
+def headline(result: ScenarioResult) -> str:
+    state = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
+    total = len(result.scenario.steps)
+    where = f"{len(result.steps)} steps" if result.passed else f"step {len(result.steps)} of {total}"
+    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}, {result.seconds:.2f} s)"
+
+
+def summary(results: list[ScenarioResult], seconds: float) -> str:
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed
+    return f"{len(results)} scenarios: {passed} passed, {failed} failed in {seconds:.1f} s"
+
+
+def junit(results: list[ScenarioResult], path: Path, seconds: float) -> None:
+    """One testcase per scenario; the failing step is in the failure's message."""
+    suite = ET.Element(
+        "testsuite",
+        name="lab scenarios",
+        tests=str(len(results)),
+        failures=str(sum(not r.passed and not r.error for r in results)),
+        errors=str(sum(bool(r.error) for r in results)),
+        time=f"{seconds:.3f}",
+    )
+    for result in results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"scenarios.{result.scenario.id}",
+            name=result.scenario.name,
+            file=result.scenario.file,
+            time=f"{result.seconds:.3f}",
+        )
+        if not result.passed:
+            record = result.failed_step
+            message = result.error or (f"{record.step.label}: {record.failures[0]}" if record else "failed")
+            element = ET.SubElement(case, "error" if result.error else "failure", message=message)
+            element.text = failure_text(result)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tree = ET.ElementTree(suite)
+    ET.indent(tree)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;color:#1d1d1f}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+.pass{color:#0a7d32}.fail{color:#b00020}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
+pre{background:#f5f5f7;padding:.5rem;overflow:auto;max-height:30rem;font-size:.8rem}
+details summary{cursor:pointer}
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _json(value: Any) -> str:
+    return _e(json.dumps(value, indent=2, ensure_ascii=False) if isinstance(value, dict | list) else value)
+
+
+def wire_log(record: StepRecord) -> str:
+    if not record.exchanges:
+        return ""
+    shown = record.exchanges[:WIRE_LOG_LIMIT]
+    parts = [f"<details><summary>SCIM wire log ({len(record.exchanges)} requests)</summary>"]
+    for exchange in shown:
+        headers = "\n".join(f"{k}: {v}" for k, v in (exchange.get("headers") or {}).items())
+        parts.append(
+            f"<pre>{_e(exchange['method'])} {_e(exchange['path'])}  (from {_e(exchange.get('source') or '')})\n"
+            f"{_e(headers)}\n\n{_json(exchange.get('request') or '')}\n\n"
+            f"&lt;- {_e(exchange['status'])}\n{_json(exchange.get('response') or '')}</pre>"
+        )
+    if len(record.exchanges) > len(shown):
+        parts.append(f"<p>({len(record.exchanges) - len(shown)} more requests not shown)</p>")
+    parts.append("</details>")
+    return "".join(parts)
+
+
+def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> Path:
+    """``folder/index.html``: every scenario, every step, its message, failures and wire log."""
+    body = [f"<h1>Scenario report</h1><p>{_e(summary(results, seconds))}</p>"]
+    for result in results:
+        css = "pass" if result.passed else "fail"
+        body.append(f'<h2 class="{css}">{_e(headline(result))}</h2><p>{_e(result.scenario.file)}</p>')
+        if result.error:
+            body.append(f'<pre class="fail">{_e(result.error)}</pre>')
+        rows = []
+        for record in result.steps:
+            state = "pass" if record.passed else "fail"
+            failures = "<br>".join(_e(f) for f in record.failures)
+            rows.append(
+                f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
+                f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
+                f'<td class="fail">{failures}</td><td>{record.seconds:.2f} s</td></tr>'
+                f'<tr><td></td><td colspan="4">{wire_log(record)}</td></tr>'
+            )
+        body.append(
+            "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th><th>time</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "index.html"
+    target.write_text(
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>Scenario report</title>'
+        f"<style>{STYLE}</style><body>{''.join(body)}</body></html>",
+        encoding="utf-8",
+    )
+    return target

@@ -1,0 +1,157 @@
+"""Replay a scenario against its own fresh sandbox and record what each step did."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lab.scenario import expectations
+from lab.scenario.api_driver import ActionError, ApiDriver, Result
+from lab.scenario.sandbox import Sandbox
+from lab.scenario.schema import EXPECT_VERB, REFERENCE, Scenario, Step
+
+DRIVERS: dict[str, Callable[[Sandbox], Any]] = {"api": ApiDriver}
+
+
+@dataclass
+class StepRecord:
+    step: Step
+    message: str | None = None
+    failures: list[str] = field(default_factory=list)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def culprit(self) -> dict[str, Any] | None:
+        """The SCIM exchange most likely behind a failure: the last refused one, else the last one."""
+        refused = [e for e in self.exchanges if e["status"] is None or e["status"] >= 400]
+        return (refused or self.exchanges or [None])[-1]
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    driver: str
+    steps: list[StepRecord] = field(default_factory=list)
+    error: str | None = None  # setup failed, or the lab itself broke
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(s.passed for s in self.steps)
+
+    @property
+    def failed_step(self) -> StepRecord | None:
+        return next((s for s in self.steps if not s.passed), None)
+
+
+def resolve(value: Any, saved: dict[str, Any]) -> Any:
+    """Put saved values in place of ``${name}``; a value that is only a reference keeps its type."""
+    if isinstance(value, dict):
+        return {k: resolve(v, saved) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, saved) for v in value]
+    if isinstance(value, str):
+        whole = REFERENCE.fullmatch(value)
+        if whole:
+            return saved[whole.group(1)]
+        return REFERENCE.sub(lambda m: str(saved[m.group(1)]), value)
+    return value
+
+
+def perform(driver: Any, step: Step, params: dict[str, Any]) -> Result:
+    try:
+        result: Result = getattr(driver, step.verb.replace(".", "_"))(**params)
+    except ActionError as error:
+        return Result(ok=False, message=str(error))
+    return result
+
+
+def judge(step: Step, result: Result) -> list[str]:
+    """A failing action needs ``expect_error``; a step that expects an error must fail with it."""
+    wanted = step.expect_error
+    if wanted is None:
+        return [] if result.ok else [f"the step failed: {result.message}"]
+    if result.ok:
+        return [
+            f"expected the step to fail with {describe_error(wanted)}, but it succeeded (message: {result.message!r})"
+        ]
+    if "message" in wanted and result.message != wanted["message"]:
+        return [f"error: expected {wanted['message']!r}, got {result.message!r}"]
+    if "contains" in wanted and wanted["contains"] not in (result.message or ""):
+        return [f"error: expected it to contain {wanted['contains']!r}, got {result.message!r}"]
+    return []
+
+
+def describe_error(wanted: dict[str, Any]) -> str:
+    return repr(wanted["message"]) if "message" in wanted else f"an error containing {wanted['contains']!r}"
+
+
+def run_step(driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None) -> StepRecord:
+    record = StepRecord(step)
+    started = time.perf_counter()
+    if step.verb == EXPECT_VERB:
+        # A standalone expect reads the message and SCIM requests of the action before it.
+        result = Result(message=previous.message if previous else None)
+        record.message = result.message
+        record.exchanges = previous.exchanges if previous else []
+    else:
+        driver.begin_step()
+        result = perform(driver, step, resolve(step.params, saved))
+        record.message = result.message
+        record.exchanges = driver.exchanges()
+        record.failures += judge(step, result)
+        for name, key in step.save.items():
+            if key in result.values:
+                saved[name] = result.values[key]
+            elif not record.failures:
+                record.failures.append(f"save {name}: the step returned no {key!r}")
+    if step.expect and not record.failures:
+        try:
+            record.failures += expectations.check(
+                resolve(step.expect, saved), driver, record.message, record.exchanges
+            )
+        except ActionError as error:
+            record.failures.append(f"could not read the lab's state: {error}")
+    record.seconds = time.perf_counter() - started
+    return record
+
+
+def run(
+    scenario: Scenario, driver: str = "api", on_step: Callable[[StepRecord], None] | None = None
+) -> ScenarioResult:
+    """Start a sandbox, set it up, replay the steps until one fails."""
+    result = ScenarioResult(scenario, driver)
+    started = time.perf_counter()
+    try:
+        with Sandbox() as sandbox:
+            actor = DRIVERS[driver](sandbox)
+            try:
+                try:
+                    actor.setup(scenario.setup)
+                except ActionError as error:
+                    result.error = f"setup failed: {error}"
+                    return result
+                saved: dict[str, Any] = {}
+                previous = None
+                for step in scenario.steps:
+                    record = run_step(actor, step, saved, previous)
+                    result.steps.append(record)
+                    if on_step:
+                        on_step(record)
+                    if not record.passed:
+                        break
+                    if step.verb != EXPECT_VERB:
+                        previous = record
+            finally:
+                actor.close()
+    except Exception as error:  # noqa: BLE001 - the report must say the lab broke, not crash the run
+        result.error = f"the lab failed: {type(error).__name__}: {error}"
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result

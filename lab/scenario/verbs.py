@@ -1,0 +1,362 @@
+"""The verbs a scenario step can use: their parameters (marshmallow schemas), what they
+return for ``save:``, and one line of help each.
+
+The article's actions on each side (``cybozu.*``, ``okta.*``) plus the lab's own
+(``lab.*``). The drivers implement each verb by name; ``lab check``, the JSON
+Schema and docs/scenarios.md are all made from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+SERVICES = ["kintone", "garoon", "office", "mailwise", "secure_access"]
+USERNAME_FORMATS = ["custom", "email", "email_prefix", "okta_username", "okta_username_prefix", "none"]
+PROFILE_FIELDS = ["firstName", "lastName", "email", "login", "displayName", "secondEmail", "mobilePhone"]
+
+
+def Text(**kwargs: object) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=validate.Length(min=1, max=2000), **kwargs)  # type: ignore[arg-type]
+
+
+def Flag(**kwargs: object) -> fields.Boolean:  # noqa: N802
+    """Only YAML true/false: "yes" or 1 is a mistake in a scenario, not a boolean."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)  # type: ignore[arg-type]
+
+
+def Count(low: int = 0, high: int = 1_000_000, **kwargs: object) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)  # type: ignore[arg-type]
+
+
+class Strict(Schema):
+    """Every scenario schema refuses unknown keys (marshmallow's default, made explicit)."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class Services(fields.Field):
+    """A list of services to set to Enable, or a mapping ``{service: Enable|Disable|true|false}``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, list):
+            pairs = [(name, True) for name in value]
+        elif isinstance(value, dict):
+            pairs = list(value.items())
+        else:
+            raise ValidationError("services is a list of services or a mapping {service: Enable|Disable}")
+        result = {}
+        for name, state in pairs:
+            if name not in SERVICES:
+                raise ValidationError(f"unknown service {name!r}; the services are {', '.join(SERVICES)}")
+            if state not in (True, False, "Enable", "Disable"):
+                raise ValidationError(f"{name}: use Enable or Disable (or true/false)")
+            result[name] = "Enable" if state in (True, "Enable") else "Disable"
+        return result
+
+
+# -- cybozu.com ------------------------------------------------------------------
+
+
+class CybozuTarget(Strict):
+    tenant = Text(metadata={"doc": "subdomain (default: the first tenant of setup)"})
+
+
+class CreateApiToken(CybozuTarget):
+    notes = fields.String(
+        validate=validate.Length(max=200), metadata={"doc": '"Enter notes for this API token."'}
+    )
+    expiration = fields.String(
+        validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="expiration is a date: YYYY-MM-DD"),
+        metadata={"doc": '"Expiration date" YYYY-MM-DD (default: one year on)'},
+    )
+
+
+class TokenRef(CybozuTarget):
+    id = Text(required=True, metadata={"doc": "the token's id (save it from cybozu.create_api_token)"})
+
+
+class SetEnabled(CybozuTarget):
+    enabled = Flag(required=True)
+
+
+class SetIpRestriction(CybozuTarget):
+    enabled = Flag(load_default=True)
+    allowed = fields.List(Text(), load_default=list, metadata={"doc": "addresses, CIDR blocks, ranges"})
+    allow_okta_ips = Flag(load_default=False, metadata={"doc": "also allow Okta's current egress addresses"})
+
+
+class CybozuUser(CybozuTarget):
+    login = Text(required=True)
+    display = Text()
+    surname = fields.String()
+    given = fields.String()
+    email = fields.String()
+    services = fields.List(fields.String(validate=validate.OneOf(SERVICES)), load_default=list)
+    active = Flag(load_default=True)
+
+
+class CybozuLogin(CybozuTarget):
+    login = Text(required=True)
+
+
+# -- Okta ------------------------------------------------------------------------
+
+
+class AppTarget(Strict):
+    app = Text(metadata={"doc": "app id (default: the app the scenario added last)"})
+
+
+class AddCatalogApp(Strict):
+    search = Text(load_default="cybozu", metadata={"doc": "what to type in the App Catalog search box"})
+    domain_name = Text(required=True, metadata={"doc": '"Domain Name": the cybozu.com subdomain'})
+    label = Text()
+
+
+class ConfigureApiIntegration(AppTarget):
+    enabled = Flag(load_default=True, metadata={"doc": '"Enable API integration"'})
+    token = Text(metadata={"doc": '"API Token" (required when enabling)'})
+
+    @validates_schema
+    def token_when_enabling(self, data: dict, **kwargs: object) -> None:
+        if data.get("enabled", True) and not data.get("token"):
+            raise ValidationError("enabling the API integration needs the API Token", "token")
+
+
+class TestApiCredentials(AppTarget):
+    token = Text(required=True)
+
+
+class ProvisioningToApp(AppTarget):
+    create = Flag(load_default=True, metadata={"doc": "Create Users"})
+    update = Flag(load_default=True, metadata={"doc": "Update User Attributes"})
+    deactivate = Flag(load_default=True, metadata={"doc": "Deactivate Users"})
+
+
+class DeleteProfileAttribute(AppTarget):
+    attribute = fields.String(required=True, validate=validate.OneOf(SERVICES))
+
+
+class SetUsernameFormat(AppTarget):
+    format = fields.String(required=True, validate=validate.OneOf(USERNAME_FORMATS))
+    expression = Text(metadata={"doc": "Okta Expression Language, for format custom"})
+
+    @validates_schema
+    def expression_for_custom(self, data: dict, **kwargs: object) -> None:
+        if data.get("format") == "custom" and not data.get("expression"):
+            raise ValidationError("the custom format needs an expression", "expression")
+        if data.get("format") != "custom" and "expression" in data:
+            raise ValidationError("only the custom format takes an expression", "expression")
+
+
+class AssignPeople(AppTarget):
+    user = Text(required=True, metadata={"doc": "the person's Okta username"})
+    user_name = fields.String(metadata={"doc": "the cybozu.com log in name (default: the username format)"})
+    services = Services(load_default=dict)
+
+
+class UpdateAssignment(AppTarget):
+    user = Text(required=True)
+    user_name = fields.String()
+    services = Services()
+
+
+class AssignGroup(AppTarget):
+    group = Text(required=True, metadata={"doc": "the group's name"})
+    services = Services(load_default=dict)
+    priority = Count(0, 100)
+
+
+class Unassign(AppTarget):
+    user = Text()
+    group = Text()
+
+    @validates_schema
+    def one_target(self, data: dict, **kwargs: object) -> None:
+        if ("user" in data) == ("group" in data):
+            raise ValidationError("give either user or group")
+
+
+class Person(Strict):
+    login = Text(required=True)
+    first_name = Text(required=True)
+    last_name = Text(required=True)
+    email = Text()
+    display_name = Text()
+
+
+class UpdateUser(Strict):
+    user = Text(required=True)
+    profile = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(PROFILE_FIELDS)), values=fields.String(), required=True
+    )
+
+
+class UserRef(Strict):
+    user = Text(required=True)
+
+
+class GroupMember(Strict):
+    group = Text(required=True)
+    user = Text(required=True)
+
+
+class RetryTasks(Strict):
+    user = Text(metadata={"doc": "retry this person's open tasks (default: every open task)"})
+
+
+class RestartProvisioning(AppTarget):
+    pass
+
+
+# -- lab -------------------------------------------------------------------------
+
+
+class AdvanceClock(Strict):
+    seconds = Count(0, 10 * 365 * 86400)
+    days = Count(0, 3650)
+
+    @validates_schema
+    def some_time(self, data: dict, **kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give seconds or days")
+
+
+class Fault(Strict):
+    app = fields.String(load_default="cybozu", validate=validate.OneOf(["cybozu", "okta"]))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(["rate_limit", "server_error", "latency", "timeout"]),
+        metadata={"doc": "rate_limit: 429 with Retry-After; server_error: 5xx; latency; timeout"},
+    )
+    status = Count(500, 599, metadata={"doc": "for server_error (default 503)"})
+    retry_after = Count(0, 60, metadata={"doc": "seconds, for rate_limit (default 1)"})
+    delay_ms = Count(0, 60_000, metadata={"doc": "for latency"})
+    times = Count(1, 1_000_000, metadata={"doc": "how many requests it hits (default: all)"})
+    path = Text(load_default="/scim/v2/", metadata={"doc": "regular expression on the request path"})
+    method = fields.String(validate=validate.OneOf(["GET", "POST", "PUT", "PATCH", "DELETE"]))
+
+
+class Name(Strict):
+    name = Text(load_default="default")
+
+
+class Empty(Strict):
+    pass
+
+
+class Connect(Strict):
+    tenant = Text()
+    domain_name = Text()
+    delete_unlicensed = Flag(
+        load_default=True, metadata={"doc": "delete the attributes of unlicensed services"}
+    )
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    schema: type[Schema]
+    help: str
+    results: dict[str, str] = field(default_factory=dict)
+
+
+MESSAGE = {"message": "the message the console shows"}
+
+VERBS: dict[str, Verb] = {
+    v.name: v
+    for v in [
+        Verb(
+            "cybozu.create_api_token",
+            CreateApiToken,
+            "STEP1 5-8: Create API Token, note it down, [Close]",
+            {"token": "the API Token", "scim_endpoint": "the SCIM Endpoint", "id": "the token's id"},
+        ),
+        Verb("cybozu.disable_api_token", TokenRef, "Provisioning: disable an API token"),
+        Verb("cybozu.delete_api_token", TokenRef, "Provisioning: delete an API token"),
+        Verb(
+            "cybozu.set_propagate_provisioning",
+            SetEnabled,
+            'STEP1 9: "Propagate Provisioning" Enabled/Disabled',
+        ),
+        Verb("cybozu.set_ip_restriction", SetIpRestriction, "IP Address Restrictions: the allow list"),
+        Verb(
+            "cybozu.add_user", CybozuUser, "Departments & Users: add a user by hand", {"id": "the user's id"}
+        ),
+        Verb("cybozu.delete_user", CybozuLogin, "Departments & Users: delete a user"),
+        Verb(
+            "okta.add_catalog_app",
+            AddCatalogApp,
+            "STEP2 1: Browse App Catalog, search, [Add], Domain Name, [Done]",
+            {"id": "the app's id", "label": "the app's label"},
+        ),
+        Verb(
+            "okta.configure_api_integration",
+            ConfigureApiIntegration,
+            "STEP2 2.1-2.5: Enable API integration, API Token, [Save] (tests the token)",
+            MESSAGE,
+        ),
+        Verb("okta.test_api_credentials", TestApiCredentials, "STEP2 2.4: [Test API Credentials]", MESSAGE),
+        Verb(
+            "okta.set_provisioning_to_app",
+            ProvisioningToApp,
+            "STEP2 2.6-2.8: Provisioning to App: Create Users, Update User Attributes, Deactivate Users",
+        ),
+        Verb(
+            "okta.delete_profile_attribute",
+            DeleteProfileAttribute,
+            "STEP2 3: Profile Editor: [x] next to a service, [Delete Attribute]",
+        ),
+        Verb("okta.set_username_format", SetUsernameFormat, "Sign On: Application username format"),
+        Verb(
+            "okta.assign_people", AssignPeople, "STEP2 4: Assign to People (log in name, services)", MESSAGE
+        ),
+        Verb(
+            "okta.update_assignment",
+            UpdateAssignment,
+            "Assignments: edit a person's log in name or services",
+            MESSAGE,
+        ),
+        Verb("okta.assign_group", AssignGroup, "STEP2 4: Assign to Groups (services)", MESSAGE),
+        Verb("okta.unassign", Unassign, "Unassigning Users / Groups: [x], [OK]"),
+        Verb("okta.add_person", Person, "Directory > People: add a person", {"id": "the person's id"}),
+        Verb("okta.update_user", UpdateUser, "Directory: edit a person's profile"),
+        Verb("okta.deactivate_user", UserRef, "Directory: deactivate a person"),
+        Verb("okta.activate_user", UserRef, "Directory: activate a deactivated person"),
+        Verb("okta.add_to_group", GroupMember, "Directory > Groups: add a member"),
+        Verb("okta.remove_from_group", GroupMember, "Directory > Groups: remove a member"),
+        Verb(
+            "okta.force_sync",
+            AppTarget,
+            "Running Force Sync",
+            {**MESSAGE, "checked": "users checked", "errors": "users in error"},
+        ),
+        Verb("okta.retry_tasks", RetryTasks, "Tasks: [Retry Selected]", MESSAGE),
+        Verb("okta.turn_off_provisioning", AppTarget, "Turning off the Provisioning Feature"),
+        Verb(
+            "okta.restart_provisioning",
+            RestartProvisioning,
+            "Restarting the Provisioning Feature (Enable API Integration, then Provisioning to App)",
+            MESSAGE,
+        ),
+        Verb(
+            "lab.connect",
+            Connect,
+            "STEP1 and STEP2 1-3 in one: token, Propagate Provisioning, app, API integration, To App",
+            {"token": "the API Token", "app": "the app's id", "token_id": "the token's id"},
+        ),
+        Verb("lab.advance_clock", AdvanceClock, "move both apps' clocks forward"),
+        Verb(
+            "lab.rotate_okta_ips",
+            Empty,
+            "Okta moves to its next egress addresses",
+            {"addresses": "the new addresses, comma separated"},
+        ),
+        Verb("lab.fault", Fault, "make an app misbehave: 429, 5xx, latency, timeout"),
+        Verb("lab.clear_faults", Empty, "remove every fault"),
+        Verb("lab.snapshot", Name, "remember both apps' state under a name"),
+        Verb("lab.restore", Name, "go back to a snapshot"),
+    ]
+}
