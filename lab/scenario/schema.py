@@ -250,6 +250,19 @@ def declared(schema: Schema | type[Schema], path: Path_) -> list[str]:
     return list(current.fields) if isinstance(current, Schema) else []
 
 
+def dotted(path: Path_) -> str:
+    """``("cybozu_users", 0, "status")`` -> ``cybozu_users[0].status``; a mapping's key/value errors name the key."""
+    text = ""
+    for position, part in enumerate(path):
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("key", "value") and position == len(path) - 1 and position >= 2:
+            text += " (the key)" if part == "key" else ""
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
 def problems_from(
     document: Document,
     messages: Any,
@@ -276,8 +289,8 @@ def problems_from(
             text = f"unknown field {name!r}" + suggest(name, declared(schema, local[:-1]))
         elif text == "Missing data for required field.":
             text = f"missing required field {local[-1]!r}"
-        elif local and not isinstance(local[-1], int) and local[-1] not in ("key", "value"):
-            text = f"{local[-1]}: {text}"
+        elif local:
+            text = f"{dotted(local)}: {text}"
         found.append(document.problem((*base, *local), text, step, verb))
     return found
 

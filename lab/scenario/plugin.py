@@ -1,0 +1,91 @@
+"""pytest plugin (entry point ``pytest11``): each YAML scenario under a ``scenarios``
+folder is a test item, marked with its tags, failing with the same text as ``lab run``.
+
+Every item starts its own sandbox on ephemeral ports, so ``pytest -n auto``
+(pytest-xdist) runs scenarios side by side without shared state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lab.scenario import reports, runner
+from lab.scenario.schema import Scenario, load_file
+from lab.scenario.source import InvalidScenario
+
+FOLDER = "scenarios"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--scenario-driver",
+        default="api",
+        choices=sorted(runner.DRIVERS),
+        help="how scenario verbs are performed",
+    )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix in (".yaml", ".yml") and FOLDER in file_path.parent.parts:
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            scenario = load_file(self.path)
+        except InvalidScenario as error:
+            yield InvalidItem.from_parent(self, name=self.path.stem, problems=str(error))
+            return
+        item = ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+        for tag in scenario.tags:
+            self.config.addinivalue_line("markers", f"{tag}: scenario tag")
+            item.add_marker(tag)
+        yield item
+
+
+class ScenarioFailed(Exception):
+    def __init__(self, result: runner.ScenarioResult) -> None:
+        self.result = result
+        super().__init__(reports.failure_text(result))
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        result = runner.run(self.scenario, self.config.getoption("scenario_driver"))
+        if not result.passed:
+            raise ScenarioFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario: {self.scenario.name}"
+
+
+class InvalidItem(pytest.Item):
+    """A file that does not validate fails as one item, listing its problems like ``lab check``."""
+
+    def __init__(self, *, problems: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problems = problems
+
+    def runtest(self) -> None:
+        raise InvalidScenario([])
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return self.problems
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"invalid scenario file {self.path.name}"
