@@ -11,6 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+# pytester runs the scenario plugin on scratch folders (tests/integration/test_scenario_runner.py).
+pytest_plugins = ["pytester"]
+
 import cybozu_sim
 from lab.clock import LabClock
 from lab.control import LAB_KEY_HEADER

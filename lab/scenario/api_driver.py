@@ -203,8 +203,19 @@ class ApiDriver:
         )
         return Result()
 
-    def cybozu_add_user(self, login: str, tenant: str | None = None, **fields_: Any) -> Result:
-        body = {"login": login, **{k: v for k, v in fields_.items() if v is not None}}
+    def cybozu_add_user(
+        self,
+        login: str,
+        display: str | None = None,
+        surname: str = "",
+        given: str = "",
+        email: str = "",
+        services: list[str] | None = None,
+        active: bool = True,
+        tenant: str | None = None,
+    ) -> Result:
+        body = {"login": login, "surname": surname, "given": given, "email": email}
+        body.update(services=services or [], active=active, display=display or login)
         answer = self.call("cybozu", "POST", f"/_lab/tenants/{self.tenant(tenant)}/users", body)
         return Result(values={"id": answer["id"]})
 

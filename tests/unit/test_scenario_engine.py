@@ -1,0 +1,102 @@
+"""The scenario engine's parts that need no running lab: reading, validation, -k, the
+verb table against the driver, and the generated coverage page."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from lab.scenario import article, coverage
+from lab.scenario.api_driver import ApiDriver, generated_people
+from lab.scenario.runner import resolve
+from lab.scenario.schema import collect, load, load_file
+from lab.scenario.selection import BadExpression, matches
+from lab.scenario.source import InvalidScenario, read
+from lab.scenario.verbs import VERBS
+
+ROOT = Path(__file__).parents[2]
+
+
+def scenario(text: str):  # type: ignore[no-untyped-def]
+    return load(read("t.yaml", text))
+
+
+def test_positions_point_at_keys_and_items() -> None:
+    document = read("t.yaml", "name: x\nsteps:\n  - okta.force_sync: {app: a}\n")
+    assert document.positions[("steps", 0)] == (3, 5)
+    assert document.positions[("steps", 0, "okta.force_sync", "app")] == (3, 23)
+    assert document.where(("steps", 0, "okta.force_sync", "missing")) == (3, 5)
+
+
+def test_dates_stay_text_and_duplicate_keys_are_refused() -> None:
+    assert read("t.yaml", "a: 2026-12-31\n").data == {"a": "2026-12-31"}
+    with pytest.raises(InvalidScenario, match="t.yaml:1:8: duplicate key 'a'"):
+        read("t.yaml", "{a: 1, a: 2}\n")
+
+
+def test_an_alias_bomb_is_refused_not_expanded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 9)
+    ]
+    with pytest.raises(InvalidScenario, match="expands to more than"):
+        read("bomb.yaml", "\n".join(lines) + "\n")
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(InvalidScenario, match="1:1: .*(nested too deeply|YAML syntax)"):
+        read("deep.yaml", "[" * 5000 + "]" * 5000)
+
+
+def test_references_keep_their_type_when_whole() -> None:
+    saved = {"n": 3, "token": "abc"}
+    assert resolve({"a": "${n}", "b": "x${token}y", "c": ["${token}"]}, saved) == {
+        "a": 3,
+        "b": "xabcy",
+        "c": ["abc"],
+    }
+
+
+def test_every_verb_has_a_driver_method_taking_its_parameters() -> None:
+    for verb in VERBS.values():
+        method = getattr(ApiDriver, verb.name.replace(".", "_"))
+        accepted = set(inspect.signature(method).parameters) - {"self"}
+        assert set(verb.schema().fields) <= accepted, verb.name
+
+
+def test_selection_expressions() -> None:
+    s = scenario("name: Turning off provisioning\ntags: [flow, smoke]\nsteps:\n  - okta.force_sync: {}\n")
+    assert matches("flow", s)
+    assert matches("turning and not bulk", s)
+    assert not matches("bulk or (limitation and flow)", s)
+    assert matches("(bulk or smoke) and t", s)
+    for bad in ["", "flow and", "(flow", "flow )", "and flow"]:
+        with pytest.raises(BadExpression):
+            matches(bad, s)
+
+
+def test_generated_people_are_the_same_for_a_seed() -> None:
+    spec = {"count": 50, "seed": 7, "email_domain": "example.com"}
+    first, again = generated_people(spec), generated_people(spec)
+    assert first == again
+    assert len({p["login"] for p in first}) == 50
+    assert all(p["login"].endswith("@example.com") and p["login"].isascii() for p in first)
+    assert generated_people({**spec, "seed": 8}) != first
+
+
+def test_the_library_is_valid_and_covers_every_article_section() -> None:
+    scenarios = [load_file(path) for path in collect([str(ROOT / "scenarios")])]
+    covered = coverage.by_section(scenarios)
+    missing = [section for section in article.SECTIONS if not covered[section]]
+    assert not missing, f"article sections without a scenario: {missing}"
+
+
+def test_coverage_page_is_current() -> None:
+    scenarios = [load_file(path) for path in collect([str(ROOT / "scenarios")])]
+    page = (ROOT / "docs" / "coverage.md").read_text()
+    assert page == coverage.render(scenarios, ROOT), (
+        "regenerate: python -m lab.scenario.coverage > docs/coverage.md"
+    )
