@@ -11,13 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-# pytester runs the scenario plugin on scratch folders (tests/integration/test_scenario_runner.py).
-pytest_plugins = ["pytester"]
-
 import cybozu_sim
 from lab.clock import LabClock
 from lab.control import LAB_KEY_HEADER
 from lab.server import ServerThread
+
+# pytester runs the scenario plugin on scratch folders (tests/integration/test_scenario_runner.py).
+pytest_plugins = ["pytester"]
 
 ALL_SERVICES = {"kintone": 10, "garoon": 10, "office": 10, "mailwise": 10, "secure_access": 10}
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

@@ -188,5 +188,7 @@ def test_the_pytest_plugin_collects_scenarios(
     text = outcome.stdout.str()
     assert "cybozu.com user 'alice': given: expected 'Alicia', got 'Alice'" in text
     assert "invalid.yaml:2:1: a scenario needs at least one step" in text
-    selected = pytester.runpytest_inprocess("scenarios", "-p", "no:cacheprovider", "-p", "no:playwright", "-m", "smoke")
+    selected = pytester.runpytest_inprocess(
+        "scenarios", "-p", "no:cacheprovider", "-p", "no:playwright", "-m", "smoke"
+    )
     selected.assert_outcomes(passed=1)

@@ -49,14 +49,21 @@ def test_every_problem_of_a_file_is_reported(tmp_path: Path, capsys: pytest.Capt
     )
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"{bad}:3:5: step 1: unknown verb or step key 'okta.force_synk'; did you mean 'okta.force_sync'?"
+    assert (
+        err[0]
+        == f"{bad}:3:5: step 1: unknown verb or step key 'okta.force_synk'; did you mean 'okta.force_sync'?"
+    )
     assert f"{bad}:4:5: step 2 (okta.assign_people): missing required field 'user'" in err
     assert f"{bad}:4:26: step 2 (okta.assign_people): unknown field 'usr'; did you mean 'user'?" in err
-    assert any(line.startswith(f"{bad}:5:25: step 3 (lab.advance_clock): days: Must be greater") for line in err)
+    assert any(
+        line.startswith(f"{bad}:5:25: step 3 (lab.advance_clock): days: Must be greater") for line in err
+    )
     assert err[-1] == "lab: 4 problem(s) in 1 file(s)"
 
 
-def test_a_missing_file_or_empty_folder_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_file_or_empty_folder_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", str(tmp_path / "nope.yaml")]) == 2
     assert "cannot read the file" in capsys.readouterr().err
     assert main(["check", str(tmp_path)]) == 2
@@ -72,7 +79,9 @@ def test_valid_files_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def test_the_published_json_schema_is_current() -> None:
     published = json.loads((Path(__file__).parents[2] / "docs" / "scenario.schema.json").read_text())
-    assert published == scenario_schema(), "regenerate: python -m lab.scenario.jsonschema > docs/scenario.schema.json"
+    assert published == scenario_schema(), (
+        "regenerate: python -m lab.scenario.jsonschema > docs/scenario.schema.json"
+    )
     jsonschema.Draft202012Validator.check_schema(published)
 
 
