@@ -106,9 +106,10 @@ def run_step(driver: Any, step: Step, saved: dict[str, Any], previous: StepRecor
         record.message = result.message
         record.exchanges = driver.exchanges()
         record.failures += judge(step, result)
+        results = {**({"message": result.message} if result.message is not None else {}), **result.values}
         for name, key in step.save.items():
-            if key in result.values:
-                saved[name] = result.values[key]
+            if key in results:
+                saved[name] = results[key]
             elif not record.failures:
                 record.failures.append(f"save {name}: the step returned no {key!r}")
     if step.expect and not record.failures:

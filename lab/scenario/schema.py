@@ -103,12 +103,16 @@ class ExpectCybozuUser(Strict):
     email = fields.String()
     status = fields.String(validate=validate.OneOf(["Active", "Inactive"]))
     services = fields.List(fields.String(validate=validate.OneOf(SERVICES)))
+    linked = Flag(metadata={"doc": "synced through SCIM (Propagate Provisioning links the user to the IdP)"})
+    held = Flag(
+        metadata={"doc": "added in the console while Propagate Provisioning was on: hidden from the IdP"}
+    )
 
 
 class ExpectAppUser(Strict):
     user = Text(required=True, metadata={"doc": "the person's Okta username"})
-    status = fields.String(validate=validate.OneOf(["STAGED", "PROVISIONED", "INACTIVE"]))
-    sync_state = fields.String(validate=validate.OneOf(["SYNCHRONIZED", "ERROR", "DISABLED", "PENDING"]))
+    status = fields.String(validate=validate.OneOf(["STAGED", "PROVISIONED", "DEPROVISIONED"]))
+    sync_state = fields.String(validate=validate.OneOf(["SYNCHRONIZED", "OUT_OF_SYNC", "ERROR", "DISABLED"]))
     user_name = fields.String()
     scope = fields.String(validate=validate.OneOf(["USER", "GROUP"]))
 

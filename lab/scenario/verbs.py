@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from okta_sim.directory import PROFILE_FIELDS
+
 SERVICES = ["kintone", "garoon", "office", "mailwise", "secure_access"]
 USERNAME_FORMATS = ["custom", "email", "email_prefix", "okta_username", "okta_username_prefix", "none"]
-PROFILE_FIELDS = ["firstName", "lastName", "email", "login", "displayName", "secondEmail", "mobilePhone"]
 
 
 def Text(**kwargs: object) -> fields.String:  # noqa: N802 - reads like a field class

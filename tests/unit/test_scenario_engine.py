@@ -100,3 +100,12 @@ def test_coverage_page_is_current() -> None:
     assert page == coverage.render(scenarios, ROOT), (
         "regenerate: python -m lab.scenario.coverage > docs/coverage.md"
     )
+
+
+def test_the_docs_reference_is_current_and_the_example_is_valid() -> None:
+    from lab.scenario import reference
+
+    page = (ROOT / "docs" / "scenarios.md").read_text()
+    assert reference.render() in page, "regenerate the block: python -m lab.scenario.reference"
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert load(read("docs/scenarios.md", example)).name.startswith("Deactivating a user")
