@@ -43,7 +43,8 @@ def enforce_ip_restriction() -> Response | None:
     """Every tenant URL (console and SCIM) is refused before authentication when the
     TCP peer's address is not allowed. The body is HTML, whatever the client asked for."""
     subdomain = (request.view_args or {}).get("subdomain")
-    if not subdomain:
+    # The lab control API is the lab operator's (loopback and lab key), not a tenant URL.
+    if not subdomain or request.path.startswith("/_lab/"):
         return None
     tenant = find_tenant(get_backend(), subdomain)
     if tenant is None or allows(tenant.ip, request.remote_addr):

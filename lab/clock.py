@@ -7,6 +7,7 @@ freeze time or jump a year ahead without waiting, through the lab control API.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 
@@ -57,6 +58,18 @@ class LabClock:
         with self._lock:
             self._frozen = None
             self._offset = timedelta(0)
+
+    @property
+    def frozen(self) -> bool:
+        with self._lock:
+            return self._frozen is not None
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of lab time: a frozen clock moves forward at once, a running one waits."""
+        if self.frozen:
+            self.advance(seconds)
+        else:
+            time.sleep(seconds)
 
     def state(self) -> dict[str, object]:
         with self._lock:

@@ -53,6 +53,11 @@ class Egress:
         return self.addresses()
 
 
+def login_key(user: dict[str, Any]) -> str:
+    """Okta logins are unique regardless of case."""
+    return str(user["profile"]["login"]).lower()
+
+
 class OktaBackend:
     def __init__(
         self,
@@ -69,7 +74,7 @@ class OktaBackend:
         self.scim_timeout = scim_timeout
         self.egress = egress or Egress()
         self.exchanges: deque[dict[str, Any]] = deque(maxlen=5000)
-        self.users: Collection = self.store.collection("users")
+        self.users: Collection = self.store.collection("users", unique=login_key)
         self.groups: Collection = self.store.collection("groups")
         self.apps: Collection = self.store.collection("apps")
         self.app_users: Collection = self.store.collection("app_users", key="key")

@@ -70,9 +70,8 @@ def check_profile(backend: OktaBackend, profile: Any, *, user_id: str | None = N
         if isinstance(value, str) and value and not EMAIL.match(value):
             causes.append(f"{name}: must be in the form of an email address")
     if not causes:
-        login = profile["login"].lower()
-        clash = backend.users.find(lambda u: u["profile"]["login"].lower() == login and u["id"] != user_id)
-        if clash:
+        clash = backend.users.lookup(profile["login"].lower())
+        if clash is not None and clash["id"] != user_id:
             causes.append("login: An object with this field already exists in the current organization")
     if causes:
         raise Invalid(
@@ -117,8 +116,7 @@ def create_user(backend: OktaBackend, profile: Any, *, activate: bool = True) ->
 def get_user(backend: OktaBackend, id_or_login: str) -> dict[str, Any]:
     user = backend.users.get(id_or_login)
     if user is None:
-        lowered = id_or_login.lower()
-        user = next(iter(backend.users.find(lambda u: u["profile"]["login"].lower() == lowered)), None)
+        user = backend.users.lookup(id_or_login.lower())
     if user is None:
         raise NotFound(f"Not found: Resource not found: {id_or_login} (User)")
     return user
@@ -270,29 +268,40 @@ def list_groups(backend: OktaBackend) -> list[dict[str, Any]]:
 
 
 def set_membership(backend: OktaBackend, group_id: str, user_id: str, member: bool) -> None:
+    change_members(backend, group_id, [user_id], member)
+
+
+def change_members(backend: OktaBackend, group_id: str, user_ids: list[str], member: bool) -> None:
+    """Add (or remove) people in one write of the group: a bulk import must not copy a
+    large group once per member. Each change is logged and provisioned as Okta does."""
     with backend.store.transaction():
         group = get_group(backend, group_id)
-        user = get_user(backend, user_id)
-        if (user["id"] in group["members"]) == member:
+        present = set(group["members"])
+        users = [get_user(backend, user_id) for user_id in dict.fromkeys(user_ids)]
+        changed = [user for user in users if (user["id"] in present) != member]
+        if not changed:
             return
         if member:
-            group["members"].append(user["id"])
+            group["members"].extend(user["id"] for user in changed)
         else:
-            group["members"].remove(user["id"])
+            gone = {user["id"] for user in changed}
+            group["members"] = [m for m in group["members"] if m not in gone]
         group["lastMembershipUpdated"] = backend.now()
         backend.groups.put(group)
         event = "group.user_membership.add" if member else "group.user_membership.remove"
         verb = "Add user to group membership" if member else "Remove user from group membership"
-        syslog.record(
-            backend,
-            event,
-            verb,
-            targets=[
-                syslog.target("User", user["id"], user["profile"]["login"]),
-                syslog.target("UserGroup", group["id"], group["profile"]["name"]),
-            ],
-        )
-    provisioning.membership_changed(backend, group["id"], user["id"])
+        for user in changed:
+            syslog.record(
+                backend,
+                event,
+                verb,
+                targets=[
+                    syslog.target("User", user["id"], user["profile"]["login"]),
+                    syslog.target("UserGroup", group["id"], group["profile"]["name"]),
+                ],
+            )
+    for user in changed:
+        provisioning.membership_changed(backend, group["id"], user["id"])
 
 
 def delete_group(backend: OktaBackend, group_id: str) -> None:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 import okta_sim.provisioning as provisioning
 from lab.control import json_object, lab_error
-from okta_sim import api_tokens, apps
+from okta_sim import api_tokens, apps, directory
 from okta_sim.errors import Invalid, OktaError
 
 
@@ -47,6 +47,42 @@ def add_routes(bp: Blueprint) -> None:
             raise Invalid("the body must be a JSON object")
         _, value = api_tokens.create_token(get_backend(), data.get("name") or "lab")
         return jsonify({"token": value, "org_url": request.host_url.rstrip("/")}), 201
+
+    @bp.post("/people")
+    @domain_errors
+    def people_import() -> tuple[Response, int]:
+        """Seed many people at once (a scenario's Faker setup): ``{"people": [profile, ...],
+        "group": name}``. All or nothing: one refused profile leaves the directory unchanged."""
+        data = json_object() or {}
+        people, group_name = data.get("people"), data.get("group")
+        if (
+            not isinstance(people, list)
+            or not people
+            or (group_name is not None and not isinstance(group_name, str))
+        ):
+            raise Invalid(
+                'send {"people": [{"login": ..., "email": ..., "firstName": ..., "lastName": ...}], "group": "name"}'
+            )
+        backend = get_backend()
+        with backend.store.transaction():
+            snapshot = backend.store.snapshot()
+            ids = []
+            try:
+                for number, profile in enumerate(people, 1):
+                    try:
+                        ids.append(directory.create_user(backend, profile)["id"])
+                    except OktaError as error:
+                        raise Invalid(f"person {number}: {error.message}", error.causes) from None
+                if group_name:
+                    group = next(
+                        (g for g in directory.list_groups(backend) if g["profile"]["name"] == group_name),
+                        None,
+                    ) or directory.create_group(backend, group_name)
+                    directory.change_members(backend, group["id"], ids, True)
+            except OktaError:
+                backend.store.restore(snapshot)
+                raise
+        return jsonify({"ids": ids}), 201
 
     @bp.get("/exchanges")
     def exchanges() -> Response:

@@ -50,7 +50,8 @@ def app_users_of_app(
     found = backend.app_users.find(lambda au: au["app_id"] == app_id)
     if not include_pending:
         found = [au for au in found if not au.get("pendingRemoval")]
-    return sorted(found, key=lambda au: (au["created"], au["user_id"]))
+    # Stable sort: assignments made in the same millisecond (a frozen lab clock) keep their order.
+    return sorted(found, key=lambda au: au["created"])
 
 
 def app_groups_of_app(backend: OktaBackend, app_id: str) -> list[dict[str, Any]]:
@@ -209,6 +210,8 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
         timeout=backend.scim_timeout,
         on_exchange=on_exchange,
         on_rate_limit=on_rate_limit,
+        # Retry-After is waited on the lab clock: a scenario's frozen clock jumps instead of sleeping.
+        sleep=backend.clock.sleep,
     )
 
 

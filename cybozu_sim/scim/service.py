@@ -14,6 +14,8 @@ import re
 import secrets
 from typing import Any
 
+import scim2_server.memory
+import scim2_server.service
 from scim2_models import (
     ForbiddenException,
     InvalidValueException,
@@ -27,8 +29,6 @@ from scim2_models import (
 from scim2_server.conditions import Conditions
 from scim2_server.requests import ScimRequest
 from scim2_server.routing import Target
-import scim2_server.memory
-import scim2_server.service
 from scim2_server.service import ScimService
 
 from cybozu_sim import provisioning

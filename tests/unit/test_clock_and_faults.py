@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -106,3 +107,15 @@ def test_lab_control_answers_only_loopback_clients_with_the_key(app) -> None:
         client.get("/_lab/clock", headers=spoofed, environ_base={"REMOTE_ADDR": "192.0.2.5"}).status_code
         == 403
     )
+
+
+def test_sleep_moves_a_frozen_clock_and_waits_on_a_running_one() -> None:
+    frozen = LabClock(frozen_at=NOW)
+    started = time.perf_counter()
+    frozen.sleep(30)
+    assert time.perf_counter() - started < 1
+    assert (frozen.now() - NOW).total_seconds() == 30
+    running = LabClock()
+    started = time.perf_counter()
+    running.sleep(0.05)
+    assert time.perf_counter() - started >= 0.05
