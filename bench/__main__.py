@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import w1_scim, w2_group_sync
+from bench import w1_scim, w2_group_sync, w3_scenarios
 
 
 def main(argv: list[str] | None = None) -> int:
-    return w1_scim.main(argv) or w2_group_sync.main([])
+    return w1_scim.main(argv) or w2_group_sync.main([]) or w3_scenarios.main([])
 
 
 if __name__ == "__main__":

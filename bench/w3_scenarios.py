@@ -1,0 +1,64 @@
+"""W3: the whole scenarios/ folder through the API driver, serially and with pytest -n 2.
+
+Serial: every scenario replayed in this process with ``lab.scenario.runner``
+(each starts its own sandbox). Parallel: ``pytest scenarios -n 2`` in a
+subprocess (pytest-xdist, two workers). Reports wall times and the slowest
+scenarios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lab.scenario import runner
+from lab.scenario.schema import collect, load_file
+
+FOLDER = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def serial(folder: Path) -> tuple[float, list[tuple[str, float]]]:
+    scenarios = [load_file(path) for path in collect([str(folder)])]
+    started = time.perf_counter()
+    times = []
+    for number, scenario in enumerate(scenarios, 1):
+        result = runner.run(scenario)
+        if not result.passed:
+            raise SystemExit(f"W3: {scenario.id} failed; fix it before measuring")
+        times.append((scenario.id, result.seconds))
+        print(f"\r  serial {number}/{len(scenarios)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return time.perf_counter() - started, times
+
+
+def parallel(folder: Path, workers: int) -> float:
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pytest", str(folder), "-n", str(workers), "-q", "-p", "no:cacheprovider"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"W3: pytest failed:\n{done.stdout[-2000:]}")
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.w3_scenarios", description=__doc__)
+    parser.add_argument("--folder", type=Path, default=FOLDER)
+    parser.add_argument("-n", "--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    total, times = serial(args.folder)
+    wall = parallel(args.folder, args.workers)
+    slowest = sorted(times, key=lambda item: -item[1])[:3]
+    print(
+        f"W3 {len(times)} scenarios: serial {total:.1f} s (median {statistics.median(t for _, t in times):.2f} s "
+        f"per scenario); pytest -n {args.workers}: {wall:.1f} s wall (pytest start-up included); slowest: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
