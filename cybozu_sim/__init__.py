@@ -21,14 +21,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     store, clock = configure(app, config, DEFAULTS)
     backend = Backend(store, clock)
     app.extensions["cybozu"] = backend
-    if app.config["SEED_DEMO"] and store.is_new:
-        from cybozu_sim.seed import seed_demo
+    from cybozu_sim.seed import seed_demo
 
+    if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)
 
     from cybozu_sim import api, console, lab_api
 
-    install_lab_control(app, backend, fault_response=api.fault_response, routes=lab_api.add_routes)
+    install_lab_control(
+        app,
+        backend,
+        fault_response=api.fault_response,
+        seed_demo=lambda: seed_demo(backend),
+        routes=lab_api.add_routes,
+    )
     app.before_request(enforce_ip_restriction)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)

@@ -3,6 +3,7 @@
     lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P]
     lab cybozu token --subdomain S [--notes N] [--expires YYYY-MM-DD] [--data-dir DIR]
     lab okta token [--name N] [--data-dir DIR]
+    lab reset [--data-dir DIR]
     lab check PATH...
     lab run PATH... [--driver api] [--junit FILE] [--report DIR] [-k EXPR]
 
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     okta_token.add_argument("--name", default="lab")
     okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
+    reset = commands.add_parser("reset", help="put the running lab back to its demo data (or --empty)")
+    reset.add_argument("--empty", action="store_true", help="leave both apps empty, without the demo data")
+    reset.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
 
@@ -89,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             return cybozu_token(args)
         if args.command == "okta" and args.okta_command == "token":
             return okta_token(args)
+        if args.command == "reset":
+            return reset(args)
         if args.command in ("check", "run"):
             from lab.scenario import command
 
@@ -211,6 +218,17 @@ def cybozu_token(args: argparse.Namespace) -> int:
         body["expires"] = args.expires
     answer = control(runtime, "cybozu", "POST", f"/_lab/tenants/{args.subdomain}/tokens", body)
     print(json.dumps({"token": answer["token"], "scim_endpoint": answer["scim_endpoint"]}))
+    return 0
+
+
+def reset(args: argparse.Namespace) -> int:
+    """Start the sandbox over without restarting it: the demo data of a fresh `make run`, or nothing."""
+    runtime = running_lab(args.data_dir)
+    for app in ("okta", "cybozu"):
+        control(runtime, app, "POST", "/_lab/reset", {"demo": not args.empty})
+    print(
+        "Both apps are empty." if args.empty else "Both apps are back to the demo data of a fresh `make run`."
+    )
     return 0
 
 

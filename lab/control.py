@@ -34,6 +34,8 @@ class LabHooks:
     restore: Callable[[dict[str, Any]], None]
     # Renders the response of a fired fault in the protocol of the request's path.
     fault_response: Callable[[int, str, dict[str, str]], Response]
+    # Puts the demo data back (what a fresh `make run` starts with).
+    seed_demo: Callable[[], Any]
 
 
 def lab_error(status: int, message: str) -> tuple[Response, int]:
@@ -66,11 +68,21 @@ def create_control_blueprint(hooks: LabHooks) -> Blueprint:
         return lab_error(400, "the body must be a JSON object")
 
     @bp.post("/reset")
-    def reset() -> Response:
+    def reset() -> tuple[Response, int] | Response:
+        """Empty the app; ``{"demo": true}`` then seeds the demo data again."""
+        body = request.get_json(silent=True) if request.data else {}
+        if (
+            not isinstance(body, dict)
+            or set(body) - {"demo"}
+            or not isinstance(body.get("demo", False), bool)
+        ):
+            return lab_error(400, 'send nothing, or {"demo": true} to seed the demo data again')
         hooks.reset()
         hooks.faults.clear()
         hooks.clock.reset()
-        return jsonify({"reset": True})
+        if body.get("demo"):
+            hooks.seed_demo()
+        return jsonify({"reset": True, "demo": bool(body.get("demo"))})
 
     @bp.get("/snapshot")
     def snapshot() -> Response:

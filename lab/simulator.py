@@ -53,11 +53,18 @@ def install_lab_control(
     backend: Resettable,
     *,
     fault_response: FaultResponse,
+    seed_demo: Callable[[], Any],
     routes: Callable[[Blueprint], None] | None = None,
 ) -> LabHooks:
     """Register ``/_lab/`` (plus the app's own ``routes``) and the fault hook."""
     hooks = LabHooks(
-        backend.clock, FaultInjector(), backend.reset, backend.snapshot, backend.restore, fault_response
+        backend.clock,
+        FaultInjector(),
+        backend.reset,
+        backend.snapshot,
+        backend.restore,
+        fault_response,
+        seed_demo,
     )
     install_fault_hook(app, hooks)
     blueprint = create_control_blueprint(hooks)

@@ -37,14 +37,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         egress=egress,
     )
     app.extensions["okta"] = backend
-    if app.config["SEED_DEMO"] and store.is_new:
-        from okta_sim.seed import seed_demo
+    from okta_sim.seed import seed_demo
 
+    if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)
 
     from okta_sim import api_v1, console, lab_api
 
-    install_lab_control(app, backend, fault_response=fault_response, routes=lab_api.add_routes)
+    install_lab_control(
+        app,
+        backend,
+        fault_response=fault_response,
+        seed_demo=lambda: seed_demo(backend),
+        routes=lab_api.add_routes,
+    )
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(console.bp)
     return app
