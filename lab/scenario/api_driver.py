@@ -525,6 +525,12 @@ class ApiDriver:
     def app_users(self, app: str | None = None) -> list[dict[str, Any]]:
         return list(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}")["appUsers"])
 
+    def tenant_state(self, tenant: str | None = None) -> dict[str, Any]:
+        return dict(self.call("cybozu", "GET", f"/_lab/tenants/{self.tenant(tenant)}"))
+
+    def okta_app(self, app: str | None = None) -> dict[str, Any]:
+        return dict(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}"))
+
     def tasks(self, status: str = "OPEN") -> list[dict[str, Any]]:
         return list(self.call("okta", "GET", "/_lab/tasks", status=status))
 

@@ -15,6 +15,8 @@ class State(Protocol):
     def tasks(self, status: str = "OPEN") -> list[dict[str, Any]]: ...
     def syslog(self) -> list[dict[str, Any]]: ...
     def user_id(self, login: str) -> str: ...
+    def tenant_state(self, tenant: str | None = None) -> dict[str, Any]: ...
+    def okta_app(self, app: str | None = None) -> dict[str, Any]: ...
 
 
 def subset(expected: Any, actual: Any) -> bool:
@@ -62,7 +64,33 @@ def check(
         found.append(f"SCIM requests: expected {expect['exchange_count']}, the step sent {len(exchanges)}")
     if "syslog" in expect:
         found += check_syslog(expect["syslog"], state.syslog())
+    if {"api_tokens", "propagate_provisioning", "ip_restriction"} & set(expect):
+        found += check_tenant(expect, state.tenant_state(tenant))
+    if "okta_app" in expect:
+        found += check_app(expect["okta_app"], state.okta_app(app))
     return found
+
+
+def check_tenant(expect: dict[str, Any], tenant: dict[str, Any]) -> list[str]:
+    actual = {
+        "api_tokens": sum(t["status"] == "Enabled" for t in tenant["tokens"]),
+        "propagate_provisioning": tenant["propagate_provisioning"],
+        "ip_restriction": tenant["ip_restriction"]["enabled"],
+    }
+    wanted = {k: expect[k] for k in actual if k in expect}
+    return [f"cybozu.com {tenant['subdomain']}: {d}" for d in differences(wanted, actual)]
+
+
+def check_app(wanted: dict[str, Any], app: dict[str, Any]) -> list[str]:
+    provisioning = app["provisioning"]
+    actual = {
+        "domain_name": app["settings"]["domainName"],
+        "api_integration": provisioning["enabled"],
+        "to_app": {k: v for k, v in provisioning["toApp"].items() if k in wanted.get("to_app", {})},
+        "attributes": app["attributes"],
+        "username_format": app["signOn"]["usernameFormat"],
+    }
+    return [f"Okta app {app['label']}: {d}" for d in differences(wanted, actual)]
 
 
 def check_cybozu(expect: dict[str, Any], users: dict[str, dict[str, Any]]) -> list[str]:

@@ -20,6 +20,7 @@ from lab.scenario import article
 from lab.scenario.source import Document, InvalidScenario, Path_, Problem, read
 from lab.scenario.verbs import (
     SERVICES,
+    USERNAME_FORMATS,
     VERBS,
     Count,
     CybozuUser,
@@ -141,6 +142,23 @@ class ExpectEvent(Strict):
     message_contains = fields.String()
 
 
+class ToApp(Strict):
+    create = Flag()
+    update = Flag()
+    deactivate = Flag()
+
+
+class ExpectApp(Strict):
+    domain_name = Text()
+    api_integration = Flag(metadata={"doc": '"Enable API integration" saved'})
+    to_app = fields.Nested(ToApp, metadata={"doc": "Provisioning to App: create, update, deactivate"})
+    attributes = fields.List(
+        fields.String(validate=validate.OneOf(SERVICES)),
+        metadata={"doc": "the Profile Editor's service attributes"},
+    )
+    username_format = fields.String(validate=validate.OneOf(USERNAME_FORMATS))
+
+
 class Expect(Strict):
     tenant = Text(metadata={"doc": "the cybozu.com tenant checked (default: the first)"})
     app = Text(metadata={"doc": "the Okta app checked (default: the last added)"})
@@ -160,6 +178,10 @@ class Expect(Strict):
     )
     exchange_count = Count(0, metadata={"doc": "SCIM requests the step sent"})
     syslog = fields.List(fields.Nested(ExpectEvent))
+    api_tokens = Count(0, metadata={"doc": "the tenant's API tokens that are enabled and not expired"})
+    propagate_provisioning = Flag(metadata={"doc": 'the tenant\'s "Propagate Provisioning"'})
+    ip_restriction = Flag(metadata={"doc": "the tenant's IP address restriction is on"})
+    okta_app = fields.Nested(ExpectApp, metadata={"doc": "the Okta app's settings"})
 
     @validates_schema
     def not_empty(self, data: dict[str, Any], **kwargs: object) -> None:
@@ -177,6 +199,29 @@ class ExpectError(Strict):
             raise ValidationError("give message or contains")
 
 
+class ChecklistItem(Strict):
+    step = Text(required=True, metadata={"doc": "the article's words for the step"})
+    done = fields.Nested(
+        Expect, required=True, metadata={"doc": "ticks when the lab's state matches (no message/exchanges)"}
+    )
+
+
+class WrongTurn(Strict):
+    when = fields.Nested(
+        Expect, required=True, metadata={"doc": "the state that shows the trainee went wrong"}
+    )
+    hint = Text(required=True, metadata={"doc": "what to show, e.g. the article's troubleshooting text"})
+
+
+class Exercise(Strict):
+    """A scenario marked as an exercise: its steps are the solution, the checklist ticks from the lab's state."""
+
+    title = Text(required=True)
+    goal = fields.String(load_default="")
+    checklist = fields.List(fields.Nested(ChecklistItem), required=True, validate=validate.Length(min=1))
+    wrong_turns = fields.List(fields.Nested(WrongTurn), load_default=list)
+
+
 class Metadata(Strict):
     name = Text(required=True)
     description = fields.String(load_default="")
@@ -186,6 +231,7 @@ class Metadata(Strict):
     )
     covers = fields.List(fields.String(), load_default=list, metadata={"doc": "article sections replayed"})
     setup = fields.Nested(Setup, load_default=dict)
+    exercise = fields.Nested(Exercise, metadata={"doc": "make this scenario a training exercise"})
     steps = fields.Raw(required=True, metadata={"doc": "the steps, in order"})
 
     @validates_schema(skip_on_field_errors=False)
@@ -228,6 +274,7 @@ class Scenario:
     covers: list[str]
     setup: dict[str, Any]
     steps: list[Step]
+    exercise: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -333,6 +380,7 @@ def load(document: Document) -> Scenario:
         covers=meta["covers"],
         setup=meta["setup"],
         steps=steps,
+        exercise=meta.get("exercise"),
     )
 
 
