@@ -67,8 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     okta_token.add_argument("--name", default="lab")
     okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
-    reset = commands.add_parser("reset", help="put the running lab back to its demo data (or --empty)")
-    reset.add_argument("--empty", action="store_true", help="leave both apps empty, without the demo data")
+    reset = commands.add_parser("reset", help="put the running lab back to the demo data of a fresh `make run`")
     reset.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
     check = commands.add_parser("check", help="validate scenario files without running them")
@@ -222,7 +221,7 @@ def cybozu_token(args: argparse.Namespace) -> int:
 
 
 def reset(args: argparse.Namespace) -> int:
-    """Start the sandbox over without restarting it: the demo data of a fresh `make run`, or nothing."""
+    """Start the sandbox over without restarting it: the demo data of a fresh `make run`."""
     runtime = running_lab(args.data_dir)
     for app in ("okta", "cybozu"):
         control(runtime, app, "POST", "/_lab/reset", {"demo": not args.empty})

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "SCIM_TIMEOUT": 60.0,
     "EGRESS_POOLS": None,  # None: backend.DEFAULT_EGRESS_POOLS
     "EGRESS_BIND": True,
+    # Create the org's administrator (admin@example.com) in a new store without the demo data:
+    # a scenario's lab needs someone to sign in to the console (the demo data includes one).
+    "ORG_ADMIN": False,
 }
 
 
@@ -37,10 +40,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         egress=egress,
     )
     app.extensions["okta"] = backend
-    from okta_sim.seed import seed_demo
+    from okta_sim.seed import seed_admin, seed_demo
 
     if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)
+    elif app.config["ORG_ADMIN"] and store.is_new:
+        seed_admin(backend)
 
     from okta_sim import api_v1, console, lab_api
 

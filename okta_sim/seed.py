@@ -16,9 +16,13 @@ DEMO_PEOPLE = [
 DEMO_GROUP = "cybozu users"
 
 
+def seed_admin(backend: OktaBackend) -> None:
+    admins.set_admin(backend, ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD)
+
+
 def seed_demo(backend: OktaBackend) -> None:
     with backend.store.transaction():
-        admins.set_admin(backend, ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD)
+        seed_admin(backend)
         people = [
             directory.create_user(
                 backend, {"login": login, "email": login, "firstName": first, "lastName": last}

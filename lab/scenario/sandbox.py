@@ -30,6 +30,7 @@ class Sandbox:
             # /api/v1 counts requests per minute of the lab clock, which a scenario freezes: the window
             # would never reset, so a scenario's setup of thousands of people would hit 429 for good.
             "OKTA_RATE_LIMIT": 1_000_000,
+            "ORG_ADMIN": True,  # the UI driver signs in to the console
         }
         self.okta = ServerThread(okta_sim.create_app(okta_config))
 
