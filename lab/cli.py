@@ -6,6 +6,7 @@
     lab reset [--data-dir DIR]
     lab check PATH...
     lab run PATH... [--driver api] [--junit FILE] [--report DIR] [-k EXPR]
+    lab train [NAME] [--trainee T] [--data-dir DIR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
 commands read it to reach the running lab's control API.
@@ -29,6 +30,7 @@ from lab.control import LAB_KEY_HEADER
 
 DEFAULT_DATA_DIR = "data"
 RUNTIME_FILE = "lab.json"
+DEFAULT_LAB_PORT = 8003
 
 
 class CliError(Exception):
@@ -49,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--cybozu-port", type=int, default=8002, help="port of cybozu_sim (default 8002, 0 = any free port)"
     )
+    up.add_argument(
+        "--lab-port",
+        type=int,
+        default=None,
+        help=f"port of the lab's Exercises pages (default {DEFAULT_LAB_PORT}, or any free port when "
+        "that one is busy; 0 = any free port)",
+    )
     up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
 
     cybozu = commands.add_parser("cybozu", help="act on the running cybozu_sim")
@@ -67,15 +76,31 @@ def build_parser() -> argparse.ArgumentParser:
     okta_token.add_argument("--name", default="lab")
     okta_token.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
-    reset = commands.add_parser("reset", help="put the running lab back to the demo data of a fresh `make run`")
+    reset = commands.add_parser(
+        "reset", help="put the running lab back to the demo data of a fresh `make run`"
+    )
     reset.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+
+    train = commands.add_parser(
+        "train", help="start an exercise run on the running lab (no NAME: list the exercises)"
+    )
+    train.add_argument(
+        "name", nargs="?", metavar="NAME", help="the exercise, e.g. exercise-setup-from-scratch"
+    )
+    train.add_argument("--trainee", default="", help="your name, shown on the Exercises page")
+    train.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
 
     run = commands.add_parser("run", help="replay scenarios, each against its own fresh lab")
     run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
-    run.add_argument("--driver", choices=["api"], default="api", help="how verbs are performed (default api)")
+    run.add_argument(
+        "--driver",
+        choices=["api", "ui"],
+        default="api",
+        help="api: the apps' HTTP interfaces; ui: click through the consoles in Chromium (default api)",
+    )
     run.add_argument("--junit", metavar="FILE", help="write JUnit XML, one testcase per scenario")
     run.add_argument("--report", metavar="DIR", help="write an HTML report with each step's SCIM wire log")
     run.add_argument(
@@ -95,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return okta_token(args)
         if args.command == "reset":
             return reset(args)
+        if args.command == "train":
+            return train(args)
         if args.command in ("check", "run"):
             from lab.scenario import command
 
@@ -136,13 +163,20 @@ def up(args: argparse.Namespace) -> int:
             }
         )
         okta_server = ServerThread(okta_app, args.host, args.okta_port)
+        training_server, trainer = start_training(
+            {"okta_url": okta_server.url, "cybozu_url": cybozu_server.url, "lab_key": lab_key},
+            data_dir,
+            args.host,
+            args.lab_port,
+        )
     except OSError as error:
         raise CliError(
-            f"cannot listen: {error}. Is another lab running? Try --okta-port 0 --cybozu-port 0."
+            f"cannot listen: {error}. Is another lab running? Try --okta-port 0 --cybozu-port 0 --lab-port 0."
         ) from None
     runtime = {
         "okta_url": okta_server.url,
         "cybozu_url": cybozu_server.url,
+        "lab_url": training_server.url,
         "lab_key": lab_key,
         "pid": os.getpid(),
     }
@@ -151,6 +185,9 @@ def up(args: argparse.Namespace) -> int:
     runtime_file.chmod(0o600)
     cybozu_server.start()
     okta_server.start()
+    training_server.start()
+    watcher_stop = threading.Event()
+    threading.Thread(target=trainer.watch, args=(watcher_stop,), daemon=True).start()
     print(
         "\n".join(
             [
@@ -162,6 +199,7 @@ def up(args: argparse.Namespace) -> int:
                 f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}"
                 "  (Users & System Administrators)",
                 f"    user:          {seed.DEMO_USER_LOGIN} / {seed.DEFAULT_USER_PASSWORD}",
+                f"  exercises   {training_server.url}/   (or `lab train NAME`)",
                 f"  data folder: {data_dir.resolve()}",
                 "Press Ctrl+C to stop.",
             ]
@@ -172,10 +210,86 @@ def up(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+    watcher_stop.set()
+    training_server.stop()
+    trainer.close()
     okta_server.stop()
     cybozu_server.stop()
     runtime_file.unlink(missing_ok=True)
     return 0
+
+
+def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int | None) -> tuple[Any, Any]:
+    """The lab's own web app (Exercises, run checklists) on ``port``, not yet started; it reaches
+    the two apps only through their HTTP interfaces, like a trainee's browser would."""
+    from lab.server import ServerThread
+    from lab.training import exercises
+    from lab.training.driver import LabEndpoints
+    from lab.training.runs import RunStore, Trainer
+    from lab.training.web import create_app
+
+    trainer = Trainer(
+        LabEndpoints.from_runtime(runtime),
+        exercises.load_all(),
+        RunStore(data_dir / "training.json"),
+    )
+    app = create_app(trainer)
+    if port is not None:
+        return ServerThread(app, host, port), trainer
+    try:
+        return ServerThread(app, host, DEFAULT_LAB_PORT), trainer
+    except OSError:
+        # The Exercises pages are an extra: a busy default port must not stop the two apps.
+        return ServerThread(app, host, 0), trainer
+
+
+def train(args: argparse.Namespace) -> int:
+    """Start an exercise run through the running lab's training app; print where to work."""
+    from cybozu_sim import seed
+    from okta_sim import seed as okta_seed
+
+    runtime = running_lab(args.data_dir)
+    if "lab_url" not in runtime:
+        raise CliError("the running lab has no Exercises pages: restart it with this version's `lab up`")
+    if not args.name:
+        from lab.training import exercises
+
+        for exercise in exercises.load_all().values():
+            print(f"{exercise.id:36} {exercise.title}")
+        return 0
+    answer = training_call(runtime, "POST", "/runs", {"exercise": args.name, "trainee": args.trainee})
+    print(
+        "\n".join(
+            [
+                f"Exercise {args.name!r} started in the cybozu.com environment {answer['subdomain']!r}.",
+                f"  checklist:  {answer['run_url']}",
+                f"  cybozu.com: {answer['cybozu_url']}",
+                f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}",
+                f"  Okta:       {answer['okta_url']}",
+                f"    administrator: {okta_seed.ADMIN_LOGIN} / {okta_seed.DEFAULT_ADMIN_PASSWORD}",
+                f"  In Okta, add Cybozu (cybozu.com) with the Domain Name {answer['subdomain']!r}.",
+            ]
+        )
+    )
+    return 0
+
+
+def training_call(runtime: dict[str, Any], method: str, path: str, body: Any) -> Any:
+    """A JSON request to the running lab's training app; its refusal becomes a CliError."""
+    request = urllib.request.Request(runtime["lab_url"] + path, data=json.dumps(body).encode(), method=method)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Accept", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.loads(error.read()).get("error")
+        except ValueError:
+            message = error.reason
+        raise CliError(str(message)) from None
+    except urllib.error.URLError as error:
+        raise CliError(f"cannot reach the lab at {runtime['lab_url']}: {error.reason}") from None
 
 
 def running_lab(data_dir: str) -> dict[str, Any]:

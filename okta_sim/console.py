@@ -36,7 +36,14 @@ PERSON_FIELDS = [
     ("login", "Username"),
     ("email", "Primary email"),
 ]
-PROFILE_FIELDS = [*PERSON_FIELDS, ("displayName", "Display name")]
+PROFILE_FIELDS = [
+    *PERSON_FIELDS,
+    ("displayName", "Display name"),
+    ("secondEmail", "Secondary email"),
+    ("mobilePhone", "Mobile phone"),
+    ("title", "Title"),
+    ("department", "Department"),
+]
 STATUS_LABELS = {
     directory.ACTIVE: "Active",
     directory.STAGED: "Staged",

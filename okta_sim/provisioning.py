@@ -24,6 +24,10 @@ from okta_sim.scim_client import OktaScimClient, ScimFailure
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 CYBOZU_EXTENSION = "urn:ietf:params:scim:schemas:extension:cybozu:2.0:User"
 ENABLE, DISABLE = "Enable", "Disable"
+LOGIN_LOCKED = (
+    "Login names cannot be changed after the user is provisioned. To change it, delete the user from "
+    "cybozu.com, recreate the user on Okta, and sync again."
+)
 ASSIGNED_BEFORE_PROVISIONING = (
     "User was assigned this application before Provisioning was enabled and not provisioned in the "
     "downstream application. Click Provision User."
@@ -541,10 +545,7 @@ def _check_user_name(app_user: dict[str, Any] | None, user_name: Any) -> str | N
         raise Invalid("Api validation failed: userName", ["userName: must be a string"])
     user_name = user_name.strip()
     if app_user and app_user.get("externalId") and user_name != app_user["userName"]:
-        raise Invalid(
-            "Login names cannot be changed after the user is provisioned. To change it, delete the user from "
-            "cybozu.com, recreate the user on Okta, and sync again."
-        )
+        raise Invalid(LOGIN_LOCKED)
     if len(user_name) > 128:
         raise Invalid("Api validation failed: userName", ["userName: must be at most 128 characters"])
     return user_name

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -515,6 +516,10 @@ class ApiDriver:
 
     def begin_step(self) -> None:
         self.call("okta", "DELETE", "/_lab/exchanges")
+
+    def end_step(self, failed: bool, folder: Path | None) -> list[Path]:
+        """Files that show a failing step (the UI driver keeps a screenshot and a trace); none here."""
+        return []
 
     def exchanges(self) -> list[dict[str, Any]]:
         return list(self.call("okta", "GET", "/_lab/exchanges"))

@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     for number, scenario in enumerate(scenarios, 1):
         if sys.stdout.isatty():
             print(f"[{number:>{width}}/{len(scenarios)}] {scenario.id} ...", end="\r", flush=True)
-        result = runner.run(scenario, args.driver)
+        artifacts = Path(args.report) / "artifacts" / scenario.id if args.report else None
+        result = runner.run(scenario, args.driver, artifacts=artifacts)
         results.append(result)
         print(f"[{number:>{width}}/{len(scenarios)}] {reports.headline(result)}", flush=True)
         if not result.passed:

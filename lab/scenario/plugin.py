@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from lab.scenario import reports, runner
+from lab.scenario import end_state, reports, runner
 from lab.scenario.schema import Scenario, load_file
 from lab.scenario.source import InvalidScenario
 
@@ -24,8 +24,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--scenario-driver",
         default="api",
-        choices=sorted(runner.DRIVERS),
-        help="how scenario verbs are performed",
+        choices=[*sorted(runner.DRIVERS), "both"],
+        help="how verbs are performed; both: the API driver, then the UI driver, and their end states compared",
     )
 
 
@@ -55,19 +55,41 @@ class ScenarioFailed(Exception):
         super().__init__(reports.failure_text(result))
 
 
+class DifferentEndStates(Exception):
+    def __init__(self, differences: list[str]) -> None:
+        super().__init__(
+            "the API and UI drivers ended in different states (api != ui):\n  " + "\n  ".join(differences)
+        )
+
+
 class ScenarioItem(pytest.Item):
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
 
     def runtest(self) -> None:
-        result = runner.run(self.scenario, self.config.getoption("scenario_driver"))
-        if not result.passed:
-            raise ScenarioFailed(result)
+        driver = self.config.getoption("scenario_driver")
+        if driver != "both":
+            result = runner.run(self.scenario, driver)
+            if not result.passed:
+                raise ScenarioFailed(result)
+            return
+        results = [runner.run(self.scenario, name, capture=True) for name in ("api", "ui")]
+        for result in results:
+            if not result.passed:
+                raise ScenarioFailed(result)
+        api, ui = (r.end_state for r in results)
+        different = end_state.differences(api, ui)
+        if different:
+            raise DifferentEndStates(different)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ScenarioFailed):
-            return str(excinfo.value)
+        if isinstance(excinfo.value, ScenarioFailed | DifferentEndStates):
+            return (
+                f"[{excinfo.value.result.driver} driver] {excinfo.value}"
+                if isinstance(excinfo.value, ScenarioFailed)
+                else str(excinfo.value)
+            )
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

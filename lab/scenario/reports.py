@@ -115,6 +115,23 @@ def wire_log(record: StepRecord) -> str:
     return "".join(parts)
 
 
+def artifacts(record: StepRecord, folder: Path) -> str:
+    """The UI driver's screenshot (shown) and Playwright trace (``playwright show-trace FILE``)."""
+    parts = []
+    for path in record.artifacts:
+        try:
+            link = path.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            link = path.resolve().as_uri()
+        if path.suffix == ".png":
+            parts.append(f'<p><img src="{_e(link)}" alt="Screenshot of the failing step" width="800"></p>')
+        else:
+            parts.append(
+                f'<p>Playwright trace: <a href="{_e(link)}">{_e(path.name)}</a> (open with <code>playwright show-trace</code>)</p>'
+            )
+    return "".join(parts)
+
+
 def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> Path:
     """``folder/index.html``: every scenario, every step, its message, failures and wire log."""
     body = [f"<h1>Scenario report</h1><p>{_e(summary(results, seconds))}</p>"]
@@ -131,7 +148,7 @@ def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> 
                 f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
                 f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
                 f'<td class="fail">{failures}</td><td>{record.seconds:.2f} s</td></tr>'
-                f'<tr><td></td><td colspan="4">{wire_log(record)}</td></tr>'
+                f'<tr><td></td><td colspan="4">{artifacts(record, folder)}{wire_log(record)}</td></tr>'
             )
         body.append(
             "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th><th>time</th></tr>"

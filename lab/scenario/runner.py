@@ -5,14 +5,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from lab.scenario import expectations
+from lab.scenario import end_state, expectations
 from lab.scenario.api_driver import ActionError, ApiDriver, Result
 from lab.scenario.sandbox import Sandbox
 from lab.scenario.schema import EXPECT_VERB, REFERENCE, Scenario, Step
 
-DRIVERS: dict[str, Callable[[Sandbox], Any]] = {"api": ApiDriver}
+
+def ui_driver(sandbox: Sandbox, trace: bool = False) -> Any:
+    from lab.scenario.ui_driver import UiDriver  # Playwright is imported only when a browser is wanted
+
+    return UiDriver(sandbox, trace=trace)
+
+
+def api_driver(sandbox: Sandbox, trace: bool = False) -> Any:
+    return ApiDriver(sandbox)
+
+
+# driver name -> factory(sandbox, trace): trace keeps what shows a failing step (the UI driver's trace)
+DRIVERS: dict[str, Callable[[Sandbox, bool], Any]] = {"api": api_driver, "ui": ui_driver}
 
 
 @dataclass
@@ -22,6 +35,7 @@ class StepRecord:
     failures: list[str] = field(default_factory=list)
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    artifacts: list[Path] = field(default_factory=list)  # the UI driver's screenshot and trace of a failure
 
     @property
     def passed(self) -> bool:
@@ -40,6 +54,7 @@ class ScenarioResult:
     steps: list[StepRecord] = field(default_factory=list)
     error: str | None = None  # setup failed, or the lab itself broke
     seconds: float = 0.0
+    end_state: dict[str, Any] | None = None  # captured when asked, to compare drivers
 
     @property
     def passed(self) -> bool:
@@ -92,16 +107,32 @@ def describe_error(wanted: dict[str, Any]) -> str:
     return repr(wanted["message"]) if "message" in wanted else f"an error containing {wanted['contains']!r}"
 
 
-def run_step(driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None) -> StepRecord:
+def run_step(
+    driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None, artifacts: Path | None = None
+) -> StepRecord:
     record = StepRecord(step)
     started = time.perf_counter()
+    if step.verb != EXPECT_VERB:
+        driver.begin_step()
+    try:
+        _run_step(driver, step, saved, previous, record)
+    finally:
+        if step.verb != EXPECT_VERB:
+            folder = artifacts / f"step-{step.index}" if artifacts else None
+            record.artifacts = driver.end_step(not record.passed, folder)
+    record.seconds = time.perf_counter() - started
+    return record
+
+
+def _run_step(
+    driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None, record: StepRecord
+) -> None:
     if step.verb == EXPECT_VERB:
         # A standalone expect reads the message and SCIM requests of the action before it.
         result = Result(message=previous.message if previous else None)
         record.message = result.message
         record.exchanges = previous.exchanges if previous else []
     else:
-        driver.begin_step()
         result = perform(driver, step, resolve(step.params, saved))
         record.message = result.message
         record.exchanges = driver.exchanges()
@@ -119,19 +150,22 @@ def run_step(driver: Any, step: Step, saved: dict[str, Any], previous: StepRecor
             )
         except ActionError as error:
             record.failures.append(f"could not read the lab's state: {error}")
-    record.seconds = time.perf_counter() - started
-    return record
 
 
 def run(
-    scenario: Scenario, driver: str = "api", on_step: Callable[[StepRecord], None] | None = None
+    scenario: Scenario,
+    driver: str = "api",
+    on_step: Callable[[StepRecord], None] | None = None,
+    artifacts: Path | None = None,
+    capture: bool = False,
 ) -> ScenarioResult:
-    """Start a sandbox, set it up, replay the steps until one fails."""
+    """Start a sandbox, set it up, replay the steps until one fails; a failing step's
+    screenshot and trace (UI driver) go under ``artifacts``."""
     result = ScenarioResult(scenario, driver)
     started = time.perf_counter()
     try:
         with Sandbox() as sandbox:
-            actor = DRIVERS[driver](sandbox)
+            actor = DRIVERS[driver](sandbox, artifacts is not None)
             try:
                 try:
                     actor.setup(scenario.setup)
@@ -141,7 +175,7 @@ def run(
                 saved: dict[str, Any] = {}
                 previous = None
                 for step in scenario.steps:
-                    record = run_step(actor, step, saved, previous)
+                    record = run_step(actor, step, saved, previous, artifacts)
                     result.steps.append(record)
                     if on_step:
                         on_step(record)
@@ -149,6 +183,8 @@ def run(
                         break
                     if step.verb != EXPECT_VERB:
                         previous = record
+                if capture and result.passed:
+                    result.end_state = end_state.capture(actor)
             finally:
                 actor.close()
     except Exception as error:  # noqa: BLE001 - the report must say the lab broke, not crash the run
