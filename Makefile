@@ -19,8 +19,11 @@ run: $(STAMP)
 browser: $(STAMP)
 	$(PY) -m lab.browser --install
 
+# Every test (the scenarios through the API driver included), then every scenario through
+# both drivers with their end states compared (the UI driver clicks the consoles in Chromium).
 test: $(STAMP) browser
 	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto scenarios --scenario-driver both
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -22,6 +22,7 @@ from okta_sim import provisioning as engine
 from okta_sim.backend import OktaBackend
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from tests.conftest import Lab
+from tests.ui import screenshots
 
 pytestmark = pytest.mark.ui
 
@@ -105,6 +106,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
     page.get_by_label("API Token").fill(sandbox.token)
     page.get_by_role("button", name="Test API Credentials").click()
     expect(page.get_by_role("status")).to_have_text("Cybozu (cybozu.com) was verified successfully!")
+    screenshots.save(page, "okta-api-integration")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("navigation", name="Settings").get_by_role("link", name="To App").click()
     provisioning_to_app = page.get_by_role("region", name="Provisioning to App")

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cybozu_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD, DEFAULT_USER_PASSWORD, DEMO_USER_LOGIN
+from tests.ui import screenshots
 
 pytestmark = pytest.mark.ui
 
@@ -42,6 +43,7 @@ def test_step1_set_up_for_cybozu_com(page: Page, cybozu) -> None:
     expect(
         dialog.get_by_text("There is no way to recheck the value of the API token after closing the dialog.")
     ).to_be_visible()
+    screenshots.save(page, "cybozu-api-token")
     token = dialog.get_by_label("API Token").input_value()
     endpoint = dialog.get_by_label("SCIM Endpoint").input_value()
     assert re.fullmatch(r"[A-Za-z0-9]{40}", token)

@@ -109,3 +109,27 @@ def test_the_docs_reference_is_current_and_the_example_is_valid() -> None:
     assert reference.render() in page, "regenerate the block: python -m lab.scenario.reference"
     example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert load(read("docs/scenarios.md", example)).name.startswith("Deactivating a user")
+
+
+def test_end_states_ignore_ids_but_not_what_people_see() -> None:
+    from lab.scenario.end_state import differences, plain
+
+    assert plain("User '0123456789abcdef0123456789abcdef' not found") == "User '<id>' not found"
+    assert plain("assigned 00u1a2b3c4d5e6f7g8h9 to the app") == "assigned <id> to the app"
+    left = {"cybozu": {"example": {"users": [("alice", "Active")]}}, "okta": {"tasks": []}}
+    right = {"cybozu": {"example": {"users": [("alice", "Inactive")]}}, "okta": {"tasks": []}}
+    assert differences(left, left) == []
+    assert differences(left, right) == [
+        "cybozu.example.users[0]: ('alice', 'Active') != ('alice', 'Inactive')"
+    ]
+    assert differences({"a": [1]}, {"a": [1, 2]}) == ["a: [1] != [1, 2]"]
+
+
+def test_the_ui_driver_clicks_every_article_verb() -> None:
+    """Verbs on either product go through its console; only the lab's own verbs stay on the lab API."""
+    from lab.scenario.ui_driver import UiDriver
+
+    for name in VERBS:
+        method = name.replace(".", "_")
+        in_console = method in vars(UiDriver)
+        assert in_console == (not name.startswith("lab.")), name
