@@ -343,12 +343,15 @@ class ApiDriver:
         app: str | None = None,
     ) -> Result:
         app_id = self.app(app)
+        user_id = self.user_id(user)
         body: dict[str, Any] = {}
         if user_name is not None:
             body["credentials"] = {"userName": user_name}
         if services is not None:
-            body["profile"] = services
-        return self._pushed(app_id, self.okta("POST", f"/apps/{app_id}/users/{self.user_id(user)}", body))
+            # The services named change; the others keep their values, as on the console's form.
+            current = self.okta("GET", f"/apps/{app_id}/users/{user_id}")["profile"]
+            body["profile"] = {**current, **services}
+        return self._pushed(app_id, self.okta("POST", f"/apps/{app_id}/users/{user_id}", body))
 
     def okta_assign_group(
         self,

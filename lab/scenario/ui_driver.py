@@ -88,13 +88,19 @@ class UiDriver(ApiDriver):
 
     # -- page helpers ---------------------------------------------------------------
 
+    def present(self, target: Locator) -> bool:
+        """Whether the page shows ``target`` now. Clicks and fills wait for what they need, but a
+        count does not: it must not read the page a click is still leaving."""
+        self.page.wait_for_load_state("domcontentloaded")
+        return target.count() > 0
+
     def outcome(self) -> tuple[bool, str | None]:
         """The console's flash message: role=status is a success, role=alert an error."""
         alert = self.page.get_by_role("alert")
-        if alert.count():
+        if self.present(alert):
             return False, alert.first.inner_text().strip()
         status = self.page.get_by_role("status")
-        return True, status.first.inner_text().strip() if status.count() else None
+        return True, status.first.inner_text().strip() if self.present(status) else None
 
     def checked(self, result: tuple[bool, str | None], *, keep_message: bool = False) -> Result:
         ok, message = result
@@ -140,7 +146,7 @@ class UiDriver(ApiDriver):
         self.page.get_by_label("Enter notes for this API token.").fill(notes)
         self.page.get_by_role("button", name="Create").click()
         dialog = self.page.get_by_role("dialog")
-        if not dialog.get_by_label("API Token").count():
+        if not self.present(dialog.get_by_label("API Token")):
             self.checked(self.outcome())
         token = dialog.get_by_label("API Token").input_value()
         endpoint = dialog.get_by_label("SCIM Endpoint").input_value()
@@ -207,7 +213,7 @@ class UiDriver(ApiDriver):
             box = self.page.get_by_role("group", name="Services").get_by_label(
                 CYBOZU_SERVICES[code], exact=True
             )
-            if not box.count():
+            if not self.present(box):
                 raise ActionError(f"{CYBOZU_SERVICES[code]} is not licensed: the form has no such service")
             box.check()
         self.page.get_by_role("button", name="Add", exact=True).click()
@@ -218,7 +224,7 @@ class UiDriver(ApiDriver):
     def cybozu_delete_user(self, login: str, tenant: str | None = None) -> Result:
         self.cybozu_admin(tenant, "Departments & Users")
         link = self.page.get_by_label(f"Delete {login}", exact=True)
-        if not link.count():
+        if not self.present(link):
             raise ActionError(f"no user with the log in name {login!r} in {self.tenant(tenant)}")
         link.click()
         self.page.get_by_role("button", name="Delete").click()
@@ -251,10 +257,12 @@ class UiDriver(ApiDriver):
         """[Provisioning] > [Integration] > [Configure API Integration] or [Edit]."""
         app_id = self.okta_app_page(app, "Provisioning")
         settings = self.page.get_by_role("navigation", name="Settings")
-        if settings.count():
+        if self.present(settings):
             settings.get_by_role("link", name="Integration").click()
         configure = self.page.get_by_role("button", name="Configure API Integration")
-        (configure if configure.count() else self.page.get_by_role("button", name="Edit", exact=True)).click()
+        (
+            configure if self.present(configure) else self.page.get_by_role("button", name="Edit", exact=True)
+        ).click()
         return app_id
 
     def to_app(self, app: str | None) -> str:
@@ -273,7 +281,7 @@ class UiDriver(ApiDriver):
         self.page.get_by_label("Search").fill(search)
         self.page.get_by_label("Search").press("Enter")
         found = self.page.get_by_role("link", name="Cybozu (cybozu.com)", exact=True)
-        if not found.count():
+        if not self.present(found):
             raise ActionError(f'Searching the App Catalog for "{search}" does not find Cybozu (cybozu.com).')
         found.click()
         self.page.get_by_role("button", name="Add", exact=True).click()
@@ -324,7 +332,7 @@ class UiDriver(ApiDriver):
         button = self.page.get_by_role("region", name="Attributes").get_by_role(
             "button", name=f"Delete attribute {attribute_label(attribute)}"
         )
-        if not button.count():
+        if not self.present(button):
             raise ActionError(
                 f"{attribute}: is not an attribute of this app (the Profile Editor does not list it)"
             )
@@ -357,15 +365,16 @@ class UiDriver(ApiDriver):
             field.fill(user_name)
         for name, value in (services or {}).items():
             select = self.page.get_by_label(attribute_label(name), exact=True)
-            if not select.count():
+            if not self.present(select):
                 raise ActionError(
                     f"Property name '{name}' is not defined in the app user profile: "
                     f"the assignment form has no {attribute_label(name)}"
                 )
             select.select_option(value)
-        self.page.get_by_role("button", name="Save and Go Back").click()
+        # A group's assignment answers once every member's push is done.
+        self.page.get_by_role("button", name="Save and Go Back").click(timeout=NAVIGATION_TIMEOUT_MS)
         ok, message = self.outcome()
-        if not ok and self.page.get_by_role("button", name="Save and Go Back").count():
+        if not ok and self.present(self.page.get_by_role("button", name="Save and Go Back")):
             raise ActionError(message or "the assignment was refused")
         return Result(ok=ok, message=None if ok else message)
 
@@ -384,10 +393,10 @@ class UiDriver(ApiDriver):
     ) -> Result:
         app_id = self.assign_menu(app, "People")
         row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=user, exact=True))
-        if not row.count():
+        if not self.present(row):
             raise ActionError(f"Not found: Resource not found: {user} (User)")
         button = row.get_by_role("button", name=re.compile("^Assign "))
-        if button.count():
+        if self.present(button):
             button.click()
         else:  # assigned through a group already: [Assignments] > the person > the same form
             self.assignment_of(app_id, user)
@@ -432,10 +441,10 @@ class UiDriver(ApiDriver):
     ) -> Result:
         app_id = self.assign_menu(app, "Groups")
         row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=group, exact=True))
-        if not row.count():
+        if not self.present(row):
             raise ActionError(f"Not found: Resource not found: {group} (UserGroup)")
         button = row.get_by_role("button", name=f"Assign {group}")
-        if button.count():
+        if self.present(button):
             button.click()
         else:  # assigned already: [Assignments] > [Groups] > the group's form
             self.okta_go(f"/admin/apps/{app_id}/assignments")
@@ -462,7 +471,7 @@ class UiDriver(ApiDriver):
             filters.get_by_role("link", name="Groups").click()
             label = str(group)
         button = self.page.get_by_role("button", name=f"Unassign {label}", exact=True)
-        if not button.count():
+        if not self.present(button):
             raise ActionError(f"{label} is not assigned individually")
         button.first.click()
         self.page.get_by_role("dialog").get_by_role("button", name="OK").click()
@@ -508,7 +517,7 @@ class UiDriver(ApiDriver):
     def lifecycle(self, user: str, button: str) -> Result:
         self.person_page(user)
         found = self.page.get_by_role("button", name=button, exact=True)
-        if not found.count():
+        if not self.present(found):
             raise ActionError(f"{user} cannot be {button.lower()}d now")
         found.click()
         return self.checked(self.outcome())
