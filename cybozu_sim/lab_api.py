@@ -11,12 +11,15 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
+from tinydb import where
 
-from cybozu_sim import get_backend, ip_restriction, provisioning, tokens, users
+from cybozu_sim import accounts, get_backend, ip_restriction, provisioning, tokens, users
 from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
+from cybozu_sim.scim.provider import USER_TYPE
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
+from cybozu_sim.tenants import TABLE as TENANTS_TABLE
 from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
 from lab.control import json_object, lab_error
 
@@ -192,4 +195,22 @@ def add_routes(bp: Blueprint) -> None:
     @domain_errors
     def users_delete(subdomain: str, user_id: str) -> tuple[str, int]:
         users.delete_user(get_backend(), subdomain, user_id)
+        return "", 204
+
+    @bp.delete("/tenants/<subdomain>")
+    @domain_errors
+    def tenant_delete(subdomain: str) -> tuple[str, int]:
+        """Remove an environment and everything in it (users, their log ins, API tokens,
+        tombstones), so that the subdomain can be created afresh: the lab's training mode
+        resets an exercise run this way. cybozu.com itself has no such thing."""
+        backend = get_backend()
+        with backend.store.transaction() as db:
+            get_tenant(backend, subdomain)
+            storage = backend.user_storage(subdomain)
+            for user in users.list_users(backend, subdomain):
+                storage.delete(USER_TYPE, user.id)
+                accounts.remove_account(backend, subdomain, user.login)
+            for token in tokens.list_tokens(backend, subdomain):
+                tokens.delete_token(backend, subdomain, token.id)
+            db.table(TENANTS_TABLE).remove(where("subdomain") == subdomain)
         return "", 204

@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import sys
 import threading
 import urllib.error
@@ -180,6 +181,10 @@ def up(args: argparse.Namespace) -> int:
         "lab_key": lab_key,
         "pid": os.getpid(),
     }
+    # Catch Ctrl+C / SIGTERM before lab.json announces the lab: whoever reads it may stop us at once.
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     runtime_file = data_dir / RUNTIME_FILE
     runtime_file.write_text(json.dumps(runtime, indent=2))
     runtime_file.chmod(0o600)
@@ -206,9 +211,6 @@ def up(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     watcher_stop.set()
     training_server.stop()
@@ -228,19 +230,29 @@ def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int
     from lab.training.runs import RunStore, Trainer
     from lab.training.web import create_app
 
+    refused: list[str] = []
     trainer = Trainer(
         LabEndpoints.from_runtime(runtime),
-        exercises.load_all(),
+        exercises.load_all(refused=refused),
         RunStore(data_dir / "training.json"),
     )
+    for reason in refused:
+        print(f"lab: not an exercise: {reason}", file=sys.stderr)
     app = create_app(trainer)
     if port is not None:
         return ServerThread(app, host, port), trainer
+    # The Exercises pages are an extra: a busy default port must not stop the two apps. Werkzeug
+    # exits the process on a busy port, so probe it first (as Werkzeug binds: SO_REUSEADDR).
+    probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        return ServerThread(app, host, DEFAULT_LAB_PORT), trainer
+        probe.bind((host, DEFAULT_LAB_PORT))
+        free = True
     except OSError:
-        # The Exercises pages are an extra: a busy default port must not stop the two apps.
-        return ServerThread(app, host, 0), trainer
+        free = False
+    finally:
+        probe.close()
+    return ServerThread(app, host, DEFAULT_LAB_PORT if free else 0), trainer
 
 
 def train(args: argparse.Namespace) -> int:
@@ -338,10 +350,8 @@ def reset(args: argparse.Namespace) -> int:
     """Start the sandbox over without restarting it: the demo data of a fresh `make run`."""
     runtime = running_lab(args.data_dir)
     for app in ("okta", "cybozu"):
-        control(runtime, app, "POST", "/_lab/reset", {"demo": not args.empty})
-    print(
-        "Both apps are empty." if args.empty else "Both apps are back to the demo data of a fresh `make run`."
-    )
+        control(runtime, app, "POST", "/_lab/reset", {"demo": True})
+    print("Both apps are back to the demo data of a fresh `make run`.")
     return 0
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 import okta_sim.provisioning as provisioning
 from lab.control import json_object, lab_error
-from okta_sim import api_tokens, apps, directory
+from okta_sim import api_tokens, apps, directory, syslog
 from okta_sim.errors import Invalid, OktaError
 
 
@@ -137,3 +137,28 @@ def add_routes(bp: Blueprint) -> None:
     def tasks() -> Response:
         status = request.args.get("status", "OPEN")
         return jsonify(provisioning.list_tasks(get_backend(), status=None if status == "ALL" else status))
+
+    @bp.delete("/apps/<app_id>")
+    @domain_errors
+    def app_delete(app_id: str) -> tuple[str, int]:
+        """Remove an app instance with its assignments and tasks, without pushing anything to
+        cybozu.com: the lab's training mode resets an exercise run this way (the run's cybozu.com
+        environment is deleted too, so there is nobody left to deprovision). Okta's own console
+        needs the app deactivated first; the lab only needs it gone."""
+        backend = get_backend()
+        with backend.store.transaction():
+            app = apps.get_app(backend, app_id)
+            for app_user in backend.app_users.find(lambda au: au["app_id"] == app_id):
+                backend.app_users.delete(app_user["key"])
+            for app_group in backend.app_groups.find(lambda ag: ag["app_id"] == app_id):
+                backend.app_groups.delete(app_group["key"])
+            for task in backend.tasks.find(lambda t: t.get("app_id") == app_id):
+                backend.tasks.delete(task["id"])
+            backend.apps.delete(app["id"])
+            syslog.record(
+                backend,
+                "application.lifecycle.delete",
+                f"Delete application {app['label']}",
+                targets=[syslog.app_target(app)],
+            )
+        return "", 204

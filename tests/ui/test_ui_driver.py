@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-
-from lab.cli import main
 
 pytestmark = pytest.mark.ui
 
@@ -23,15 +23,27 @@ steps:
 """
 
 
-def test_a_failing_ui_step_leaves_a_screenshot_and_a_trace(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_failing_ui_step_leaves_a_screenshot_and_a_trace(tmp_path: Path) -> None:
+    """In its own process, as a user runs it: a test worker may already run pytest-playwright's
+    Playwright, and the sync API cannot be started twice in one thread."""
     scenario = tmp_path / "propagate.yaml"
     scenario.write_text(SCENARIO)
     report = tmp_path / "report"
-    assert main(["run", str(scenario), "--driver", "ui", "--report", str(report)]) == 1
-    out = capsys.readouterr().out
-    assert "step 2 of 2" in out and "propagate_provisioning: expected True, got False" in out
+    command = [
+        sys.executable,
+        "-m",
+        "lab.cli",
+        "run",
+        str(scenario),
+        "--driver",
+        "ui",
+        "--report",
+        str(report),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    assert "step 2 of 2" in out and "propagate_provisioning: expected True, got False" in out, out
     step = report / "artifacts" / "propagate" / "step-2"
     assert (step / "screenshot.png").read_bytes().startswith(b"\x89PNG")
     assert "trace.trace" in zipfile.ZipFile(step / "trace.zip").namelist()

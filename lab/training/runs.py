@@ -1,0 +1,323 @@
+"""Exercise runs: start, judge the checklist, reset, and the completion summary.
+
+A run's checklist item ticks when its ``done`` block matches the lab's state and
+every item before it has ticked: the article's steps are a procedure, and a state
+that shows a later step done can only be read as progress once the earlier ones
+are. A ticked item stays ticked (the state of an earlier step may be undone by
+a later one, as deleting a user and recreating it does), until "Reset exercise".
+Runs are kept in ``training.json`` in the data folder so a restart of the lab
+keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lab.scenario import expectations
+from lab.scenario.api_driver import ActionError
+from lab.training.driver import TrainingDriver, run_subdomains
+from lab.training.exercises import Exercise
+
+MAX_SUBDOMAIN = 32
+MAX_TRAINEE = 60
+
+
+class TrainingError(Exception):
+    """A request the training app refuses; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class Run:
+    id: str  # the run's cybozu.com subdomain, which is unique in the lab
+    exercise: str
+    subdomain: str
+    renames: dict[str, str]
+    trainee: str
+    started: float  # wall-clock seconds: the lab clock may be frozen or moved by a trainer
+    ticked: dict[int, float] = field(default_factory=dict)  # item -> seconds after the start
+    hints_shown: list[int] = field(default_factory=list)  # wrong turns whose hint was shown
+    completed: float | None = None  # seconds after the start
+    resets: int = 0
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Run:
+        doc = dict(doc)
+        doc["ticked"] = {int(k): float(v) for k, v in doc.get("ticked", {}).items()}
+        return cls(**doc)
+
+
+@dataclass
+class ItemState:
+    number: int
+    step: str
+    done: bool
+    seconds: float | None  # when it ticked, after the start
+    waiting: bool  # an earlier item has not ticked yet
+    detail: str = ""  # what the lab shows instead, for the next item
+
+
+@dataclass
+class Progress:
+    run: Run
+    exercise: Exercise
+    items: list[ItemState]
+    hints: list[str]  # wrong turns the lab's state shows now
+    app_found: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.run.completed is not None
+
+    @property
+    def done_count(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def shown_hints(self) -> list[str]:
+        turns = self.exercise.wrong_turns
+        return [turns[index]["hint"] for index in self.run.hints_shown if index < len(turns)]
+
+    @property
+    def signature(self) -> str:
+        """Changes whenever the page would: the polling script reloads on a change."""
+        raw = json.dumps([[i.done for i in self.items], self.hints, self.complete, self.run.resets])
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run.id,
+            "exercise": self.exercise.id,
+            "subdomain": self.run.subdomain,
+            "signature": self.signature,
+            "complete": self.complete,
+            "seconds": self.run.completed,
+            "app_found": self.app_found,
+            "items": [asdict(item) for item in self.items],
+            "hints": self.hints,
+            "hints_shown": self.shown_hints,
+        }
+
+
+class RunStore:
+    """Runs by id, in memory and, with a path, in a JSON file replaced atomically on each change."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.runs: dict[str, Run] = {}
+        if path is not None and path.exists():
+            self.runs = {d["id"]: Run.from_doc(d) for d in json.loads(path.read_text())}
+
+    def save(self, run: Run) -> None:
+        with self.lock:
+            self.runs[run.id] = run
+            if self.path is not None:
+                scratch = self.path.with_suffix(".tmp")
+                scratch.write_text(json.dumps([asdict(r) for r in self.runs.values()], indent=2))
+                os.replace(scratch, self.path)
+
+    def get(self, run_id: str) -> Run | None:
+        with self.lock:
+            return self.runs.get(run_id)
+
+    def all(self) -> list[Run]:
+        with self.lock:
+            return sorted(self.runs.values(), key=lambda r: r.started)
+
+
+def allocate(base: str, taken: set[str]) -> str:
+    """``example`` -> ``example-t1``, ``example-t2``, ...: the first not in use (cybozu's rules:
+    3-32 lowercase letters, digits and hyphens)."""
+    number = 1
+    while True:
+        suffix = f"-t{number}"
+        candidate = base[: MAX_SUBDOMAIN - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+class Trainer:
+    """Exercise runs on one running lab (``endpoints``: URLs and lab key)."""
+
+    def __init__(
+        self,
+        endpoints: Any,
+        exercises: dict[str, Exercise],
+        store: RunStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.endpoints = endpoints
+        self.exercises = exercises
+        self.store = store or RunStore()
+        self.clock = clock
+        self._drivers: dict[str, TrainingDriver] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._start_lock = threading.Lock()
+        self._probe: TrainingDriver | None = None  # lists the lab's environments when a run starts
+
+    # -- lookups ------------------------------------------------------------------
+
+    def exercise(self, exercise_id: Any) -> Exercise:
+        if not isinstance(exercise_id, str) or exercise_id not in self.exercises:
+            known = ", ".join(self.exercises) or "none"
+            raise TrainingError(f"no exercise named {exercise_id!r}; exercises: {known}", 404)
+        return self.exercises[exercise_id]
+
+    def run(self, run_id: str) -> Run:
+        run = self.store.get(run_id)
+        if run is None:
+            raise TrainingError(f"no exercise run {run_id!r}", 404)
+        return run
+
+    def driver(self, run: Run) -> TrainingDriver:
+        """The run's driver, made once (making one mints an Okta API token for /api/v1)."""
+        with self._start_lock:
+            if run.id not in self._drivers:
+                self._drivers[run.id] = self._connect(run.subdomain, run.renames)
+                self._locks.setdefault(run.id, threading.Lock())
+            return self._drivers[run.id]
+
+    def _connect(self, subdomain: str, renames: dict[str, str] | None = None) -> TrainingDriver:
+        try:
+            return TrainingDriver(self.endpoints, subdomain, renames)
+        except ActionError as error:
+            raise TrainingError(f"cannot reach the lab: {error}", 502) from None
+
+    def close(self) -> None:
+        for driver in [*self._drivers.values(), *([self._probe] if self._probe else [])]:
+            driver.close()
+
+    # -- start and reset ------------------------------------------------------------
+
+    def start(self, exercise_id: Any, trainee: Any = "") -> Run:
+        """A new run: its own environment, created with the exercise's setup."""
+        exercise = self.exercise(exercise_id)
+        if not isinstance(trainee, str) or len(trainee.strip()) > MAX_TRAINEE:
+            raise TrainingError(f"the trainee's name is text of at most {MAX_TRAINEE} characters")
+        with self._start_lock:
+            if self._probe is None:
+                self._probe = self._connect(exercise.base_subdomain)
+            try:
+                taken = {t["subdomain"] for t in self._probe.call("cybozu", "GET", "/_lab/tenants")}
+            except ActionError as error:
+                raise TrainingError(f"cannot reach the lab: {error}", 502) from None
+            taken |= {r.subdomain for r in self.store.all()}
+            extra = len((exercise.scenario.setup.get("cybozu") or {}).get("tenants", [])) - 1
+            while True:
+                subdomain = allocate(exercise.base_subdomain, taken)
+                renames = run_subdomains(exercise.base_subdomain, exercise.scenario.setup, subdomain)
+                if not set(renames.values()) & taken and len(subdomain) + 2 * bool(extra) <= MAX_SUBDOMAIN:
+                    break
+                taken.add(subdomain)
+            run = Run(subdomain, exercise.id, subdomain, renames, trainee.strip(), self.clock())
+            self.store.save(run)
+        self._set_up(run, exercise)
+        return run
+
+    def _set_up(self, run: Run, exercise: Exercise) -> None:
+        driver = self.driver(run)
+        try:
+            driver.setup(exercise.scenario.setup)
+        except ActionError as error:
+            raise TrainingError(f"the lab refused the exercise's setup: {error}", 502) from None
+
+    def reset(self, run_id: str) -> Run:
+        """Reset exercise: delete the run's environment and Okta app, set it up again, start the clock again."""
+        run = self.run(run_id)
+        driver = self.driver(run)
+        with self._locks[run.id]:
+            try:
+                driver.teardown()
+            except ActionError as error:
+                raise TrainingError(f"the lab refused to reset the run: {error}", 502) from None
+            run.ticked, run.hints_shown, run.completed = {}, [], None
+            run.started, run.resets = self.clock(), run.resets + 1
+            self.store.save(run)
+            self._set_up(run, self.exercise(run.exercise))
+        return run
+
+    # -- judging ----------------------------------------------------------------------
+
+    def progress(self, run_id: str) -> Progress:
+        """Tick what the lab's state now shows done, in order; note the wrong turns it shows."""
+        run = self.run(run_id)
+        exercise = self.exercise(run.exercise)
+        driver = self.driver(run)
+        with self._locks[run.id], driver.pin_app() as app_id:
+            before = asdict(run)
+            items: list[ItemState] = []
+            blocked = False
+            for index, item in enumerate(exercise.checklist):
+                if index in run.ticked:
+                    items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
+                    continue
+                if blocked or run.completed is not None:
+                    items.append(ItemState(index + 1, item["step"], False, None, True))
+                    continue
+                found = self.differences(driver, item["done"])
+                if not found:
+                    run.ticked[index] = round(self.clock() - run.started, 1)
+                    items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
+                else:
+                    blocked = True
+                    items.append(ItemState(index + 1, item["step"], False, None, False, found[0]))
+            hints = []
+            if run.completed is None:
+                for index, turn in enumerate(exercise.wrong_turns):
+                    if not self.differences(driver, turn["when"]):
+                        hints.append(turn["hint"])
+                        if index not in run.hints_shown:
+                            run.hints_shown.append(index)
+                if len(run.ticked) == len(exercise.checklist):
+                    run.completed = round(self.clock() - run.started, 1)
+            if asdict(run) != before:  # polled every few seconds: write the file only on a change
+                self.store.save(run)
+        return Progress(run, exercise, items, hints, app_id is not None)
+
+    @staticmethod
+    def differences(driver: TrainingDriver, expect: dict[str, Any]) -> list[str]:
+        """How the run's state differs from an expect block; a state that cannot be read yet
+        (no app added, say) is a difference, so the item is simply not done."""
+        try:
+            return expectations.check(driver.localize(expect), driver, None, [])
+        except ActionError as error:
+            return [str(error)]
+        except KeyError as error:  # the app or tenant was deleted while the check ran
+            return [f"the lab's state changed while it was read ({error})"]
+
+    def watch(self, stop: threading.Event, interval: float = 2.0) -> None:
+        """Judge every unfinished run every ``interval`` seconds, so a step the trainee undoes
+        quickly (a toggle off and on) is still seen while no run page is open."""
+        while not stop.wait(interval):
+            for run in self.store.all():
+                if run.completed is None:
+                    try:
+                        self.progress(run.id)
+                    except (TrainingError, ActionError):
+                        continue  # the lab is stopping, or the run is being reset
+
+
+def run_for_cli(run: Run, urls: dict[str, str], lab_url: str) -> dict[str, Any]:
+    """What `lab train` prints and the JSON API answers about a new run."""
+    return {
+        "id": run.id,
+        "exercise": run.exercise,
+        "subdomain": run.subdomain,
+        "run_url": f"{lab_url}/runs/{run.id}",
+        "cybozu_url": f"{urls['cybozu']}/{run.subdomain}/",
+        "okta_url": f"{urls['okta']}/",
+    }
