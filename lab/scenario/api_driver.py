@@ -136,25 +136,25 @@ class ApiDriver:
 
     # -- setup --------------------------------------------------------------------
 
+    def create_tenant(self, subdomain: str, tenant: dict[str, Any]) -> None:
+        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, IP restriction."""
+        body = {
+            "subdomain": subdomain,
+            "licenses": tenant["licenses"],
+            "propagate_provisioning": tenant["propagate_provisioning"],
+        }
+        self.call("cybozu", "POST", "/_lab/tenants", body)
+        if subdomain not in self.tenants:
+            self.tenants.append(subdomain)
+        for user in tenant["users"]:
+            self.cybozu_add_user(tenant=subdomain, **user)
+        if "ip_restriction" in tenant:
+            self.cybozu_set_ip_restriction(tenant=subdomain, **tenant["ip_restriction"])
+
     def setup(self, setup: dict[str, Any]) -> None:
         self.both("POST", "/_lab/clock", {"freeze": setup.get("clock") or DEFAULT_START})
         for tenant in (setup.get("cybozu") or {}).get("tenants", []):
-            subdomain = tenant["subdomain"]
-            self.call(
-                "cybozu",
-                "POST",
-                "/_lab/tenants",
-                {
-                    "subdomain": subdomain,
-                    "licenses": tenant["licenses"],
-                    "propagate_provisioning": tenant["propagate_provisioning"],
-                },
-            )
-            self.tenants.append(subdomain)
-            for user in tenant["users"]:
-                self.cybozu_add_user(tenant=subdomain, **user)
-            if "ip_restriction" in tenant:
-                self.cybozu_set_ip_restriction(tenant=subdomain, **tenant["ip_restriction"])
+            self.create_tenant(tenant["subdomain"], tenant)
         okta = setup.get("okta") or {}
         for person in okta.get("people", []):
             self.okta_add_person(**person)

@@ -145,21 +145,7 @@ class TrainingDriver(ApiDriver):
         """Create the run's environment(s); add Okta people and groups only when missing
         (the org is shared: another run may have made them, or the demo data has them)."""
         for tenant in (setup.get("cybozu") or {}).get("tenants", []):
-            subdomain = self.tenant(tenant["subdomain"])
-            self.call(
-                "cybozu",
-                "POST",
-                "/_lab/tenants",
-                {
-                    "subdomain": subdomain,
-                    "licenses": tenant["licenses"],
-                    "propagate_provisioning": tenant["propagate_provisioning"],
-                },
-            )
-            for user in tenant["users"]:
-                self.cybozu_add_user(tenant=subdomain, **user)
-            if "ip_restriction" in tenant:
-                self.cybozu_set_ip_restriction(tenant=subdomain, **tenant["ip_restriction"])
+            self.create_tenant(self.tenant(tenant["subdomain"]), tenant)
         okta = setup.get("okta") or {}
         for person in okta.get("people", []):
             if not self.exists(f"/users/{person['login']}"):
