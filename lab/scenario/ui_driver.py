@@ -391,22 +391,29 @@ class UiDriver(ApiDriver):
         services: dict[str, str] | None = None,
         app: str | None = None,
     ) -> Result:
-        app_id = self.assign_menu(app, "People")
-        row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=user, exact=True))
+        found = f"Not found: Resource not found: {user} (User)"
+        app_id = self.open_assignment(app, "People", user, found, f"/assign/people/{self.user_id(user)}")
+        return self.assignment_form(user_name, services, app_id)
+
+    def open_assignment(self, app: str | None, kind: str, cell: str, missing: str, path: str) -> str:
+        """[Assign] > [Assign to People|Groups] > the row's [Assign]; when the row says Assigned
+        (a person through a group, a group again), the existing assignment's form instead."""
+        app_id = self.assign_menu(app, kind)
+        row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=cell, exact=True))
         if not self.present(row):
-            raise ActionError(f"Not found: Resource not found: {user} (User)")
+            raise ActionError(missing)
         button = row.get_by_role("button", name=re.compile("^Assign "))
         if self.present(button):
             button.click()
-        else:  # assigned through a group already: [Assignments] > the person > the same form
-            self.assignment_of(app_id, user)
-        return self.assignment_form(user_name, services, app_id)
+        else:
+            self.existing_assignment(app_id, kind, path)
+        return app_id
 
-    def assignment_of(self, app_id: str, user: str) -> None:
-        """[Assignments] > [People] > the person's name: the form of an existing assignment."""
+    def existing_assignment(self, app_id: str, kind: str, path: str) -> None:
+        """[Assignments] > [People|Groups] > the name: the form of an existing assignment."""
         self.okta_go(f"/admin/apps/{app_id}/assignments")
-        self.page.get_by_role("navigation", name="Filters").get_by_role("link", name="People").click()
-        self.page.locator(f'main a[href$="/assign/people/{self.user_id(user)}"]').first.click()
+        self.page.get_by_role("navigation", name="Filters").get_by_role("link", name=kind).click()
+        self.page.locator(f'main a[href$="{path}"]').first.click()
 
     def okta_update_assignment(
         self,
@@ -429,7 +436,7 @@ class UiDriver(ApiDriver):
             if not ok:
                 return Result(ok=False, message=message)
             return Result()
-        self.assignment_of(app_id, user)
+        self.existing_assignment(app_id, "People", f"/assign/people/{user_id}")
         return self.assignment_form(user_name, services, app_id)
 
     def okta_assign_group(
@@ -439,17 +446,8 @@ class UiDriver(ApiDriver):
         priority: int | None = None,
         app: str | None = None,
     ) -> Result:
-        app_id = self.assign_menu(app, "Groups")
-        row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=group, exact=True))
-        if not self.present(row):
-            raise ActionError(f"Not found: Resource not found: {group} (UserGroup)")
-        button = row.get_by_role("button", name=f"Assign {group}")
-        if self.present(button):
-            button.click()
-        else:  # assigned already: [Assignments] > [Groups] > the group's form
-            self.okta_go(f"/admin/apps/{app_id}/assignments")
-            self.page.get_by_role("navigation", name="Filters").get_by_role("link", name="Groups").click()
-            self.page.locator(f'main a[href$="/assign/groups/{self.group_id(group)}"]').first.click()
+        found = f"Not found: Resource not found: {group} (UserGroup)"
+        app_id = self.open_assignment(app, "Groups", group, found, f"/assign/groups/{self.group_id(group)}")
         if priority is not None:
             self.page.get_by_label("Priority").fill(str(priority))
         self.assignment_form(None, services, app_id)
