@@ -13,6 +13,7 @@ from typing import Any
 
 from lab.clock import LabClock, isoformat
 from lab.storage import Collection, Store
+from okta_sim.connections import ConnectionPool
 
 # Okta's egress addresses change over time. The lab models pools of loopback
 # addresses: requests leave from the current pool, and a lab control call
@@ -74,6 +75,10 @@ class OktaBackend:
         self.scim_timeout = scim_timeout
         self.egress = egress or Egress()
         self.exchanges: deque[dict[str, Any]] = deque(maxlen=5000)
+        # Every request ever sent (the wire log above keeps only the last 5,000): W2 counts 20,000.
+        self.exchanges_sent = 0
+        # Keep-alive connections to cybozu.com, shared by every push of this org.
+        self.connections = ConnectionPool()
         self.users: Collection = self.store.collection("users", unique=login_key)
         self.groups: Collection = self.store.collection("groups")
         self.apps: Collection = self.store.collection("apps")

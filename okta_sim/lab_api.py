@@ -90,6 +90,11 @@ def add_routes(bp: Blueprint) -> None:
         found = [e for e in get_backend().exchanges if app_id is None or e["app_id"] == app_id]
         return jsonify(found)
 
+    @bp.get("/exchanges/total")
+    def exchanges_total() -> Response:
+        """How many SCIM requests Okta has sent since it started (the wire log keeps the last 5,000)."""
+        return jsonify({"total": get_backend().exchanges_sent})
+
     @bp.delete("/exchanges")
     def exchanges_clear() -> tuple[str, int]:
         get_backend().exchanges.clear()

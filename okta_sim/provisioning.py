@@ -197,6 +197,7 @@ def should_be_active(user: dict[str, Any]) -> bool:
 def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) -> OktaScimClient:
     def on_exchange(exchange: dict[str, Any]) -> None:
         backend.exchanges.append({"app_id": app["id"], "time": backend.now(), **exchange})
+        backend.exchanges_sent += 1
 
     def on_rate_limit(wait: float) -> None:
         syslog.record(
@@ -216,6 +217,7 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
         on_rate_limit=on_rate_limit,
         # Retry-After is waited on the lab clock: a scenario's frozen clock jumps instead of sleeping.
         sleep=backend.clock.sleep,
+        pool=backend.connections,
     )
 
 

@@ -9,15 +9,15 @@ complaint when the body is not JSON (an IP-restricted cybozu.com answers HTML).
 
 from __future__ import annotations
 
+import http.client
 import json
-import ssl
 import time
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-import httpx2
+from okta_sim.connections import ConnectionPool, Endpoint, Reply
 
 HEADERS = {
     "User-Agent": "Okta SCIM Client 1.0.0",
@@ -28,8 +28,6 @@ HEADERS = {
 CONTENT_TYPE = "application/scim+json; charset=utf-8"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 MAX_RETRY_AFTER = 60.0
-# Loading the CA bundle costs ~30 ms; every client shares one context instead of building its own.
-_TLS = ssl.create_default_context()
 
 
 class ScimFailure(Exception):
@@ -85,25 +83,24 @@ class OktaScimClient:
         on_rate_limit: Callable[[float], None] | None = None,
         max_retries: int = 3,
         sleep: Callable[[float], None] = time.sleep,
+        pool: ConnectionPool | None = None,
     ) -> None:
+        """``pool``: the org's shared keep-alive connections; without one the client keeps its own."""
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
-        transport = (
-            httpx2.HTTPTransport(verify=_TLS, local_address=source_address) if source_address else None
-        )
-        self.http = httpx2.Client(
-            transport=transport,
-            verify=_TLS,
-            headers={**HEADERS, "Authorization": f"Bearer {token}"},
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-        )
+        self.endpoint = Endpoint.of(self.base_url, source_address, timeout)
+        self.path_prefix = urlsplit(self.base_url).path
+        self.headers = {**HEADERS, "Authorization": f"Bearer {token}"}
+        self.pool = pool or ConnectionPool()
+        self.own_pool = pool is None
         self.on_exchange = on_exchange
         self.on_rate_limit = on_rate_limit
         self.max_retries = max_retries
         self.sleep = sleep
 
     def close(self) -> None:
-        self.http.close()
+        if self.own_pool:
+            self.pool.close()
 
     def __enter__(self) -> OktaScimClient:
         return self
@@ -146,23 +143,23 @@ class OktaScimClient:
     def request(
         self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
     ) -> dict[str, Any] | None:
-        url = self.base_url + path + ("?" + urlencode(params) if params else "")
+        target = self.path_prefix + path + ("?" + urlencode(params) if params else "")
         content = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": CONTENT_TYPE} if content is not None else {}
+        headers = {**self.headers, "Content-Type": CONTENT_TYPE} if content is not None else self.headers
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.http.request(method, url, content=content, headers=headers)
-            except httpx2.TimeoutException:
+                response = self.pool.send(self.endpoint, method, target, content, headers)
+            except TimeoutError:
                 self._log(method, path, params, body, None, "timed out")
                 # Nothing came back, so nothing is "reported by remote server": Java's bare text.
                 raise ScimFailure("Read timed out") from None
-            except httpx2.TransportError as error:
+            except (OSError, http.client.HTTPException) as error:
                 self._log(method, path, params, body, None, str(error))
                 raise ScimFailure(
                     "Connection failed", f"could not connect to {self.base_url}: {error}"
                 ) from None
-            self._log(method, path, params, body, response.status_code, response.text)
-            if response.status_code == 429 and attempt < self.max_retries:
+            self._log(method, path, params, body, response.status, response.text)
+            if response.status == 429 and attempt < self.max_retries:
                 wait = _retry_after(response.headers.get("Retry-After"))
                 if self.on_rate_limit:
                     self.on_rate_limit(wait)
@@ -199,22 +196,22 @@ def _retry_after(value: str | None) -> float:
         return 1.0
 
 
-def _result(response: httpx2.Response) -> dict[str, Any] | None:
+def _result(response: Reply) -> dict[str, Any] | None:
     try:
-        reason = HTTPStatus(response.status_code).phrase
+        reason = HTTPStatus(response.status).phrase
     except ValueError:  # a status code outside the standard list
-        reason = str(response.status_code)
+        reason = str(response.status)
     text = response.text
-    if response.is_success:
+    if 200 <= response.status < 300:
         if not text.strip():
             return None
         try:
             return json.loads(text)  # type: ignore[no-any-return]
         except ValueError:
-            raise ScimFailure(reason, json_complaint(text), response.status_code) from None
+            raise ScimFailure(reason, json_complaint(text), response.status) from None
     try:
         data = json.loads(text) if text.strip() else None
     except ValueError:
-        raise ScimFailure(reason, json_complaint(text), response.status_code) from None
+        raise ScimFailure(reason, json_complaint(text), response.status) from None
     detail = data.get("detail") if isinstance(data, dict) else None
-    raise ScimFailure(reason, detail, response.status_code)
+    raise ScimFailure(reason, detail, response.status)

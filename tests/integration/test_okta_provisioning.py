@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
+
+import httpx2
 import pytest
 
+from lab.control import LAB_KEY_HEADER
 from okta_sim import apps, directory
 from okta_sim import provisioning as engine
 from okta_sim.errors import Invalid
@@ -285,3 +289,18 @@ def test_service_changes_are_pushed(pair: Pair) -> None:
         pair.okta, app["id"], alice["id"], profile={"kintone": "Disable", "garoon": "Enable"}
     )
     assert pair.users()["alice@example.com"]["services"] == {"kintone": False, "garoon": True}
+
+
+def test_the_lab_counts_every_request_sent_beyond_the_wire_log(pair: Pair) -> None:
+    app = pair.cybozu_app()
+    headers = {LAB_KEY_HEADER: pair.okta_app.config["LAB_KEY"]}
+
+    def total() -> int:
+        return int(httpx2.get(pair.okta_server.url + "/_lab/exchanges/total", headers=headers).json()["total"])
+
+    before = total()  # [Test API Credentials] sent one
+    pair.okta.exchanges = deque(maxlen=3)  # the real log keeps 5,000; a bulk push sends far more
+    for number in range(3):
+        person = pair.person(f"p{number}@example.com")
+        engine.assign_user(pair.okta, app["id"], person["id"], profile={"kintone": "Enable"})
+    assert (before, len(pair.okta.exchanges), total() - before) == (1, 3, 6)  # lookup + create each
