@@ -25,7 +25,9 @@ test: $(STAMP) browser
 	$(PY) -m pytest -n auto
 	$(PY) -m pytest -n auto scenarios --scenario-driver both
 
+# W1-W4 (bench/README.md); pyinstrument (the bench extra) serves `python -m bench.profile`.
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
 lint: $(STAMP)

@@ -1,4 +1,8 @@
-"""`make bench` / `python -m bench`: run every benchmark and print its table."""
+"""`make bench` / `python -m bench [-n N]`: run every benchmark and print its table.
+
+``-n`` sets W1's requests per phase; W2 runs 1,000 then 10,000 people (and
+reports W4, each process's peak RSS); W3 replays the scenarios folder.
+"""
 
 from __future__ import annotations
 

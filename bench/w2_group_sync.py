@@ -1,68 +1,125 @@
-"""W2: okta_sim provisioning a group into cybozu_sim over HTTP, then a Force Sync with nothing to push.
+"""W2 (and W4): a group of Faker people assigned to Cybozu (cybozu.com), then Force Sync, end to end over HTTP.
 
-Both apps on 127.0.0.1 in Werkzeug threaded servers, memory storage. Reports
-wall time and requests sent for: assigning a group of ``n`` people (lookup
-then create per person), and a Force Sync that finds no change (no request).
+okta_sim and cybozu_sim each run in a process of their own (bench.processes),
+memory storage, driven through their HTTP APIs by the scenario engine's API
+driver, as `lab run` would. For each size ``n``:
+
+1. ``n`` Faker people (fixed seed) are seeded into the group "All staff";
+2. the group is assigned to the app while its API integration is still off,
+   so nobody is pushed ("assigned before provisioning");
+3. API integration and Create/Update/Deactivate Users are turned on;
+4. **Force Sync** pushes every member: Okta's lookup
+   (``GET /Users?filter=userName eq ...``) then ``POST /Users`` per person;
+5. a second Force Sync finds everyone in sync and sends nothing.
+
+Reports the wall time and requests of both Force Syncs, the ratio between
+the largest and the smallest size, and (W4) each process's peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
+import sys
 import time
+from typing import Any
 
-import cybozu_sim
-import okta_sim
-from lab.control import LAB_KEY_HEADER
-from lab.server import ServerThread
-from okta_sim import apps, directory
-from okta_sim import provisioning as engine
+from bench.processes import ProcessSandbox
+from bench.progress import progress
+from lab.scenario.api_driver import ApiDriver, generated_people
+
+GROUP = "All staff"
+SEED = 20260105
+# /_lab/people takes a JSON body under the servers' 1 MiB limit: about 2,000 people a request.
+SEED_CHUNK = 2000
 
 
-def run(n: int) -> dict[str, float]:
-    cybozu = cybozu_sim.create_app()
-    lab = cybozu.test_client()
-    key = {LAB_KEY_HEADER: cybozu.config["LAB_KEY"]}
-    tenant = {"subdomain": "example", "licenses": {"kintone": 1_000_000}, "propagate_provisioning": True}
-    lab.post("/_lab/tenants", json=tenant, headers=key)
-    token = lab.post("/_lab/tenants/example/tokens", json={}, headers=key).get_json()["token"]
-    with ServerThread(cybozu) as server:
-        okta = okta_sim.create_app({"SCIM_URL_TEMPLATE": server.url + "/{domain}/scim/v2"}).extensions["okta"]
-        app = apps.add_app(okta, "cybozu", domain_name="example")
-        apps.configure_api_integration(okta, app["id"], enabled=True, token=token)
-        apps.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-        group = directory.create_group(okta, "Everyone")
-        with okta.store.transaction():
-            for i in range(n):
-                login = f"user{i:06d}@example.com"
-                user = directory.create_user(
-                    okta, {"login": login, "email": login, "firstName": "User", "lastName": str(i)}
-                )
-                group["members"].append(user["id"])
-            okta.groups.put(group)
-        started = time.perf_counter()
-        engine.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
-        assigned = time.perf_counter()
-        sent = len(okta.exchanges)
-        engine.force_sync(okta, app["id"])
-        synced = time.perf_counter()
-        return {
-            "assign_s": assigned - started,
-            "assign_requests": sent,
-            "force_sync_s": synced - assigned,
-            "force_sync_requests": len(okta.exchanges) - sent,
-        }
+def seed_people(driver: ApiDriver, n: int) -> None:
+    people = [
+        {"login": p["login"], "email": p["login"], "firstName": p["first_name"], "lastName": p["last_name"]}
+        for p in generated_people({"count": n, "seed": SEED, "email_domain": "example.com"})
+    ]
+    for start in range(0, n, SEED_CHUNK):
+        chunk = people[start : start + SEED_CHUNK]
+        driver.call("okta", "POST", "/_lab/people", {"people": chunk, "group": GROUP})
+        progress(f"seed {n} people", start + len(chunk), n)
+
+
+def sent(driver: ApiDriver) -> int:
+    return int(driver.call("okta", "GET", "/_lab/exchanges/total")["total"])
+
+
+def run(n: int) -> dict[str, Any]:
+    with ProcessSandbox(scim_timeout=60.0) as sandbox:
+        driver = ApiDriver(sandbox)  # type: ignore[arg-type]  # duck-typed: urls and lab_key
+        try:
+            tenant = {"licenses": {"kintone": n}, "propagate_provisioning": True, "users": []}
+            driver.setup({"cybozu": {"tenants": [{"subdomain": "example", **tenant}]}})
+            seed_people(driver, n)
+            token = driver.cybozu_create_api_token(tenant="example", notes="Okta").values["token"]
+            app_id = driver.okta_add_catalog_app(domain_name="example").values["id"]
+            driver.delete_unlicensed_attributes("example", app_id)
+            driver.okta_assign_group(GROUP, {"kintone": "Enable"}, app=app_id)
+            driver.okta_configure_api_integration(token=token, app=app_id)
+            driver.okta_set_provisioning_to_app(app=app_id)
+
+            before = sent(driver)
+            started = time.perf_counter()
+            first = driver.okta_force_sync(app=app_id).message
+            pushed = time.perf_counter()
+            middle = sent(driver)
+            second = driver.okta_force_sync(app=app_id).message
+            checked = time.perf_counter()
+            users = driver.call("cybozu", "GET", "/_lab/tenants/example")["users"]
+            return {
+                "n": n,
+                "sync_s": pushed - started,
+                "sync_requests": middle - before,
+                "first": first,
+                "nochange_s": checked - pushed,
+                "nochange_requests": sent(driver) - middle,
+                "second": second,
+                "cybozu_users": users,
+                "okta_rss_mb": sandbox.okta.peak_rss_mb(),
+                "cybozu_rss_mb": sandbox.cybozu.peak_rss_mb(),
+            }
+        finally:
+            driver.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.w2_group_sync", description=__doc__)
-    parser.add_argument("-n", type=int, default=500, help="people in the group (default 500)")
-    args = parser.parse_args(argv)
-    result = run(args.n)
-    print(
-        f"W2 group of {args.n}: assign {result['assign_s']:.2f} s ({result['assign_requests']} requests, "
-        f"{result['assign_requests'] / result['assign_s']:.0f} req/s); no-change Force Sync "
-        f"{result['force_sync_s']:.2f} s ({result['force_sync_requests']} requests)"
+    parser.add_argument(
+        "-n", type=int, nargs="+", default=[1000, 10000], help="group sizes (default 1000 10000)"
     )
+    args = parser.parse_args(argv)
+    print(
+        f"W2 group assignment + Force Sync, okta_sim -> cybozu_sim over HTTP, each in its own process; "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
+    print(
+        f"{'n':>7} {'Force Sync s':>13} {'requests':>9} {'req/s':>7} {'ms/person':>10} "
+        f"{'no-change s':>12} {'requests':>9} {'okta RSS MB':>12} {'cybozu RSS MB':>14}"
+    )
+    rows = []
+    for n in args.n:
+        row = run(n)
+        rows.append(row)
+        if row["cybozu_users"] < n:
+            print(f"  only {row['cybozu_users']} users reached cybozu.com: {row['first']}", file=sys.stderr)
+        print(
+            f"{n:>7} {row['sync_s']:>13.2f} {row['sync_requests']:>9} "
+            f"{row['sync_requests'] / row['sync_s']:>7.0f} {row['sync_s'] / n * 1000:>10.2f} "
+            f"{row['nochange_s']:>12.2f} {row['nochange_requests']:>9} "
+            f"{row['okta_rss_mb']:>12.1f} {row['cybozu_rss_mb']:>14.1f}",
+            flush=True,
+        )
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        print(
+            f"{large['n']}/{small['n']} Force Sync time ratio: {large['sync_s'] / small['sync_s']:.2f} "
+            f"(linear: {large['n'] / small['n']:.0f})"
+        )
     return 0
 
 

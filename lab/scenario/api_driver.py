@@ -448,15 +448,17 @@ class ApiDriver:
         self.okta_configure_api_integration(token=token["token"], app=app_id)
         self.okta_set_provisioning_to_app(app=app_id)
         if delete_unlicensed:
-            licensed = {
-                u["code"] for u in self.call("cybozu", "GET", f"/_lab/tenants/{subdomain}")["licenses"]
-            }
-            for attribute in self.okta("GET", f"/meta/schemas/apps/{app_id}/default")["definitions"][
-                "custom"
-            ]["properties"]:
-                if attribute not in licensed:
-                    self.okta_delete_profile_attribute(attribute, app=app_id)
+            self.delete_unlicensed_attributes(subdomain, app_id)
         return Result(values={"token": token["token"], "token_id": token["id"], "app": app_id})
+
+    def delete_unlicensed_attributes(self, subdomain: str, app_id: str) -> None:
+        """Profile Editor: delete the service attributes the tenant has no licences for."""
+        licensed = {u["code"] for u in self.call("cybozu", "GET", f"/_lab/tenants/{subdomain}")["licenses"]}
+        for attribute in self.okta("GET", f"/meta/schemas/apps/{app_id}/default")["definitions"]["custom"][
+            "properties"
+        ]:
+            if attribute not in licensed:
+                self.okta_delete_profile_attribute(attribute, app=app_id)
 
     def lab_advance_clock(self, seconds: int = 0, days: int = 0) -> Result:
         self.both("POST", "/_lab/clock", {"advance": seconds + days * 86400})
