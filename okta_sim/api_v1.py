@@ -24,6 +24,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Rule
 
 import okta_sim.provisioning as provisioning
 from lab.clock import parse_instant
@@ -35,6 +36,7 @@ PREFIX = "/api/v1"
 bp = Blueprint("api_v1", __name__, url_prefix=PREFIX)
 
 T = TypeVar("T")
+# The methods an Allow header may list (a 405 for TRACE still names GET and POST).
 ANY_METHOD = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 ALPHANUMERIC = string.ascii_letters + string.digits
 RATE_LIMITS = "okta_api_rate_limits"
@@ -46,6 +48,8 @@ HTTP_ERRORS = {
     404: ("E0000007", "Not found: Resource not found: {path} (Api)"),
     405: ("E0000022", "The endpoint does not support the provided HTTP method"),
     413: ("E0000001", "Api validation failed: the request body is larger than the {limit} bytes allowed."),
+    # An unexpected exception: Flask hands the blueprint's handler an InternalServerError.
+    500: ("E0000009", "Internal Server Error"),
 }
 USER_FIELDS = (
     "id", "status", "created", "activated", "statusChanged", "lastLogin", "lastUpdated",
@@ -186,9 +190,7 @@ def http_error(error: HTTPException) -> Response:
     return response
 
 
-@bp.route("/", defaults={"path": ""}, methods=ANY_METHOD)
-@bp.route("/<path:path>", methods=ANY_METHOD)
-def unknown(path: str) -> NoReturn:
+def unknown(path: str = "") -> NoReturn:
     """Werkzeug routes a known path with the wrong method here too, so tell 405 from 404."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
@@ -204,16 +206,42 @@ def unknown(path: str) -> NoReturn:
     raise NotFound()
 
 
+@bp.record_once
+def route_every_method(state: BlueprintSetupState) -> None:
+    """Route whatever no view takes under /api/v1 to :func:`unknown`, with any method.
+
+    A Flask route lists its methods, so a method none of them lists (TRACE, PROPFIND, ...)
+    failed in routing, outside the blueprint: werkzeug's HTML 405, without the SSWS check or
+    Okta's error JSON. A werkzeug ``Rule`` without ``methods`` matches every method; the
+    endpoint keeps the request in the blueprint (its authentication, headers and errors).
+    """
+    endpoint = f"{bp.name}.{unknown.__name__}"
+    state.app.view_functions[endpoint] = unknown
+    state.app.url_map.add(Rule(f"{PREFIX}/", endpoint=endpoint))
+    state.app.url_map.add(Rule(f"{PREFIX}/<path:path>", endpoint=endpoint))
+
+
 # -- request parsing ---------------------------------------------------------
 
 
+def not_json(constant: str) -> NoReturn:
+    """Python's json reads NaN and Infinity; RFC 8259 (and Okta's Jackson) do not."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def json_body(*, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object (an optional body may be empty)."""
+    """The body as a JSON object (an optional body may be empty); anything else is E0000003.
+
+    Strings must be Unicode: json reads an escaped lone surrogate (``"\\ud800"``), which no
+    UTF-8 encoder can write back, so storing one would break every later save of a file store
+    and every push to cybozu.com. Encoding the body once finds them.
+    """
     data = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     if not data.strip() and not required:
         return {}
     try:
-        body = json.loads(data)
+        body = json.loads(data, parse_constant=not_json)
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # RecursionError: a body of deeply nested arrays
         raise BadRequest() from None
     if not isinstance(body, dict):
@@ -265,7 +293,7 @@ def instant(name: str) -> datetime | None:
         return None
     try:
         return parse_instant(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:59:59-23:59 is past year 9999 in UTC
         raise invalid(name, "must be an ISO 8601 instant, e.g. 2026-04-01T09:00:00.000Z") from None
 
 

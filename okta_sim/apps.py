@@ -141,6 +141,8 @@ def configure_api_integration(
         secret = (token or "").strip() or settings.get("token")
         if not secret:
             raise Invalid("Api validation failed: token", ["API Token: The field cannot be left blank"])
+        if not (secret.isascii() and secret.isprintable()):  # it travels in an HTTP header
+            raise Invalid("Api validation failed: token", ["API Token: Use printable ASCII characters only"])
         outcome = provisioning.test_credentials(backend, app, secret)
         if not outcome.ok:
             raise Invalid(outcome.message)

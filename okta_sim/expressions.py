@@ -43,6 +43,7 @@ from typing import ClassVar
 
 MAX_LENGTH = 1_000
 MAX_DEPTH = 50
+MAX_VALUE_LENGTH = 10_000  # of a text value while evaluating; usernames are at most 128 characters
 
 # The Okta base profile attributes a username format may read.
 ATTRIBUTES = frozenset(
@@ -181,6 +182,20 @@ def _substring_before(text: str, search: str) -> str:
     return text[:index] if index >= 0 else text
 
 
+def _replace(text: str, match: str, new: str) -> str:
+    """A literal replace whose result is at most MAX_VALUE_LENGTH characters, checked before it is built.
+
+    An empty ``match`` puts ``new`` between every two characters, so nested calls grow a value
+    geometrically: seven nested replaces (a 251-character expression) made a 2 GB username.
+    """
+    grown = len(text) + text.count(match) * (len(new) - len(match))
+    if grown > MAX_VALUE_LENGTH:
+        raise ExpressionError(
+            f"String.replace would give {grown:,} characters; the limit is {MAX_VALUE_LENGTH:,}."
+        )
+    return text.replace(match, new)
+
+
 def _string_switch(text: str | None, default: str | None, *pairs: str | None) -> str | None:
     """The value of the first key contained in ``text``; a null key never matches."""
     if text is None:
@@ -198,7 +213,7 @@ _FUNCTIONS: dict[str, _Function] = {
     "join": _Function(lambda sep, *items: (sep or "").join(i or "" for i in items), 2, True, takes_null=True),
     "len": _Function(lambda s: len(s or ""), 1, kind=NUMBER, takes_null=True),
     "removeSpaces": _Function(lambda s: s.replace(" ", ""), 1),
-    "replace": _Function(lambda s, match, new: s.replace(match, new), 3),
+    "replace": _Function(_replace, 3),
     "replaceFirst": _Function(lambda s, match, new: s.replace(match, new, 1), 3),
     "stringContains": _Function(lambda s, search: search in s, 2, kind=BOOLEAN),
     "stringSwitch": _Function(_string_switch, 4, True, takes_null=True),

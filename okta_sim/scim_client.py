@@ -153,7 +153,8 @@ class OktaScimClient:
                 self._log(method, path, params, body, None, "timed out")
                 # Nothing came back, so nothing is "reported by remote server": Java's bare text.
                 raise ScimFailure("Read timed out") from None
-            except (OSError, http.client.HTTPException) as error:
+            # ValueError: a header http.client refuses to write (a token that is not ASCII).
+            except (OSError, http.client.HTTPException, ValueError) as error:
                 self._log(method, path, params, body, None, str(error))
                 raise ScimFailure(
                     "Connection failed", f"could not connect to {self.base_url}: {error}"

@@ -13,7 +13,7 @@ import pytest
 
 from lab.server import ServerThread
 from okta_sim.connections import ConnectionPool, Endpoint
-from okta_sim.scim_client import OktaScimClient
+from okta_sim.scim_client import OktaScimClient, ScimFailure
 
 
 def peer_app(environ: dict, start_response: object) -> list[bytes]:
@@ -116,3 +116,9 @@ def test_okta_reads_the_gzip_it_asks_for() -> None:
             assert scim.find("nobody@example.com") is None
     finally:
         server.close()
+
+
+def test_a_token_http_cannot_carry_is_a_failed_push_not_a_crash(peer: ServerThread) -> None:
+    with OktaScimClient(peer.url + "/scim/v2", "tok\u0100en") as scim, pytest.raises(ScimFailure) as failure:
+        scim.get("x")
+    assert failure.value.reason == "Connection failed"

@@ -592,3 +592,66 @@ def test_the_ssws_scheme_with_or_without_a_space(okta: Flask, backend: OktaBacke
     assert client.get("/api/v1/users", headers={"Authorization": f"SSWS{token}"}).status_code == 200
     assert client.get("/api/v1/users", headers={"Authorization": f"SSWS {token}"}).status_code == 200
     assert client.get("/api/v1/users", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+# -- regressions found by tests/fuzz/test_api_v1_fuzz.py ----------------------------
+
+
+def test_a_method_no_route_lists_is_oktas_405(okta: Flask, api: Api) -> None:
+    """TRACE and PROPFIND failed in routing, outside the blueprint: werkzeug's HTML 405 without authentication."""
+    for method in ("TRACE", "PROPFIND"):
+        wrong = api(method, "/users")
+        assert_error(wrong, 405, "E0000022", "The endpoint does not support the provided HTTP method")
+        assert wrong.headers["Allow"] == "GET, POST"
+        assert_error(api(method, "/widgets"), 404, "E0000007")
+        assert_error(okta.test_client().open("/api/v1/users", method=method), 401, "E0000011")
+
+
+def test_a_token_that_cannot_be_an_http_header_is_refused(api: Api) -> None:
+    """A non-ASCII API token raised UnicodeEncodeError (500) while building the SCIM request."""
+    app = api.cybozu_app()
+    for token in ("tökén", "t\u2028x"):
+        refused = api("POST", f"/apps/{app['id']}/connections/default", {"profile": {"token": token}})
+        assert_error(refused, 400, "E0000001", "Api validation failed: token")
+        assert causes(refused) == ["API Token: Use printable ASCII characters only"]
+
+
+def test_a_log_window_past_year_9999_is_a_validation_error(api: Api) -> None:
+    """9999-12-31T23:59:59-23:59 parses, but is past datetime's range in UTC: OverflowError (500)."""
+    refused = api("GET", "/logs", query_string={"until": "9999-12-31T23:59:59-23:59"})
+    assert_error(refused, 400, "E0000001", "Api validation failed: until")
+
+
+def test_json_that_is_not_rfc_8259_is_malformed(api: Api) -> None:
+    """NaN and lone surrogates parse in Python. A surrogate in an app username was a 500 (the SCIM
+    client cannot encode it), and any stored one broke every later save of a file store."""
+    app = api.cybozu_app()
+    alice = api.person("alice@example.com")
+    profile = '{"login": "%s@example.com", "email": "a@example.com", "firstName": "A", "lastName": "B"}'
+    for path, data in (
+        ("/users", '{"profile": %s}' % (profile % "\\ud800")),
+        ("/users", '{"profile": %s}' % (profile % "a\\udfffb")),
+        ("/users", '{"profile": NaN}'),
+        (f"/apps/{app['id']}/users", '{"id": "' + alice["id"] + '", "credentials": {"userName": "\\ud800"}}'),
+        (f"/apps/{app['id']}/groups/00g", '{"priority": -Infinity}'),
+    ):
+        malformed = api(
+            "POST" if "groups" not in path else "PUT", path, data=data, content_type="application/json"
+        )
+        assert_error(malformed, 400, "E0000003", "The request body was not well-formed.")
+    assert [u["id"] for u in api.ok("GET", "/users")] == [alice["id"]]
+    assert api.ok("GET", f"/apps/{app['id']}/users") == []
+
+
+def test_an_unexpected_exception_is_oktas_500(
+    make_okta: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside tests Flask gives the handler an InternalServerError: it was labelled E0000001."""
+    okta = make_okta(TESTING=False)
+    api = Api(okta, api_tokens.create_token(okta.extensions["okta"], "test")[1])
+
+    def broken(*_: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("okta_sim.directory.list_users", broken)
+    assert_error(api("GET", "/users"), 500, "E0000009", "Internal Server Error")
