@@ -370,6 +370,10 @@ class Store:
         """How many times changes were made durable, one per outermost transaction that changed something."""
         return self._storage.flushes
 
+    def in_transaction(self) -> bool:
+        """True when the calling thread holds the store (inside a transaction)."""
+        return bool(self.lock._is_owned())  # type: ignore[attr-defined]
+
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Hold the store for a unit of work; persist once when the outermost one ends."""

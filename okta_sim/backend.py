@@ -7,6 +7,7 @@ scenario engine reach the same state through this object.
 from __future__ import annotations
 
 import threading
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from okta_sim.connections import ConnectionPool
 # addresses: requests leave from the current pool, and a lab control call
 # rotates to the next one, so an allowlist of "Okta's IPs" breaks as the
 # article warns.
+PUSH_LOCK_STRIPES = 64
 DEFAULT_EGRESS_POOLS = [
     ["127.0.0.11", "127.0.0.12"],
     ["127.0.0.21", "127.0.0.22"],
@@ -79,6 +81,9 @@ class OktaBackend:
         self.exchanges_sent = 0
         # Keep-alive connections to cybozu.com, shared by every push of this org.
         self.connections = ConnectionPool()
+        # One push per app user at a time (pushes run without holding the store); striped, so the
+        # memory does not grow with the number of assignments.
+        self._push_locks = [threading.Lock() for _ in range(PUSH_LOCK_STRIPES)]
         self.users: Collection = self.store.collection("users", unique=login_key)
         self.groups: Collection = self.store.collection("groups")
         self.apps: Collection = self.store.collection("apps")
@@ -91,6 +96,10 @@ class OktaBackend:
     def now(self) -> str:
         """The lab clock's time as Okta prints it."""
         return isoformat(self.clock.now())
+
+    def push_lock(self, key: str) -> threading.Lock:
+        """The lock that serialises pushes of the app user ``key``."""
+        return self._push_locks[zlib.crc32(key.encode()) % PUSH_LOCK_STRIPES]
 
     def scim_url(self, domain: str) -> str:
         """The one template that turns the app's "Domain Name" into cybozu's SCIM endpoint."""

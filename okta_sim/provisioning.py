@@ -6,6 +6,10 @@ through :func:`sync`, which compares what Okta says (assignment, Okta status,
 mapped profile) with what it last pushed, and sends only the difference,
 within the "Provisioning to App" toggles. Failures leave the app user in
 ERROR with a task an administrator can retry.
+
+The store is held while deciding and while recording an outcome, never while
+a request is on the wire: one app user is pushed by one thread at a time,
+and everything else stays responsive however slow cybozu.com answers.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ ASSIGNED_BEFORE_PROVISIONING = (
     "downstream application. Click Provision User."
 )
 SYNCHRONIZED, OUT_OF_SYNC, ERROR, DISABLED = "SYNCHRONIZED", "OUT_OF_SYNC", "ERROR", "DISABLED"
+# The fields of an app user that a push writes; an administrator's fields are left as they are now.
+PUSH_FIELDS = ("syncState", "lastError", "lastSync", "externalId", "status", "note", "pushed")
 
 
 @dataclass
@@ -276,6 +282,23 @@ def _resolve_task(backend: OktaBackend, key: str) -> None:
         backend.tasks.put(task)
 
 
+def _save_push(backend: OktaBackend, app_user: dict[str, Any]) -> bool:
+    """Write a push's outcome onto the app user as it is *now*; False if it is gone.
+
+    The push ran without holding the store, so an administrator may have
+    changed the assignment meanwhile (unassigned it, changed its services):
+    only the fields a push owns are written back, and the caller's copy
+    takes the current values of the others.
+    """
+    current = backend.app_users.get(app_user["key"])
+    if current is None:
+        return False
+    current.update({field: app_user.get(field) for field in PUSH_FIELDS})
+    backend.app_users.put(current)
+    app_user.update(current)
+    return True
+
+
 def _fail(
     backend: OktaBackend,
     app: dict[str, Any],
@@ -285,20 +308,22 @@ def _fail(
     message: str,
 ) -> None:
     """A push failed: the app user is in ERROR and its (single) open task says why."""
-    app_user["syncState"] = ERROR
-    app_user["lastError"] = message
-    backend.app_users.put(app_user)
-    task = _open_task(backend, app_user["key"]) or {
-        "id": ids.new_id(ids.TASK),
-        "seq": len(backend.tasks) + 1,  # tasks are never deleted: a stable order within one millisecond
-        "key": app_user["key"],
-        "app_id": app["id"],
-        "user_id": user["id"],
-        "status": "OPEN",
-    }
-    task.update(operation=operation, message=message, created=backend.now())
-    backend.tasks.put(task)
-    _log_push(backend, app, user, operation, message, failed=True)
+    with backend.store.transaction():
+        app_user["syncState"] = ERROR
+        app_user["lastError"] = message
+        if _save_push(backend, app_user):
+            task = _open_task(backend, app_user["key"]) or {
+                "id": ids.new_id(ids.TASK),
+                "seq": len(backend.tasks)
+                + 1,  # tasks are never deleted: a stable order within one millisecond
+                "key": app_user["key"],
+                "app_id": app["id"],
+                "user_id": user["id"],
+                "status": "OPEN",
+            }
+            task.update(operation=operation, message=message, created=backend.now())
+            backend.tasks.put(task)
+        _log_push(backend, app, user, operation, message, failed=True)
 
 
 def _done(
@@ -310,12 +335,13 @@ def _done(
     message: str,
 ) -> None:
     """A push succeeded: the app user is in sync and its open task, if any, is resolved."""
-    app_user["syncState"] = SYNCHRONIZED
-    app_user["lastError"] = None
-    app_user["lastSync"] = backend.now()
-    backend.app_users.put(app_user)
-    _resolve_task(backend, app_user["key"])
-    _log_push(backend, app, user, operation, message, failed=False)
+    with backend.store.transaction():
+        app_user["syncState"] = SYNCHRONIZED
+        app_user["lastError"] = None
+        app_user["lastSync"] = backend.now()
+        if _save_push(backend, app_user):
+            _resolve_task(backend, app_user["key"])
+        _log_push(backend, app, user, operation, message, failed=False)
 
 
 def sync(
@@ -326,6 +352,15 @@ def sync(
     ``provision`` is the explicit "Provision User" action (and Force Sync):
     it provisions a user assigned while provisioning was off.
     """
+    if backend.store.in_transaction():
+        # Called inside a caller's unit of work (seeding people into an assigned group): it already
+        # holds the store, and a person who did not exist a moment ago has no push in flight.
+        return _sync(backend, app_id, user_id, provision)
+    with backend.push_lock(app_user_key(app_id, user_id)):
+        return _sync(backend, app_id, user_id, provision)
+
+
+def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> dict[str, Any] | None:
     with backend.store.transaction():
         app = apps.get_app(backend, app_id)
         app_user = backend.app_users.get(app_user_key(app_id, user_id))
@@ -346,68 +381,76 @@ def sync(
             backend.app_users.put(app_user)
             return app_user
 
-        if app_user.get("pendingRemoval"):
-            return _deprovision_removed(backend, app, user, app_user)
-
         active = should_be_active(user)
-        if not app_user.get("externalId"):
-            if not active or not toggles["create"]:
+        if not app_user.get("pendingRemoval"):
+            if not app_user.get("externalId") and (
+                not active
+                or not toggles["create"]
+                or (app_user.get("note") == ASSIGNED_BEFORE_PROVISIONING and not provision)
+            ):
                 return app_user
-            if app_user.get("note") == ASSIGNED_BEFORE_PROVISIONING and not provision:
-                return app_user
-            return _create(backend, app, user, app_user)
+            values = mapped(backend, app, user, app_user)
 
-        values = mapped(backend, app, user, app_user)
-        pushed = app_user.get("pushed") or {}
-        try:
-            with client(backend, app) as scim:
-                if active != pushed.get("active", True) and toggles["deactivate"]:
-                    scim.set_active(app_user["externalId"], active)
-                    pushed["active"] = active
-                    app_user["status"] = "PROVISIONED" if active else "DEPROVISIONED"
-                    app_user["pushed"] = pushed
-                    verb = "reactivation" if active else "deactivation"
-                    _done(
-                        backend,
-                        app,
-                        user,
-                        app_user,
-                        "reactivate" if active else "deactivate",
-                        f"Automatic {verb} of user {login} in app {label} succeeded",
-                    )
-                if active and values != pushed.get("values"):
-                    if not toggles["update"]:
-                        app_user["syncState"] = OUT_OF_SYNC
-                        backend.app_users.put(app_user)
-                        return app_user
-                    remote = scim.get(app_user["externalId"])
-                    scim.replace(app_user["externalId"], merged(remote, user, values, active=True))
-                    app_user["pushed"] = {"values": values, "active": True}
-                    _done(
-                        backend,
-                        app,
-                        user,
-                        app_user,
-                        "update",
-                        f"Automatic profile push of user {login} to app {label} succeeded",
-                    )
-        except ScimFailure as failure:
-            operation = (
-                "update"
-                if active == pushed.get("active", True)
-                else ("reactivate" if active else "deactivate")
-            )
-            context = {
-                "update": f"Automatic profile push of user {login} to app {label} failed: Error while updating user {name}",
-                "deactivate": f"Automatic deactivation of user {login} in app {label} failed: Error while deactivating user {name}",
-                "reactivate": f"Automatic reactivation of user {login} in app {label} failed: Error while reactivating user {name}",
-            }[operation]
-            _fail(backend, app, user, app_user, operation, f"{context}: {failure.describe()}")
-        return backend.app_users.get(app_user["key"])
+    # What to send was decided on a consistent view; the requests go out without holding the
+    # store, so the rest of Okta (console, API, other pushes) is not frozen by a slow cybozu.com.
+    if app_user.get("pendingRemoval"):
+        return _deprovision_removed(backend, app, user, app_user)
+    if not app_user.get("externalId"):
+        return _create(backend, app, user, app_user, values)
+
+    pushed = app_user.get("pushed") or {}
+    try:
+        with client(backend, app) as scim:
+            if active != pushed.get("active", True) and toggles["deactivate"]:
+                scim.set_active(app_user["externalId"], active)
+                pushed["active"] = active
+                app_user["status"] = "PROVISIONED" if active else "DEPROVISIONED"
+                app_user["pushed"] = pushed
+                verb = "reactivation" if active else "deactivation"
+                _done(
+                    backend,
+                    app,
+                    user,
+                    app_user,
+                    "reactivate" if active else "deactivate",
+                    f"Automatic {verb} of user {login} in app {label} succeeded",
+                )
+            if active and values != pushed.get("values"):
+                if not toggles["update"]:
+                    app_user["syncState"] = OUT_OF_SYNC
+                    with backend.store.transaction():
+                        _save_push(backend, app_user)
+                    return app_user
+                remote = scim.get(app_user["externalId"])
+                scim.replace(app_user["externalId"], merged(remote, user, values, active=True))
+                app_user["pushed"] = {"values": values, "active": True}
+                _done(
+                    backend,
+                    app,
+                    user,
+                    app_user,
+                    "update",
+                    f"Automatic profile push of user {login} to app {label} succeeded",
+                )
+    except ScimFailure as failure:
+        operation = (
+            "update" if active == pushed.get("active", True) else ("reactivate" if active else "deactivate")
+        )
+        context = {
+            "update": f"Automatic profile push of user {login} to app {label} failed: Error while updating user {name}",
+            "deactivate": f"Automatic deactivation of user {login} in app {label} failed: Error while deactivating user {name}",
+            "reactivate": f"Automatic reactivation of user {login} in app {label} failed: Error while reactivating user {name}",
+        }[operation]
+        _fail(backend, app, user, app_user, operation, f"{context}: {failure.describe()}")
+    return backend.app_users.get(app_user["key"])
 
 
 def _create(
-    backend: OktaBackend, app: dict[str, Any], user: dict[str, Any], app_user: dict[str, Any]
+    backend: OktaBackend,
+    app: dict[str, Any],
+    user: dict[str, Any],
+    app_user: dict[str, Any],
+    values: dict[str, Any],
 ) -> dict[str, Any]:
     """Okta's create: look the login name up, match an existing user or POST a new one."""
     label, login, name = app["label"], user["profile"]["login"], directory.display_name(user)
@@ -415,7 +458,6 @@ def _create(
     if not app_user["userName"]:
         _fail(backend, app, user, app_user, "create", f"{prefix}: {usernames.BLANK}")
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
-    values = mapped(backend, app, user, app_user)
     try:
         with client(backend, app) as scim:
             try:
@@ -485,6 +527,10 @@ def _deprovision_removed(
                 f"Automatic deactivation of user {login} in app {label} failed: Error while deactivating user {name}: {failure.describe()}",
             )
             return None
+        # Recorded even though the app user is about to be forgotten: if it was assigned again
+        # while this request was on the wire, it stays, and the next push must reactivate it.
+        app_user["pushed"] = {**(app_user.get("pushed") or {}), "active": False}
+        app_user["status"] = "DEPROVISIONED"
         _done(
             backend,
             app,
@@ -497,8 +543,12 @@ def _deprovision_removed(
 
 
 def _forget(backend: OktaBackend, app_user: dict[str, Any]) -> None:
-    _resolve_task(backend, app_user["key"])
-    backend.app_users.delete(app_user["key"])
+    """Drop an unassigned app user, unless it was assigned again while it was being deactivated."""
+    with backend.store.transaction():
+        current = backend.app_users.get(app_user["key"])
+        if current is not None and current.get("pendingRemoval"):
+            _resolve_task(backend, app_user["key"])
+            backend.app_users.delete(app_user["key"])
     return None
 
 

@@ -1,0 +1,84 @@
+"""A push on the wire does not hold okta_sim's store: a slow cybozu.com freezes nothing else."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import okta_sim
+from lab.server import ServerThread
+from okta_sim import apps, directory
+from okta_sim import provisioning as engine
+from okta_sim.backend import OktaBackend
+
+
+class SlowCybozu:
+    """A SCIM server that holds every POST /Users until the test releases it."""
+
+    def __init__(self) -> None:
+        self.received = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+        if method == "POST" and path.endswith("/Users"):
+            self.received.set()
+            self.release.wait(30)
+            body: dict[str, Any] = {"id": "remote-1", "userName": "alice@example.com", "active": True}
+            status = "201 Created"
+        else:  # [Test API Credentials] and Okta's lookup: nobody there yet
+            body, status = {"Resources": [], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0}, "200 OK"
+        data = json.dumps(body).encode()
+        start_response(
+            status, [("Content-Type", "application/scim+json"), ("Content-Length", str(len(data)))]
+        )
+        return [data]
+
+
+@pytest.fixture
+def slow() -> Iterator[tuple[SlowCybozu, OktaBackend]]:
+    cybozu = SlowCybozu()
+    with ServerThread(cybozu) as server:
+        okta = okta_sim.create_app({"SCIM_URL_TEMPLATE": server.url + "/{domain}/scim/v2"}).extensions["okta"]
+        yield cybozu, okta
+        cybozu.release.set()
+
+
+def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, OktaBackend]) -> None:
+    cybozu, okta = slow
+    app = apps.add_app(okta, "cybozu", domain_name="example")
+    apps.configure_api_integration(okta, app["id"], enabled=True, token="token")
+    apps.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
+    alice = directory.create_user(
+        okta, {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"}
+    )
+    pushing = threading.Thread(
+        target=engine.assign_user,
+        args=(okta, app["id"], alice["id"]),
+        kwargs={"profile": {"kintone": "Enable"}},
+    )
+    pushing.start()
+    assert cybozu.received.wait(30), "the push never reached cybozu.com"
+
+    answered: list[Any] = []
+    reader = threading.Thread(
+        target=lambda: answered.append(
+            directory.create_user(
+                okta,
+                {"login": "bob@example.com", "email": "bob@example.com", "firstName": "B", "lastName": "J"},
+            )
+        )
+    )
+    reader.start()
+    reader.join(30)
+    in_flight = pushing.is_alive()
+    cybozu.release.set()
+    pushing.join(30)
+
+    assert answered and in_flight  # Bob was created while Alice's POST was still waiting
+    app_user = engine.get_app_user(okta, app["id"], alice["id"])
+    assert (app_user["externalId"], app_user["syncState"]) == ("remote-1", "SYNCHRONIZED")
