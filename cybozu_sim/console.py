@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
-from cybozu_sim import accounts, get_backend, ip_restriction, provisioning, tokens, users
+from cybozu_sim import accounts, client_address, get_backend, ip_restriction, provisioning, tokens, users
 from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError
 from cybozu_sim.licenses import SERVICES, usage
@@ -254,7 +254,7 @@ def token_action(tenant: Tenant, account: accounts.Account, token_id: str) -> Re
 @bp.route("/<subdomain>/admin/ip-restriction", methods=["GET", "POST"])
 @tenant_page(admin=True)
 def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
-    address = request.remote_addr
+    address = client_address()
     text = "\n".join(tenant.ip.allowed)
     enabled = tenant.ip.enabled
     if request.method == "POST":

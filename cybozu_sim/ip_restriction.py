@@ -2,20 +2,25 @@
 
 An entry is an address (192.0.2.1), a CIDR range (192.0.2.0/24) or an address
 range (192.0.2.1-192.0.2.20). Enabled with no entry denies every address.
-The address checked is the TCP peer's; headers such as X-Forwarded-For are
-never read.
+
+The address checked is the TCP peer's. A header such as X-Forwarded-For is
+written by whoever sends the request, so it is read only when the TCP peer is a
+trusted proxy (app config ``TRUSTED_PROXIES``, empty by default): see
+:func:`client_address`. X-Real-IP and Forwarded are never read.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cybozu_sim.errors import Invalid
 
 MAX_ENTRIES = 1000
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass
@@ -83,3 +88,52 @@ def allows(restriction: IpRestriction, address: str | None) -> bool:
         if first <= value <= last:
             return True
     return False
+
+
+def parse_trusted_proxies(entries: Iterable[str]) -> tuple[Network, ...]:
+    """The trusted proxies (addresses or CIDR ranges); raise ValueError naming a malformed one.
+
+    A configuration mistake must stop the app from starting rather than trust
+    nothing (or, worse, everything) in silence.
+    """
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or a CIDR range (192.0.2.0/24)") from None
+    return tuple(networks)
+
+
+def _address(text: str) -> Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: Address | None, proxies: Sequence[Network]) -> bool:
+    return address is not None and any(address in network for network in proxies)
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str], proxies: Sequence[Network]) -> str | None:
+    """The address IP address restriction checks: the TCP peer's, unless that peer is a trusted proxy.
+
+    Anyone can send ``X-Forwarded-For``, so the header counts only when ``peer``
+    (the socket's REMOTE_ADDR) is one of ``proxies``. Then the client is the
+    rightmost entry that is not itself a trusted proxy: each proxy appends the
+    address it saw, so the entries to its left are whatever the client claimed.
+    An entry that is not an address ends the walk and is returned as is, which
+    no restriction allows. ``forwarded_for`` is every X-Forwarded-For header, in order.
+    """
+    if not proxies or not _trusted(_address(peer or ""), proxies):
+        return peer
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",")]
+    for hop in reversed(hops):
+        if not _trusted(_address(hop), proxies):
+            return hop
+    # Every hop is a trusted proxy (or there is no header): the leftmost one is the client.
+    return hops[0] if hops else peer

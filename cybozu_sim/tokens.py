@@ -5,6 +5,8 @@ is stored ("There is no way to recheck the value of the API token after
 closing the dialog."). Several tokens can exist, so one can be reissued:
 create a new one, register it in the IdP, then disable and delete the old one.
 A token is valid through the end of its expiration date (UTC) on the lab clock.
+A token is about 238 random bits, so an unsalted digest cannot be reversed by
+guessing: unlike a password it needs no slow, salted hash.
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def authenticate(backend: Backend, subdomain: str, authorization: str | None) ->
         raise TokenRejected("An API token is required: send Authorization: Bearer <API token>.")
     presented = digest(value.strip())
     match = None
+    # Every digest is compared, in constant time, so the answer's timing says nothing about the secret.
     for token in list_tokens(backend, subdomain):
         if hmac.compare_digest(token.digest, presented):
             match = token

@@ -1,6 +1,6 @@
 """The `lab` command: start the sandbox and act on a running one.
 
-    lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P]
+    lab up [--data-dir DIR] [--okta-port P] [--cybozu-port P] [--host ADDR] [--trusted-proxy ADDR]...
     lab cybozu token --subdomain S [--notes N] [--expires YYYY-MM-DD] [--data-dir DIR]
     lab okta token [--name N] [--data-dir DIR]
     lab reset [--data-dir DIR]
@@ -32,10 +32,22 @@ from lab.control import LAB_KEY_HEADER
 DEFAULT_DATA_DIR = "data"
 RUNTIME_FILE = "lab.json"
 DEFAULT_LAB_PORT = 8003
+DEFAULT_HOST = "127.0.0.1"
 
 
 class CliError(Exception):
     """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def trusted_proxy(text: str) -> str:
+    """``--trusted-proxy``: refused at once when malformed, not when cybozu_sim starts."""
+    from cybozu_sim.ip_restriction import parse_trusted_proxies
+
+    try:
+        parse_trusted_proxies([text])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"port of the lab's Exercises pages (default {DEFAULT_LAB_PORT}, or any free port when "
         "that one is busy; 0 = any free port)",
     )
-    up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    up.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to bind (default {DEFAULT_HOST}: only this machine can reach the lab)",
+    )
+    up.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        action="append",
+        default=[],
+        type=trusted_proxy,
+        metavar="ADDR",
+        help="address or CIDR range of a reverse proxy in front of cybozu_sim whose X-Forwarded-For "
+        "IP address restriction believes (repeatable; default: none, only the TCP peer counts)",
+    )
 
     cybozu = commands.add_parser("cybozu", help="act on the running cybozu_sim")
     cybozu_commands = cybozu.add_subparsers(dest="cybozu_command", required=True)
@@ -149,7 +175,13 @@ def up(args: argparse.Namespace) -> int:
         secret_file.chmod(0o600)
     secret = secret_file.read_text().strip()
     cybozu_app = cybozu_sim.create_app(
-        {"DATA_FILE": data_dir / "cybozu.json", "SEED_DEMO": True, "LAB_KEY": lab_key, "SECRET_KEY": secret}
+        {
+            "DATA_FILE": data_dir / "cybozu.json",
+            "SEED_DEMO": True,
+            "LAB_KEY": lab_key,
+            "SECRET_KEY": secret,
+            "TRUSTED_PROXIES": args.trusted_proxies,
+        }
     )
     try:
         cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)

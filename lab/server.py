@@ -9,8 +9,9 @@ threads; on a bare endpoint it measured 1.41 ms per request against
 Werkzeug's 2.39 ms (bench/README.md).
 
 waitress puts the TCP peer's address in REMOTE_ADDR, which is what IP
-address restriction checks; it is not told to trust any proxy header, so
-X-Forwarded-For and its kin reach the app untouched (cybozu_sim decides).
+address restriction checks; it is told to trust no proxy and to pass proxy
+headers through unchanged: cybozu_sim believes X-Forwarded-For only when the
+peer is a proxy it was configured to trust (docs/security.md).
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ class ServerThread:
     """A started WSGI server on ``host:port`` (port 0 picks a free ephemeral port)."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, *, threads: int = THREADS) -> None:
-        self.server = TcpWSGIServer(app, host=host, port=port, threads=threads, ident="")
+        # clear_untrusted_proxy_headers=False: waitress would otherwise drop X-Forwarded-For, and
+        # cybozu_sim's own rule (believe it only from a configured trusted proxy) needs to see it.
+        self.server = TcpWSGIServer(
+            app, host=host, port=port, threads=threads, ident="", clear_untrusted_proxy_headers=False
+        )
         self.host = host
         self.port: int = self.server.effective_port  # type: ignore[assignment]
         self._stopping = threading.Event()

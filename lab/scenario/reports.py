@@ -1,5 +1,9 @@
 """What a run tells people: the console summary, JUnit XML for CI, and an HTML report
-with each step's SCIM wire log (the Authorization header is already masked)."""
+with each step's SCIM wire log.
+
+okta_sim's wire log already masks the Authorization header and the password it
+provisions; :func:`redact` masks them again here, so that a report never holds
+a secret whichever driver or future exchange source filled the log."""
 
 from __future__ import annotations
 
@@ -12,11 +16,34 @@ from typing import Any
 from lab.scenario.runner import ScenarioResult, StepRecord
 
 WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
+MASK = "********"
+SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-lab-key"}
+SECRET_FIELDS = {"password", "token", "secret"}
+
+
+def redact(value: Any) -> Any:
+    """``value`` with every ``password``/``token``/``secret`` field of every nested object masked."""
+    if isinstance(value, dict):
+        return {k: MASK if str(k).lower() in SECRET_FIELDS else redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def redact_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    """Credential headers masked; ``Authorization`` keeps its scheme (``Bearer ********``)."""
+    masked = {}
+    for name, value in headers.items():
+        if name.lower() in SECRET_HEADERS:
+            scheme, _, credential = str(value).partition(" ")
+            value = f"{scheme} {MASK}" if credential and name.lower().endswith("authorization") else MASK
+        masked[name] = value
+    return masked
 
 
 def exchange_line(exchange: dict[str, Any]) -> str:
     status = exchange["status"] if exchange["status"] is not None else "no answer"
-    body = exchange.get("response")
+    body = redact(exchange.get("response"))
     text = json.dumps(body, ensure_ascii=False) if isinstance(body, dict | list) else str(body or "")
     return f"{exchange['method']} {exchange['path']} -> {status} {text[:300]}".rstrip()
 
@@ -103,11 +130,11 @@ def wire_log(record: StepRecord) -> str:
     shown = record.exchanges[:WIRE_LOG_LIMIT]
     parts = [f"<details><summary>SCIM wire log ({len(record.exchanges)} requests)</summary>"]
     for exchange in shown:
-        headers = "\n".join(f"{k}: {v}" for k, v in (exchange.get("headers") or {}).items())
+        headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(exchange.get("headers") or {}).items())
         parts.append(
             f"<pre>{_e(exchange['method'])} {_e(exchange['path'])}  (from {_e(exchange.get('source') or '')})\n"
-            f"{_e(headers)}\n\n{_json(exchange.get('request') or '')}\n\n"
-            f"&lt;- {_e(exchange['status'])}\n{_json(exchange.get('response') or '')}</pre>"
+            f"{_e(headers)}\n\n{_json(redact(exchange.get('request')) or '')}\n\n"
+            f"&lt;- {_e(exchange['status'])}\n{_json(redact(exchange.get('response')) or '')}</pre>"
         )
     if len(record.exchanges) > len(shown):
         parts.append(f"<p>({len(record.exchanges) - len(shown)} more requests not shown)</p>")

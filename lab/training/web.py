@@ -24,10 +24,15 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from cybozu_sim import seed as cybozu_seed
+from lab.forms import check_same_origin
 from lab.training.runs import Trainer, TrainingError, run_for_cli
 from okta_sim import seed as okta_seed
 
 bp = Blueprint("training", __name__)
+# No sign-in (the pages are bound to 127.0.0.1 and hold no secret), hence no session to keep a
+# CSRF token in; a cross-site form post (a page the trainee visits posting to 127.0.0.1:8003)
+# is refused by its Origin instead.
+bp.before_request(check_same_origin)
 
 
 def trainer() -> Trainer:

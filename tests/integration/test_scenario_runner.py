@@ -94,6 +94,27 @@ def test_a_failure_names_the_step_expected_actual_and_the_exchange(failing: Path
     assert "SCIM: POST /Users -> 201" in text
 
 
+def test_the_driver_outlives_its_api_token_when_a_scenario_jumps_past_30_days(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "later.yaml",
+        """
+        name: Alice is provisioned a month later
+        """
+        + textwrap.indent(CONNECTED, "        ")
+        + """
+        steps:
+          - lab.connect: {}
+          - lab.advance_clock: {days: 31}
+          - okta.assign_people: {user: alice@example.com, services: [kintone]}
+          - expect:
+              cybozu_users: [{login: alice@example.com, status: Active}]
+        """,
+    )
+    result = runner.run(load_file(path))
+    assert result.passed, result.error or result.failed_step
+
+
 def test_an_unexpected_success_fails_the_step(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -1,0 +1,100 @@
+"""Shared by the security tests: both apps in process with the demo data, signed-in consoles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+import cybozu_sim
+import okta_sim
+from cybozu_sim import seed as cybozu_seed
+from lab.clock import LabClock
+from lab.control import LAB_KEY_HEADER
+from okta_sim import seed as okta_seed
+from tests.conftest import NOW
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(page: str) -> str:
+    found = CSRF.search(page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def lab_call(app: Flask, method: str, path: str, json: Any = None) -> TestResponse:
+    """The lab control API of an in-process app (from the loopback, with the lab key)."""
+    return app.test_client().open(
+        f"/_lab{path}", method=method, json=json, headers={LAB_KEY_HEADER: app.config["LAB_KEY"]}
+    )
+
+
+@pytest.fixture
+def clock() -> LabClock:
+    return LabClock(frozen_at=NOW)
+
+
+@pytest.fixture
+def cybozu(tmp_path: Path, clock: LabClock) -> Flask:
+    """cybozu_sim with the demo environment ``example`` ("Propagate Provisioning" on), on a
+    TinyDB file (the store under test)."""
+    app = cybozu_sim.create_app(
+        {"TESTING": True, "SEED_DEMO": True, "CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"}
+    )
+    answer = lab_call(app, "PUT", "/tenants/example/propagate-provisioning", {"enabled": True})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return app
+
+
+@pytest.fixture
+def okta(tmp_path: Path, clock: LabClock, closed_port: int) -> Flask:
+    """okta_sim with the demo org, on a TinyDB file; its SCIM pushes fail at once (nobody listens)."""
+    return okta_sim.create_app(
+        {
+            "TESTING": True,
+            "SEED_DEMO": True,
+            "CLOCK": clock,
+            "DATA_FILE": tmp_path / "okta.json",
+            "SCIM_URL_TEMPLATE": f"http://127.0.0.1:{closed_port}/{{domain}}/scim/v2",
+            "SCIM_TIMEOUT": 2.0,
+            "EGRESS_BIND": False,
+        }
+    )
+
+
+def cybozu_admin(app: Flask, subdomain: str = cybozu_seed.DEMO_SUBDOMAIN) -> FlaskClient:
+    """A browser signed in to the cybozu.com console as the demo administrator."""
+    client = app.test_client()
+    token = csrf(client.get(f"/{subdomain}/login").get_data(as_text=True))
+    answer = client.post(
+        f"/{subdomain}/login",
+        data={
+            "csrf_token": token,
+            "login": cybozu_seed.ADMIN_LOGIN,
+            "password": cybozu_seed.DEFAULT_ADMIN_PASSWORD,
+        },
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
+
+
+def okta_admin(app: Flask) -> FlaskClient:
+    """A browser signed in to the Okta admin console as the demo administrator."""
+    client = app.test_client()
+    token = csrf(client.get("/login").get_data(as_text=True))
+    answer = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "username": okta_seed.ADMIN_LOGIN,
+            "password": okta_seed.DEFAULT_ADMIN_PASSWORD,
+        },
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
