@@ -26,7 +26,7 @@ from waitress.server import TcpWSGIServer
 # Worker threads per server: enough for a scenario's slow faults (a request sleeping past
 # Okta's timeout) and a browser's parallel requests to be served while others wait.
 THREADS = 16
-# How often the serving loop looks at its stop flag; stop() also wakes it at once.
+# How often the serving loop looks at its stop flag: the longest stop() waits.
 POLL_SECONDS = 0.05
 
 # A busy pool is normal in the load tests; waitress would warn on each queued request.
@@ -55,19 +55,21 @@ class ServerThread:
         map_ = self.server._map
         while not self._stopping.is_set() and map_:
             wasyncore.loop(timeout=POLL_SECONDS, map=map_, use_poll=True, count=1)
-        # Close every channel and the listening socket from the thread that owns them.
+        # Let the requests being served finish first (a worker ends by pulling the trigger, which
+        # must still be open), then close every channel and the listening socket from this thread.
+        self.server.task_dispatcher.shutdown(timeout=1)
         for channel in list(map_.values()):
             channel.close()
-        self.server.task_dispatcher.shutdown(timeout=1)
 
     def start(self) -> ServerThread:
         self.thread.start()
         return self
 
     def stop(self) -> None:
+        # No wake-up through waitress's trigger: the serving thread may be closing it this very
+        # moment (a write to a closed, or reused, descriptor); it notices the flag within a poll.
         self._stopping.set()
         if self.thread.is_alive():
-            self.server.pull_trigger()
             self.thread.join(timeout=5)
         else:  # never started: release the socket
             self.server.close()
