@@ -1,9 +1,10 @@
 """W1: SCIM throughput of cybozu_sim against python-scim's scim2-server and a bare Flask ceiling.
 
-One client with keep-alive; every target runs in the same Werkzeug threaded
-server (lab.server.ServerThread) on 127.0.0.1. For each target: N creates,
-N ``userName eq`` lookups, N PUT, N PATCH. Prints requests per second, the
-median latency of each phase, and cybozu_sim's ratio to scim2-server.
+One client with keep-alive per target; every target runs in the same server
+(lab.server.ServerThread, waitress) on 127.0.0.1. For each target: N
+creates, N ``userName eq`` lookups, N PUT, N PATCH, the targets taking turns
+in chunks of 50 requests. Prints requests per second, the median latency of
+each phase, and cybozu_sim's ratio to scim2-server.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 import httpx2
@@ -99,47 +101,71 @@ def progress(label: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def run_target(name: str, n: int) -> dict[str, tuple[float, float]]:
-    """Return {phase: (requests per second, median latency in ms)}."""
-    app, endpoint, headers = TARGETS[name]()
-    results: dict[str, tuple[float, float]] = {}
-    with (
-        ServerThread(app) as server,
-        httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60) as client,
-    ):
-        ids: list[str] = []
+class Run:
+    """One target being measured: its server, its client, the ids it created and its timings."""
 
-        def phase(label: str, call: Callable[[int], httpx2.Response], expected: tuple[int, ...]) -> None:
-            latencies = []
-            started = time.perf_counter()
-            for i in range(n):
-                t0 = time.perf_counter()
-                response = call(i)
-                latencies.append(time.perf_counter() - t0)
-                if response.status_code not in expected:
-                    raise SystemExit(
-                        f"{name} {label} #{i}: HTTP {response.status_code} {response.text[:300]}"
-                    )
-                if label == "create":
-                    ids.append(response.json()["id"])
-                if i % 50 == 0 or i == n - 1:
-                    progress(f"{name} {label}", i + 1, n)
-            elapsed = time.perf_counter() - started
-            results[label] = (n / elapsed, statistics.median(latencies) * 1000)
-
-        phase("create", lambda i: client.post("/Users", json=user_body(i)), (201,))
-        phase(
-            "lookup",
-            lambda i: client.get(
-                "/Users",
-                params={"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100},
-            ),
-            (200,),
+    def __init__(self, name: str, stack: ExitStack) -> None:
+        app, endpoint, headers = TARGETS[name]()
+        server = stack.enter_context(ServerThread(app))
+        self.name = name
+        self.client = stack.enter_context(
+            httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60)
         )
-        phase("put", lambda i: client.put(f"/Users/{ids[i]}", json=user_body(i, "Renamed")), (200,))
+        self.ids: list[str] = []
+        self.elapsed: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+        self.latencies: dict[str, list[float]] = {phase: [] for phase in PHASES}
+
+    def request(self, phase: str, i: int) -> httpx2.Response:
+        client = self.client
+        if phase == "create":
+            return client.post("/Users", json=user_body(i))
+        if phase == "lookup":
+            query = {"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100}
+            return client.get("/Users", params=query)
+        if phase == "put":
+            return client.put(f"/Users/{self.ids[i]}", json=user_body(i, "Renamed"))
         patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": False}}]}
-        phase("patch", lambda i: client.patch(f"/Users/{ids[i]}", json=patch), (200, 204))
-    return results
+        return client.patch(f"/Users/{self.ids[i]}", json=patch)
+
+    def chunk(self, phase: str, first: int, last: int) -> None:
+        started = time.perf_counter()
+        for i in range(first, last):
+            t0 = time.perf_counter()
+            response = self.request(phase, i)
+            self.latencies[phase].append(time.perf_counter() - t0)
+            if response.status_code not in EXPECTED[phase]:
+                raise SystemExit(
+                    f"{self.name} {phase} #{i}: HTTP {response.status_code} {response.text[:300]}"
+                )
+            if phase == "create":
+                self.ids.append(response.json()["id"])
+        self.elapsed[phase] += time.perf_counter() - started
+
+
+EXPECTED = {"create": (201,), "lookup": (200,), "put": (200,), "patch": (200, 204)}
+
+
+def run_targets(names: list[str], n: int, chunk: int = 50) -> dict[str, dict[str, tuple[float, float]]]:
+    """Return {target: {phase: (requests per second, median latency in ms)}}.
+
+    The targets take turns in chunks of ``chunk`` requests within each phase, so a
+    burst of load from elsewhere on the machine hits every target alike instead of
+    whichever happened to be running (the machine is shared).
+    """
+    with ExitStack() as stack:
+        runs = [Run(name, stack) for name in names]
+        for phase in PHASES:
+            for first in range(0, n, chunk):
+                for run in runs:
+                    run.chunk(phase, first, min(first + chunk, n))
+                progress(phase, min(first + chunk, n), n)
+        return {
+            run.name: {
+                phase: (n / run.elapsed[phase], statistics.median(run.latencies[phase]) * 1000)
+                for phase in PHASES
+            }
+            for run in runs
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"W1 SCIM throughput, n={args.n} per phase, Python {platform.python_version()}, {platform.machine()}"
     )
-    table = {name: run_target(name, args.n) for name in args.targets}
+    table = run_targets(args.targets, args.n)
     header = f"{'target':<16}" + "".join(f"{p + ' req/s':>14}{'median ms':>11}" for p in PHASES)
     print(header)
     for name, results in table.items():
@@ -162,3 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"cybozu_sim / scim2-server throughput: {ratios}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

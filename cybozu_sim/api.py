@@ -1,8 +1,8 @@
 """The SCIM 2.0 endpoint of each tenant: /{subdomain}/scim/v2/...
 
 Flask only carries bytes: the tenant is looked up, the Bearer token checked,
-then scim2-server's handler serves the request with cybozu's service and the
-IdP's view of the tenant's users.
+then cybozu_sim's own SCIM service (cybozu_sim/scim/service.py) answers with
+plain JSON. Every answer, refusals included, is ``application/scim+json``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,12 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, request, url_for
-from scim2_models import Error, SCIMException
-from scim2_server.handler import ScimHandler
-from scim2_server.requests import ScimRequest
-from scim2_server.responses import ScimResponse
 from werkzeug.exceptions import HTTPException
 
 from cybozu_sim import get_backend, tokens
-from cybozu_sim.scim.idp_view import TenantIdpView
-from cybozu_sim.scim.provider import PROVIDER
-from cybozu_sim.scim.service import CybozuScimService
+from cybozu_sim.scim.errors import ScimError
+from cybozu_sim.scim.resources import SCIM_JSON
+from cybozu_sim.scim.service import Answer, CybozuScimService, Request
 from cybozu_sim.tenants import find_tenant
 
 bp = Blueprint("scim", __name__)
@@ -32,15 +28,18 @@ def scim_endpoint(subdomain: str) -> str:
     return url_for("scim.endpoint", subdomain=subdomain, path="", _external=True).rstrip("/")
 
 
-def to_response(scim: ScimResponse) -> Response:
-    body = json.dumps(scim.body) if scim.body is not None else None
-    return Response(body, status=scim.status, headers=scim.headers)
+def to_response(answer: Answer) -> Response:
+    """The HTTP response of a service answer (no body for 204)."""
+    headers = answer.headers or None
+    if answer.body is None:
+        return Response(status=answer.status, headers=headers)
+    return Response(json.dumps(answer.body), status=answer.status, headers=headers, content_type=SCIM_JSON)
 
 
 def error(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
-    response = to_response(ScimResponse(status, Error(status=status, detail=detail).model_dump()))  # type: ignore[arg-type]
-    response.headers.update(headers or {})
-    return response
+    """A SCIM error response (RFC 7644 §3.12)."""
+    problem = ScimError(status, detail, headers=headers)
+    return to_response(Answer(status, problem.body(), problem.headers))
 
 
 def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
@@ -56,6 +55,7 @@ def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
 @bp.route("/<subdomain>/scim/v2", defaults={"path": ""}, methods=METHODS, strict_slashes=False)
 @bp.route("/<subdomain>/scim/v2/<path:path>", methods=METHODS)
 def endpoint(subdomain: str, path: str) -> Response:
+    """Every SCIM request of a tenant: tenant, token, then the SCIM service (IP restriction ran before)."""
     backend = get_backend()
     tenant = find_tenant(backend, subdomain)
     if tenant is None:
@@ -64,18 +64,12 @@ def endpoint(subdomain: str, path: str) -> Response:
         tokens.authenticate(backend, subdomain, request.headers.get("Authorization"))
     except tokens.TokenRejected as rejected:
         return error(401, str(rejected), {"WWW-Authenticate": 'Bearer realm="SCIM"'})
-    service = CybozuScimService(PROVIDER, tenant)
     try:
-        scim_request = ScimRequest(
-            method=request.method,
-            base_url=scim_endpoint(subdomain),
-            path="/" + path,
-            query=request.args.to_dict(),
-            headers=list(request.headers.items()),
-            body=request.get_data(cache=False),
-        )
-        return to_response(ScimHandler(service, TenantIdpView(backend, tenant)).handle(scim_request))
-    except SCIMException as exception:
-        return to_response(service.error_response(exception))
+        body = request.get_data(cache=False) if request.method in ("POST", "PUT", "PATCH") else b""
     except HTTPException as exception:  # e.g. 413 from MAX_CONTENT_LENGTH
         return error(exception.code or 400, exception.description or exception.name)
+    scim_request = Request(request.method, path, request.args, request.headers.get("Content-Type"), body)
+    # What scim_endpoint() gives, without a URL adapter or IRI conversion on every request.
+    base_url = f"{request.scheme}://{request.host}{request.script_root}/{subdomain}{SCIM_PREFIX}"
+    service = CybozuScimService(backend, tenant, base_url)
+    return to_response(service.handle(scim_request))

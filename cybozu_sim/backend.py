@@ -8,30 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from cybozu_sim.scim.provider import PROVIDER
-from cybozu_sim.scim.storage import TinyDbScimStorage
+from cybozu_sim.scim.store import USERS_TABLE, UserStore, upgrade_legacy_documents
 from lab.clock import LabClock
 from lab.storage import Store
-
-USERS_TABLE = "users"
 
 
 class Backend:
     def __init__(self, store: Store | None = None, clock: LabClock | None = None) -> None:
         self.store = store or Store()
         self.clock = clock or LabClock()
-        self._user_storages: dict[str, TinyDbScimStorage] = {}
+        self._user_storages: dict[str, UserStore] = {}
+        upgrade_legacy_documents(self.store)
+        self._users = self.store.collection(USERS_TABLE)
 
-    def user_storage(self, subdomain: str) -> TinyDbScimStorage:
-        """The SCIM storage holding a tenant's users (loaded once, then kept in memory)."""
-        with self.store.lock:
-            storage = self._user_storages.get(subdomain)
-            if storage is None:
-                storage = TinyDbScimStorage(
-                    self.store, USERS_TABLE, PROVIDER, partition=subdomain, clock=self.clock.now
-                )
-                self._user_storages[subdomain] = storage
-            return storage
+    def user_storage(self, subdomain: str) -> UserStore:
+        """The store of a tenant's users (loaded once, then kept in memory)."""
+        storage = self._user_storages.get(subdomain)
+        if storage is None:
+            with self.store.lock:
+                storage = self._user_storages.get(subdomain)
+                if storage is None:
+                    storage = UserStore(self._users, subdomain, self.clock.now)
+                    self._user_storages[subdomain] = storage
+        return storage
 
     def reset(self) -> None:
         with self.store.lock:
@@ -44,4 +43,5 @@ class Backend:
     def restore(self, data: dict[str, Any]) -> None:
         with self.store.lock:
             self.store.restore(data)
+            upgrade_legacy_documents(self.store)
             self._user_storages.clear()

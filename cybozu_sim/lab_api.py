@@ -17,7 +17,6 @@ from cybozu_sim import accounts, get_backend, ip_restriction, provisioning, toke
 from cybozu_sim.api import scim_endpoint
 from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
-from cybozu_sim.scim.provider import USER_TYPE
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
 from cybozu_sim.tenants import TABLE as TENANTS_TABLE
 from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
@@ -208,7 +207,7 @@ def add_routes(bp: Blueprint) -> None:
             get_tenant(backend, subdomain)
             storage = backend.user_storage(subdomain)
             for user in users.list_users(backend, subdomain):
-                storage.delete(USER_TYPE, user.id)
+                storage.delete(user.id)
                 accounts.remove_account(backend, subdomain, user.login)
             for token in tokens.list_tokens(backend, subdomain):
                 tokens.delete_token(backend, subdomain, token.id)

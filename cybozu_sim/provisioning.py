@@ -49,20 +49,9 @@ def set_propagate(backend: Backend, subdomain: str, enabled: bool) -> Tenant:
         return tenant
 
 
-def note_console_user(backend: Backend, tenant: Tenant, user_id: str) -> None:
-    if tenant.propagate:
-        backend.user_storage(tenant.subdomain).annotate(user_id, **{HELD: True})
-
-
-def note_linked(backend: Backend, subdomain: str, user_id: str) -> None:
-    storage = backend.user_storage(subdomain)
-    with backend.store.transaction():
-        if not storage.annotations(user_id).get(LINKED):
-            storage.annotate(user_id, **{LINKED: True})
-
-
-def held_users(backend: Backend, subdomain: str) -> frozenset[str]:
-    return backend.user_storage(subdomain).annotated(HELD)
+def console_user_annotations(tenant: Tenant) -> dict[str, bool]:
+    """The annotations of a user added in the console: held from the IdP while propagation is on."""
+    return {HELD: True} if tenant.propagate else {}
 
 
 def note_deleted_user(backend: Backend, subdomain: str, user: CybozuUser) -> None:

@@ -1,8 +1,8 @@
 """cybozu.com users as the console shows them, and the rules every write must follow.
 
-The users themselves are SCIM User resources in the tenant's storage, so a
-user added in the console is the same record an IdP finds with
-``userName eq``. :func:`check_profile` is the one rule set used by the
+The users themselves are SCIM User resources (plain JSON dicts) in the
+tenant's user store, so a user added in the console is the same record an IdP
+finds with ``userName eq``. :func:`check_profile` is the one rule set used by the
 console, the lab API and the SCIM service.
 """
 
@@ -13,13 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scim2_models import NotFoundException, Resource, UniquenessException
-
 from cybozu_sim import accounts, provisioning
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Conflict, Invalid, NotFound
 from cybozu_sim.licenses import SERVICES, service_name
-from cybozu_sim.scim.provider import CYBOZU_EXTENSION, USER_MODEL, USER_SCHEMA, USER_TYPE
+from cybozu_sim.scim.schema import CYBOZU_EXTENSION, USER_SCHEMA, read_user
+from cybozu_sim.scim.store import LoginTaken
 from cybozu_sim.tenants import Tenant, get_tenant
 
 LOGIN_MAX = 128
@@ -108,6 +107,7 @@ def profile_of(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def services_of(data: Mapping[str, Any]) -> dict[str, bool]:
+    """The services a SCIM User in JSON form sets, by service code."""
     extension = data.get(CYBOZU_EXTENSION) or {}
     return {code: bool(extension[code]) for code in SERVICES if extension.get(code) is not None}
 
@@ -123,12 +123,12 @@ def check_services(tenant: Tenant, new: Mapping[str, bool], old: Mapping[str, bo
             )
 
 
-def to_user(resource: Resource[Any], annotations: Mapping[str, Any]) -> CybozuUser:
-    data = resource.model_dump(mode="json")
+def to_user(data: Mapping[str, Any], annotations: Mapping[str, Any]) -> CybozuUser:
+    """The console's view of a stored SCIM User."""
     profile = profile_of(data)
     meta = data.get("meta") or {}
     return CybozuUser(
-        id=resource.id or "",
+        id=data.get("id") or "",
         login=profile["login"],
         display=profile["display"] or "",
         surname=profile["surname"] or "",
@@ -148,26 +148,23 @@ def to_user(resource: Resource[Any], annotations: Mapping[str, Any]) -> CybozuUs
 def list_users(backend: Backend, subdomain: str) -> list[CybozuUser]:
     get_tenant(backend, subdomain)
     storage = backend.user_storage(subdomain)
-    users = (to_user(r, storage.annotations(r.id or "")) for r in storage.all(USER_TYPE))
+    users = (to_user(data, storage.annotations(data["id"])) for data in storage.all())
     return sorted(users, key=lambda u: (u.created, u.login))
 
 
 def get_user(backend: Backend, subdomain: str, user_id: str) -> CybozuUser:
     get_tenant(backend, subdomain)
     storage = backend.user_storage(subdomain)
-    try:
-        resource = storage.get(USER_TYPE, user_id)
-    except NotFoundException:
-        raise NotFound("The user does not exist.") from None
-    return to_user(resource, storage.annotations(user_id))
+    data = storage.get(user_id)
+    if data is None:
+        raise NotFound("The user does not exist.")
+    return to_user(data, storage.annotations(user_id))
 
 
 def find_user_by_login(backend: Backend, subdomain: str, login: str) -> CybozuUser | None:
     storage = backend.user_storage(subdomain)
-    for resource in storage.all(USER_TYPE):
-        if resource.user_name == login:
-            return to_user(resource, storage.annotations(resource.id or ""))
-    return None
+    data = storage.by_login(login)
+    return None if data is None else to_user(data, storage.annotations(data["id"]))
 
 
 def add_user(
@@ -205,14 +202,14 @@ def add_user(
             data["emails"] = [{"value": email, "type": "work", "primary": True}]
         if chosen:
             data[CYBOZU_EXTENSION] = chosen
+        storage = backend.user_storage(subdomain)
         try:
-            created = backend.user_storage(subdomain).create(USER_TYPE, USER_MODEL.model_validate(data))
-        except UniquenessException:
+            created = storage.create(read_user(data), provisioning.console_user_annotations(tenant))
+        except LoginTaken:
             raise Conflict(f'The login name "{login}" is already in use.') from None
-        provisioning.note_console_user(backend, tenant, created.id or "")
         if password:
             accounts.set_password(backend, subdomain, login, password, administrator=administrator)
-        return to_user(created, backend.user_storage(subdomain).annotations(created.id or ""))
+        return to_user(created, storage.annotations(created["id"]))
 
 
 def delete_user(backend: Backend, subdomain: str, user_id: str, *, acting_login: str | None = None) -> None:
@@ -221,6 +218,6 @@ def delete_user(backend: Backend, subdomain: str, user_id: str, *, acting_login:
         user = get_user(backend, subdomain, user_id)
         if acting_login is not None and user.login == acting_login:
             raise Invalid("You cannot delete the user you are logged in as.")
-        backend.user_storage(subdomain).delete(USER_TYPE, user_id)
+        backend.user_storage(subdomain).delete(user_id)
         provisioning.note_deleted_user(backend, subdomain, user)
         accounts.remove_account(backend, subdomain, user.login)

@@ -1,1 +1,1 @@
-"""cybozu.com's SCIM 2.0 service provider, built on python-scim's scim2-server."""
+"""cybozu.com's SCIM 2.0 service provider: a lean RFC 7643/7644 service on plain dicts (see service.py)."""

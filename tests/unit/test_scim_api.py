@@ -244,6 +244,7 @@ def test_password_is_never_returned_nor_stored_in_clear(scim: Scim, lab: Lab) ->
         (b"{bad json", "invalidSyntax"),
         (b"[]", "invalidSyntax"),
         (b"\xff\xfe", "invalidSyntax"),
+        (json.dumps({"schemas": ["urn:x"], "userName": "a", "displayName": "x"}).encode(), "invalidSyntax"),
         (json.dumps({"schemas": [USER]}).encode(), "invalidValue"),  # no userName
         (json.dumps({"schemas": [USER], "userName": 5, "displayName": "x"}).encode(), "invalidValue"),
         (
@@ -385,3 +386,127 @@ def test_scim_delete_removes_the_user_without_a_tombstone(scim: Scim) -> None:
     assert scim("DELETE", f"/Users/{user_id}").status_code == 204
     error_of(scim("GET", f"/Users/{user_id}"), 404)
     assert scim.create("alice").status_code == 201
+
+
+# -- the protocol, beyond Okta's requests --------------------------------------------
+
+
+def test_filters_follow_rfc_7644(scim: Scim) -> None:
+    scim.create("alice", emails=[{"value": "alice@example.com", "type": "work", "primary": True}])
+    scim.create("bob", active=False, emails=[{"value": "bob@home.example", "type": "home"}])
+
+    def names(flt: str) -> list[str]:
+        response = scim("GET", "/Users", query_string={"filter": flt})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return sorted(r["userName"] for r in response.get_json()["Resources"])
+
+    assert names('USERNAME Eq "alice"') == ["alice"]  # attribute names and operators in any case
+    assert names('displayName eq "ALICE LIDDELL"') == ["alice", "bob"]  # caseExact false
+    assert names('emails[type eq "work" and primary eq true]') == ["alice"]
+    assert names('emails[type eq "home"].value ew "example"') == ["bob"]
+    assert names('emails co "home"') == ["bob"]  # a multi-valued attribute compares its value
+    assert names('active eq false or (userName sw "al" and not (externalId pr))') == ["bob"]
+    assert names(f'{CYBOZU}:kintone eq true and userName ne "Administrator"') == ["alice", "bob"]
+    assert names('meta.created ge "2026-04-01T00:00:00Z" and userName gt "b"') == ["bob"]
+    for bad in (
+        "password pr",
+        "active gt true",
+        'emails[type eq "work"',
+        "(" * 40 + 'userName eq "a"' + ")" * 40,
+    ):
+        assert (
+            error_of(scim("GET", "/Users", query_string={"filter": bad}), 400)["scimType"] == "invalidFilter"
+        )
+
+
+def test_patch_paths(scim: Scim) -> None:
+    user_id = scim.create("alice", emails=[{"value": "a@example.com", "type": "work"}]).get_json()["id"]
+
+    def patch(*operations: dict) -> dict:
+        response = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH_OP], "Operations": list(operations)})
+        assert response.status_code == 204, response.get_data(as_text=True)
+        return scim("GET", f"/Users/{user_id}").get_json()
+
+    user = patch({"op": "add", "path": "emails", "value": [{"value": "h@example.com", "type": "home"}]})
+    assert [e["value"] for e in user["emails"]] == ["a@example.com", "h@example.com"]
+    user = patch({"op": "replace", "path": 'emails[type eq "home"].value', "value": "home@example.com"})
+    assert user["emails"][1] == {"value": "home@example.com", "type": "home"}
+    user = patch(
+        {"op": "remove", "path": 'emails[type eq "home"]'},
+        {"op": "replace", "path": "name.givenName", "value": "Al"},
+    )
+    assert len(user["emails"]) == 1 and user["name"] == {"givenName": "Al", "familyName": "Liddell"}
+    user = patch({"op": "add", "value": {"locale": "ja-JP", f"{CYBOZU}:garoon": True}})
+    assert user["locale"] == "ja-JP" and user[CYBOZU] == {"kintone": True, "garoon": True}
+    user = patch({"op": "remove", "path": f"{CYBOZU}:garoon"}, {"op": "replace", "value": {"locale": None}})
+    assert "locale" not in user and user[CYBOZU] == {"kintone": True}
+    for operation, scim_type in (
+        ({"op": "remove"}, "noTarget"),
+        ({"op": "replace", "path": 'emails[type eq "other"].value', "value": "x"}, "noTarget"),
+        ({"op": "replace", "path": "id", "value": "x"}, "mutability"),
+        ({"op": "add", "path": "groups", "value": [{"value": "g"}]}, "mutability"),
+        ({"op": "replace", "path": "emails[type eq", "value": "x"}, "invalidPath"),
+        ({"op": "replace", "path": "active", "value": "maybe"}, "invalidValue"),
+    ):
+        body = {"schemas": [PATCH_OP], "Operations": [operation]}
+        assert error_of(scim("PATCH", f"/Users/{user_id}", body), 400)["scimType"] == scim_type
+
+
+def test_attributes_and_paging(scim: Scim) -> None:
+    user_id = scim.create("alice").get_json()["id"]
+    only = scim(
+        "GET", f"/Users/{user_id}", query_string={"attributes": "name.givenName,emails.value"}
+    ).get_json()
+    assert only == {
+        "schemas": [USER],
+        "id": user_id,
+        "userName": "alice",  # returned always
+        "name": {"givenName": "Alice"},
+        "emails": [{"value": "alice@example.com"}],
+    }
+    without = scim(
+        "GET", f"/Users/{user_id}", query_string={"excludedAttributes": "emails,meta,userName"}
+    ).get_json()
+    assert "emails" not in without and "meta" not in without and without["userName"] == "alice"
+    for n in range(3):
+        scim.create(f"user{n}")
+    page = scim("GET", "/Users", query_string={"startIndex": 2, "count": 2}).get_json()
+    assert (page["totalResults"], page["startIndex"], page["itemsPerPage"]) == (5, 2, 2)
+    assert scim("GET", "/Users", query_string={"count": 1000}).get_json()["itemsPerPage"] == 5
+    search = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": 'userName sw "user"',
+        "count": 1,
+    }
+    found = scim("POST", "/Users/.search", search).get_json()
+    assert found["totalResults"] == 3 and len(found["Resources"]) == 1
+
+
+def test_invalid_utf8_nan_and_lone_surrogates_are_400(scim: Scim) -> None:
+    for data in (
+        b'{"userName": "\xc3\x28"}',
+        b'{"userName": "a", "displayName": NaN}',
+        b'{"userName": "\\ud800", "displayName": "x"}',
+    ):
+        error_of(scim("POST", "/Users", data=data, headers={"Content-Type": SCIM_JSON}), 400)
+
+
+def test_concurrent_creates_through_the_endpoint(app, scim: Scim) -> None:
+    """8 threads create overlapping login names: one user per login name, the others 409, no 5xx."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def worker(offset: int) -> list[int]:
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {scim.token}"}
+        return [
+            client.post(
+                scim.base + "/Users", json=okta_user(f"racer{(n + offset) % 60}"), headers=headers
+            ).status_code
+            for n in range(60)
+        ]
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = [s for batch in pool.map(worker, range(0, 80, 10)) for s in batch]
+    assert statuses.count(201) == 60 and statuses.count(409) == 420
+    users = scim("GET", "/Users", query_string={"filter": 'userName sw "racer"', "count": 100}).get_json()
+    assert sorted(r["userName"] for r in users["Resources"]) == sorted(f"racer{n}" for n in range(60))
