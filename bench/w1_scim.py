@@ -25,6 +25,7 @@ from scim2_server.testserver.application import BearerTokenApplication
 from scim2_server.utils import load_default_provider
 
 import cybozu_sim
+from bench.progress import progress
 from lab.control import LAB_KEY_HEADER
 from lab.server import ServerThread
 
@@ -88,17 +89,6 @@ def flask_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
 
 
 TARGETS = {"cybozu_sim": cybozu_target, "scim2-server": scim2_server_target, "flask ceiling": flask_target}
-
-
-def progress(label: str, done: int, total: int) -> None:
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    filled = width * done // total
-    sys.stderr.write(f"\r  {label:<28} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 class Run:

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.progress import progress
 from lab.scenario import runner
 from lab.scenario.schema import collect, load_file
 
@@ -30,14 +31,23 @@ def serial(folder: Path) -> tuple[float, list[tuple[str, float]]]:
         if not result.passed:
             raise SystemExit(f"W3: {scenario.id} failed; fix it before measuring")
         times.append((scenario.id, result.seconds))
-        print(f"\r  serial {number}/{len(scenarios)}", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+        progress("W3 serial", number, len(scenarios))
     return time.perf_counter() - started, times
 
 
 def parallel(folder: Path, workers: int) -> float:
     started = time.perf_counter()
-    command = [sys.executable, "-m", "pytest", str(folder), "-n", str(workers), "-q", "-p", "no:cacheprovider"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(folder),
+        "-n",
+        str(workers),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"W3: pytest failed:\n{done.stdout[-2000:]}")

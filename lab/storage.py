@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
@@ -44,6 +44,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 Data = dict[str, dict[str, Any]]
+T = TypeVar("T")
 
 JOURNAL_SUFFIX = ".journal"
 JOURNAL_VERSION = 1
@@ -435,6 +436,9 @@ class Collection:
         self._index: dict[str, int] = {}
         self._by_unique: dict[str, str] = {}
         self._generation = -1
+        # Bumped by every write, so values derived from the whole collection know when to rebuild.
+        self._revision = 0
+        self._derived: dict[Callable[..., Any], tuple[int, Any]] = {}
 
     def _ids(self, db: TinyDB) -> dict[str, int]:
         if self._generation != self.store.generation:
@@ -442,7 +446,20 @@ class Collection:
             self._index = {doc[self.key]: doc.doc_id for doc in docs}
             self._by_unique = {self.unique(doc): doc[self.key] for doc in docs} if self.unique else {}
             self._generation = self.store.generation
+            self._revision += 1
         return self._index
+
+    def derived(self, build: Callable[[list[dict[str, Any]]], T]) -> T:
+        """``build(documents)``, kept until the collection is next written: an index a caller needs
+        on every request (e.g. each group's members as a set) costs one pass per change, not one
+        per use. ``build`` reads the stored documents and must not keep or change them."""
+        with self.store.transaction() as db:
+            self._ids(db)
+            cached = self._derived.get(build)
+            if cached is None or cached[0] != self._revision:
+                cached = (self._revision, build(list(db.table(self.table))))
+                self._derived[build] = cached
+            return cast(T, cached[1])
 
     def lookup(self, value: str) -> dict[str, Any] | None:
         """The document whose ``unique`` key is ``value``."""
@@ -472,6 +489,7 @@ class Collection:
                 ids[doc[self.key]] = db.table(self.table).insert(stored)
             else:
                 db.table(self.table).update(_replace_all(stored), doc_ids=[doc_id])
+            self._revision += 1
 
     def delete(self, key: str) -> bool:
         with self.store.transaction() as db:
@@ -481,6 +499,7 @@ class Collection:
             if self.unique:
                 self._by_unique.pop(self.unique(db.table(self.table).get(doc_id=doc_id)), None)  # type: ignore[arg-type]
             db.table(self.table).remove(doc_ids=[doc_id])
+            self._revision += 1
             return True
 
     def all(self) -> list[dict[str, Any]]:

@@ -291,3 +291,27 @@ def test_keys_where_names_the_matching_documents() -> None:
     for n in range(4):
         people.put({"id": str(n), "n": n})
     assert people.keys_where(lambda doc: doc["n"] > 1) == ["2", "3"]
+
+
+def test_a_derived_index_is_built_once_and_rebuilt_after_every_write() -> None:
+    store = Store()
+    groups = store.collection("groups")
+    builds: list[int] = []
+
+    def member_sets(docs: list[dict]) -> dict[str, frozenset[str]]:
+        builds.append(len(docs))
+        return {doc["id"]: frozenset(doc["members"]) for doc in docs}
+
+    groups.put({"id": "g1", "members": ["a", "b"]})
+    assert groups.derived(member_sets) == {"g1": frozenset({"a", "b"})}
+    assert groups.derived(member_sets) is groups.derived(member_sets) and builds == [1]
+    groups.put({"id": "g1", "members": ["a"]})
+    assert groups.derived(member_sets) == {"g1": frozenset({"a"})}
+    groups.put({"id": "g2", "members": []})
+    saved = store.snapshot()
+    groups.delete("g1")
+    assert set(groups.derived(member_sets)) == {"g2"}
+    store.restore(saved)
+    assert set(groups.derived(member_sets)) == {"g1", "g2"}
+    store.clear()
+    assert groups.derived(member_sets) == {} and builds == [1, 1, 1, 2, 0]
