@@ -217,20 +217,25 @@ def parse_filter(text: str) -> Filter:
 
 
 def _or(scanner: _Scanner, within: Attribute | None) -> Predicate:
-    left = _and(scanner, within)
-    while scanner.peek_word() == "or":
-        scanner.word()
-        right = _and(scanner, within)
-        left = _either(left, right)
-    return left
+    return _chain(scanner, within, "or", _and, _either)
 
 
 def _and(scanner: _Scanner, within: Attribute | None) -> Predicate:
-    left = _unary(scanner, within)
-    while scanner.peek_word() == "and":
+    return _chain(scanner, within, "and", _unary, _both)
+
+
+def _chain(
+    scanner: _Scanner,
+    within: Attribute | None,
+    word: str,
+    operand: Callable[[_Scanner, Attribute | None], Predicate],
+    combine: Callable[[Predicate, Predicate], Predicate],
+) -> Predicate:
+    """``operand (word operand)*``, left to right: "and" binds tighter than "or" (RFC 7644 3.4.2.2)."""
+    left = operand(scanner, within)
+    while scanner.peek_word() == word:
         scanner.word()
-        right = _unary(scanner, within)
-        left = _both(left, right)
+        left = combine(left, operand(scanner, within))
     return left
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,27 @@ class Browser:
         self.http.close()
 
 
+def in_browsers(
+    url: str, login_page: str, credentials: dict[str, str], script: Callable[[int, Browser], None]
+) -> Counter[int]:
+    """Run ``script`` in WORKERS browsers at once, each signed in with a session of its own;
+    return every status code they saw."""
+    browsers = [Browser(url) for _ in range(WORKERS)]
+
+    def work(worker: int) -> None:
+        browser = browsers[worker]
+        signed_in = browser.post(login_page, credentials, form_page=login_page)
+        assert signed_in.status_code == 302, signed_in.text
+        script(worker, browser)
+
+    try:
+        run_workers(WORKERS, work)
+    finally:
+        for browser in browsers:
+            browser.close()
+    return sum((b.statuses for b in browsers), Counter())
+
+
 @pytest.fixture
 def live_okta(tmp_path: Path, failures: Failures) -> Iterator[tuple[Flask, ServerThread, Path]]:
     data_file = tmp_path / "okta.json"
@@ -80,18 +101,10 @@ def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], fai
         {"login": "edited@example.com", "email": "edited@example.com", "firstName": "E", "lastName": "E"},
     )
     shared_token, _ = api_tokens.create_token(backend, "shared")
-    browsers: list[Browser] = []
     saved: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def work(worker: int) -> None:
-        browser = Browser(server.url)
-        with lock:
-            browsers.append(browser)
-        signed_in = browser.post(
-            "/login", {"username": OKTA_ADMIN, "password": OKTA_PASSWORD}, form_page="/login"
-        )
-        assert signed_in.status_code == 302, signed_in.text
+    def work(worker: int, browser: Browser) -> None:
         for n in range(SHARED):  # everyone adds the same people
             login = f"shared{(n + worker) % SHARED}@example.com"
             person = {"login": login, "email": login, "firstName": f"W{worker}", "lastName": "Same"}
@@ -110,13 +123,7 @@ def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], fai
         revoke = f"/admin/security/api/tokens/{shared_token['id']}/revoke"
         browser.post(revoke, {}, form_page="/admin/security/api")
 
-    try:
-        run_workers(WORKERS, work)
-    finally:
-        for browser in browsers:
-            browser.close()
-
-    statuses = sum((b.statuses for b in browsers), Counter())
+    statuses = in_browsers(server.url, "/login", {"username": OKTA_ADMIN, "password": OKTA_PASSWORD}, work)
     assert all(status < 500 for status in statuses), statuses
     assert not failures.errors, failures.errors
 
@@ -137,17 +144,8 @@ def test_cybozu_console_conflicts(live_cybozu: LiveCybozu, failures: Failures) -
     backend = live_cybozu.app.extensions["cybozu"]
     toggled, _ = tokens.create_token(backend, "acme", notes="toggled", expires=EXPIRES)
     doomed, _ = tokens.create_token(backend, "acme", notes="doomed", expires=EXPIRES)
-    browsers: list[Browser] = []
-    lock = threading.Lock()
 
-    def work(worker: int) -> None:
-        browser = Browser(live_cybozu.url)
-        with lock:
-            browsers.append(browser)
-        signed_in = browser.post(
-            "/acme/login", {"login": CYBOZU_ADMIN, "password": CYBOZU_PASSWORD}, form_page="/acme/login"
-        )
-        assert signed_in.status_code == 302, signed_in.text
+    def work(worker: int, browser: Browser) -> None:
         for n in range(SHARED):  # everyone adds the same users
             login = f"shared{(n + worker) % SHARED}"
             browser.post(
@@ -165,13 +163,8 @@ def test_cybozu_console_conflicts(live_cybozu: LiveCybozu, failures: Failures) -
         new = f"{page}/tokens/new"
         browser.post(new, {"notes": f"w{worker}", "expires": EXPIRES}, form_page=new)
 
-    try:
-        run_workers(WORKERS, work)
-    finally:
-        for browser in browsers:
-            browser.close()
-
-    statuses = sum((b.statuses for b in browsers), Counter())
+    credentials = {"login": CYBOZU_ADMIN, "password": CYBOZU_PASSWORD}
+    statuses = in_browsers(live_cybozu.url, "/acme/login", credentials, work)
     assert all(status < 500 for status in statuses), statuses
     assert not failures.errors, failures.errors
 

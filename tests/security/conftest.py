@@ -70,31 +70,19 @@ def okta(tmp_path: Path, clock: LabClock, closed_port: int) -> Flask:
 
 def cybozu_admin(app: Flask, subdomain: str = cybozu_seed.DEMO_SUBDOMAIN) -> FlaskClient:
     """A browser signed in to the cybozu.com console as the demo administrator."""
-    client = app.test_client()
-    token = csrf(client.get(f"/{subdomain}/login").get_data(as_text=True))
-    answer = client.post(
-        f"/{subdomain}/login",
-        data={
-            "csrf_token": token,
-            "login": cybozu_seed.ADMIN_LOGIN,
-            "password": cybozu_seed.DEFAULT_ADMIN_PASSWORD,
-        },
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
+    credentials = {"login": cybozu_seed.ADMIN_LOGIN, "password": cybozu_seed.DEFAULT_ADMIN_PASSWORD}
+    return signed_in(app, f"/{subdomain}/login", credentials)
 
 
 def okta_admin(app: Flask) -> FlaskClient:
     """A browser signed in to the Okta admin console as the demo administrator."""
+    credentials = {"username": okta_seed.ADMIN_LOGIN, "password": okta_seed.DEFAULT_ADMIN_PASSWORD}
+    return signed_in(app, "/login", credentials)
+
+
+def signed_in(app: Flask, login_page: str, credentials: dict[str, str]) -> FlaskClient:
     client = app.test_client()
-    token = csrf(client.get("/login").get_data(as_text=True))
-    answer = client.post(
-        "/login",
-        data={
-            "csrf_token": token,
-            "username": okta_seed.ADMIN_LOGIN,
-            "password": okta_seed.DEFAULT_ADMIN_PASSWORD,
-        },
-    )
+    token = csrf(client.get(login_page).get_data(as_text=True))
+    answer = client.post(login_page, data={"csrf_token": token, **credentials})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return client

@@ -125,12 +125,17 @@ def test_a_failed_append_is_retried_by_the_next_write(tmp_path, monkeypatch) -> 
     assert sorted(d["id"] for d in reloaded(path)["people"].values()) == ["a", "b", "c"]
 
 
+def three_people(path) -> Store:
+    """A file store that wrote a, b and c in three transactions: a snapshot and three journal lines."""
+    store = Store(path)
+    for key in "abc":
+        store.collection("people").put({"id": key})
+    return store
+
+
 def test_a_torn_last_journal_line_is_dropped(tmp_path) -> None:
     path = tmp_path / "lab.json"
-    store = Store(path)
-    people = store.collection("people")
-    for key in "abc":
-        people.put({"id": key})
+    store = three_people(path)
     journal = path.with_name("lab.json.journal")
     with journal.open("ab") as handle:  # a crash in the middle of an append
         handle.write(b'{"changes":{"people":{"4":{"id":"d"')
@@ -142,9 +147,7 @@ def test_a_torn_last_journal_line_is_dropped(tmp_path) -> None:
 
 def test_damage_before_the_last_line_refuses_to_load(tmp_path) -> None:
     path = tmp_path / "lab.json"
-    people = Store(path).collection("people")
-    for key in "abc":
-        people.put({"id": key})
+    three_people(path)
     journal = path.with_name("lab.json.journal")
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[2] = b'{"changes":{"people":{"2":{"id":"b' + b"\n"
@@ -170,10 +173,7 @@ def test_a_corrupted_snapshot_refuses_to_load(tmp_path) -> None:
 def test_a_journal_older_than_the_snapshot_is_ignored(tmp_path) -> None:
     """A crash between a compaction's two renames leaves the old journal beside the new snapshot."""
     path = tmp_path / "lab.json"
-    store = Store(path)
-    people = store.collection("people")
-    for key in "abc":
-        people.put({"id": key})
+    store = three_people(path)
     journal = path.with_name("lab.json.journal")
     old_journal = journal.read_bytes()
     store.clear()  # compacts: a new, empty snapshot
