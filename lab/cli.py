@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.control import LAB_KEY_HEADER
+from lab.storage import StoreCorrupt
 
 DEFAULT_DATA_DIR = "data"
 RUNTIME_FILE = "lab.json"
@@ -155,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             return command.check(args) if args.command == "check" else command.run(args)
     except CliError as error:
         print(f"lab: {error}", file=sys.stderr)
+        return 2
+    except StoreCorrupt as error:
+        print(
+            f"lab: {error}\nThe data folder was damaged outside the lab (its files are written so that a "
+            "crash cannot do this). Restore it from a copy, or start over with an empty --data-dir.",
+            file=sys.stderr,
+        )
         return 2
     return 2
 

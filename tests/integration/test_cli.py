@@ -165,3 +165,13 @@ def test_lab_reset_goes_back_to_the_demo(tmp_path: Path) -> None:
     finally:
         stop_lab(process)
     assert lab("reset", "--data-dir", str(tmp_path)).returncode == 2  # no running lab: a clear error
+
+
+def test_a_damaged_data_folder_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "cybozu.json").write_text('{"users": {"1": ')  # cut short by something other than the lab
+    result = lab(
+        "up", "--data-dir", str(tmp_path), "--okta-port", "0", "--cybozu-port", "0", "--lab-port", "0"
+    )
+    assert result.returncode == 2
+    assert "cybozu.json" in result.stderr and "start over" in result.stderr
+    assert "Traceback" not in result.stderr
