@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from lab import jsontext
 from lab.clock import LabClock, parse_instant
 from lab.faults import FaultError, FaultInjector
 
@@ -147,7 +148,12 @@ def create_control_blueprint(hooks: LabHooks) -> Blueprint:
 
 
 def json_object() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
+    """The body as a JSON object the store can hold (lab.jsontext), else None."""
+    try:
+        body = jsontext.loads(request.get_data(cache=True))
+        jsontext.check_storable(body)
+    except ValueError:
+        return None
     return body if isinstance(body, dict) else None
 
 

@@ -9,7 +9,6 @@ the checks that a body has the JSON types the domain functions expect.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import string
@@ -27,6 +26,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, Not
 from werkzeug.routing import Rule
 
 import okta_sim.provisioning as provisioning
+from lab import jsontext
 from lab.clock import parse_instant
 from okta_sim import api_tokens, apps, catalog, directory, get_backend, syslog, usernames
 from okta_sim.errors import Invalid, OktaError
@@ -224,25 +224,16 @@ def route_every_method(state: BlueprintSetupState) -> None:
 # -- request parsing ---------------------------------------------------------
 
 
-def not_json(constant: str) -> NoReturn:
-    """Python's json reads NaN and Infinity; RFC 8259 (and Okta's Jackson) do not."""
-    raise ValueError(f"{constant} is not a JSON value")
-
-
 def json_body(*, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object (an optional body may be empty); anything else is E0000003.
-
-    Strings must be Unicode: json reads an escaped lone surrogate (``"\\ud800"``), which no
-    UTF-8 encoder can write back, so storing one would break every later save of a file store
-    and every push to cybozu.com. Encoding the body once finds them.
-    """
+    """The body as a JSON object (an optional body may be empty); anything else, NaN and lone
+    surrogates included (lab.jsontext), is E0000003."""
     data = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     if not data.strip() and not required:
         return {}
     try:
-        body = json.loads(data, parse_constant=not_json)
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (ValueError, RecursionError):  # RecursionError: a body of deeply nested arrays
+        body = jsontext.loads(data)
+        jsontext.check_storable(body)
+    except ValueError:
         raise BadRequest() from None
     if not isinstance(body, dict):
         raise BadRequest()

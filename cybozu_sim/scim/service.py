@@ -11,7 +11,6 @@ touched, so nothing is half-written.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ from cybozu_sim.scim.schema import read_user
 from cybozu_sim.scim.store import LoginTaken, UserStore
 from cybozu_sim.tenants import Tenant
 from cybozu_sim.users import check_profile, check_services, profile_of, services_of
+from lab import jsontext
 
 PASSWORD_PREFIX = "sha256$"
 JSON_TYPES = ("application/scim+json", "application/json")
@@ -184,9 +184,7 @@ class CybozuScimService:
                 "invalidSyntax",
             ) from None
         try:
-            return _DECODER.decode(text)
-        except RecursionError:
-            raise ScimError(400, "Invalid JSON: nested too deeply.", "invalidSyntax") from None
+            return jsontext.loads(text)
         except ValueError as error:
             raise ScimError(400, f"Invalid JSON: {error}", "invalidSyntax") from None
 
@@ -334,13 +332,6 @@ class CybozuScimService:
             check_services(self.tenant, services_of(user), services_of(before) if before else None)
         except Invalid as error:
             raise ScimError(400, error.message, "invalidValue") from error
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)  # built once: json.loads(**kw) builds one per call
 
 
 def _strings(value: Any, name: str) -> list[str]:

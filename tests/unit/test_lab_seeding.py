@@ -97,3 +97,22 @@ def test_the_lab_api_is_not_behind_a_tenants_ip_restriction(lab: Lab) -> None:
     assert lab.client.get("/acme/scim/v2/Users").status_code == 403  # the tenant's own URLs are restricted
     lab.call("GET", "/tenants/acme/users", expect=200)
     lab.call("PUT", "/tenants/acme/ip-restriction", {"enabled": False, "allowed": []}, expect=200)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"people": [{"login": "x\\ud800@example.com", "email": "x@example.com", "firstName": "X", "lastName": "Y"}]}',
+        b'{"people": [{"login": "n@example.com", "email": "n@example.com", "firstName": NaN, "lastName": "Y"}]}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"people": "\xff"}',
+    ],
+    ids=["lone-surrogate", "NaN", "nested", "not-utf8"],
+)
+def test_people_import_refuses_what_json_or_the_store_cannot_hold(okta_lab: Lab, raw: bytes) -> None:
+    before = okta_lab.app.extensions["okta"].store.snapshot()
+    answer = okta_lab.client.post(
+        "/_lab/people", data=raw, content_type="application/json", headers=okta_lab.headers
+    )
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert okta_lab.app.extensions["okta"].store.snapshot() == before
