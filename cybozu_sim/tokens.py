@@ -116,9 +116,11 @@ def _find(backend: Backend, subdomain: str, token_id: str) -> ApiToken:
 
 
 def set_enabled(backend: Backend, subdomain: str, token_id: str, enabled: bool) -> ApiToken:
-    token = _find(backend, subdomain, token_id)
-    token.enabled = enabled
+    # Found and changed in one transaction: a token deleted by someone else meanwhile is "not found",
+    # not "disabled".
     with backend.store.transaction() as db:
+        token = _find(backend, subdomain, token_id)
+        token.enabled = enabled
         db.table(TABLE).update(
             {"enabled": enabled}, (where("tenant") == subdomain) & (where("id") == token_id)
         )
@@ -126,8 +128,8 @@ def set_enabled(backend: Backend, subdomain: str, token_id: str, enabled: bool) 
 
 
 def delete_token(backend: Backend, subdomain: str, token_id: str) -> None:
-    _find(backend, subdomain, token_id)
     with backend.store.transaction() as db:
+        _find(backend, subdomain, token_id)
         db.table(TABLE).remove((where("tenant") == subdomain) & (where("id") == token_id))
 
 

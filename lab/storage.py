@@ -296,12 +296,12 @@ class JournaledStorage(Storage):
         """Write the whole data as the new snapshot, then start a journal that follows it."""
         assert self.path is not None and self.journal is not None
         payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode()
-        _replace_durably(self.path, payload)
+        replace_durably(self.path, payload)
         header = {"journal": JOURNAL_VERSION, "snapshot": hashlib.sha256(payload).hexdigest()}
         self._journal_ok = False  # until the new journal is in place
         self._snapshot_bytes = len(payload)
         line = (json.dumps(header) + "\n").encode()
-        _replace_durably(self.journal, line)
+        replace_durably(self.journal, line)
         self._journal_bytes = len(line)
         self._journal_ok = True
         self.compactions += 1
@@ -318,7 +318,7 @@ def _is_tables(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(table, dict) for table in value.values())
 
 
-def _replace_durably(path: Path, payload: bytes) -> None:
+def replace_durably(path: Path, payload: bytes) -> None:
     """Replace ``path`` by ``payload`` atomically: temporary file, fsync, rename, fsync of the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Any
 
 from lab.scenario import expectations
 from lab.scenario.api_driver import ActionError
+from lab.storage import replace_durably
 from lab.training.driver import TrainingDriver, run_subdomains
 from lab.training.exercises import Exercise
 
@@ -125,9 +125,8 @@ class RunStore:
         with self.lock:
             self.runs[run.id] = run
             if self.path is not None:
-                scratch = self.path.with_suffix(".tmp")
-                scratch.write_text(json.dumps([asdict(r) for r in self.runs.values()], indent=2))
-                os.replace(scratch, self.path)
+                payload = json.dumps([asdict(r) for r in self.runs.values()], indent=2).encode()
+                replace_durably(self.path, payload)  # a crash leaves the old file or the new one
 
     def get(self, run_id: str) -> Run | None:
         with self.lock:
