@@ -28,7 +28,7 @@ from lab.server import ServerThread
 
 def crash_in_compaction(at: int) -> None:
     """Wrap the storage's atomic replacement so that the ``at``-th journal replacement never happens."""
-    replace = storage._replace_durably
+    replace = storage.replace_durably
     journal_replacements = 0
 
     def replace_or_die(path: Path, payload: bytes) -> None:
@@ -39,7 +39,7 @@ def crash_in_compaction(at: int) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
         replace(path, payload)
 
-    storage._replace_durably = replace_or_die  # type: ignore[assignment]
+    storage.replace_durably = replace_or_die  # type: ignore[assignment]
 
 
 def main(data_dir: str, lab_key: str) -> None:
