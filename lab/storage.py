@@ -505,12 +505,6 @@ class Collection:
     def all(self) -> list[dict[str, Any]]:
         return self.find(lambda _: True)
 
-    def keys_where(self, predicate: Callable[[dict[str, Any]], bool]) -> list[str]:
-        """The keys of the documents that match, without copying any document."""
-        with self.store.transaction() as db:
-            self._ids(db)
-            return [doc[self.key] for doc in db.table(self.table) if predicate(doc)]
-
     def find(self, predicate: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
         """Copies of the documents that match; the predicate reads the stored documents, unchanged."""
         with self.store.transaction() as db:

@@ -286,13 +286,6 @@ def test_find_copies_only_the_matching_documents() -> None:
     assert people.get("0")["even"] is True
 
 
-def test_keys_where_names_the_matching_documents() -> None:
-    people = Store().collection("people")
-    for n in range(4):
-        people.put({"id": str(n), "n": n})
-    assert people.keys_where(lambda doc: doc["n"] > 1) == ["2", "3"]
-
-
 def test_a_derived_index_is_built_once_and_rebuilt_after_every_write() -> None:
     store = Store()
     groups = store.collection("groups")
