@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check lab okta_sim cybozu_sim tests bench
+	$(VENV)/bin/ruff check simcore lab okta_sim cybozu_sim tests bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

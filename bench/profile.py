@@ -19,7 +19,8 @@ from typing import Any
 
 from bench.processes import AppProcess
 from bench.w1_scim import PATCH_OP, cybozu_target, user_body
-from lab.control import LAB_KEY_HEADER
+from okta_sim.provisioning import assignments, integration
+from simcore.control import LAB_KEY_HEADER
 
 
 def cybozu_workload(n: int) -> Callable[[], None]:
@@ -46,24 +47,24 @@ def cybozu_workload(n: int) -> Callable[[], None]:
 def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None]:
     import httpx2
 
-    import okta_sim
-    from okta_sim import apps, directory
-    from okta_sim import provisioning as engine
+    import okta_sim.app
+    from okta_sim import apps
+    from okta_sim.directory import writes
 
     lab = httpx2.Client(base_url=cybozu.url, headers={LAB_KEY_HEADER: lab_key})
     tenant = {"subdomain": "example", "licenses": {"kintone": n}, "propagate_provisioning": True}
     lab.post("/_lab/tenants", json=tenant).raise_for_status()
     token = lab.post("/_lab/tenants/example/tokens", json={}).json()["token"]
-    okta: Any = okta_sim.create_app({"SCIM_URL_TEMPLATE": cybozu.url + "/{domain}/scim/v2"}).extensions[
+    okta: Any = okta_sim.app.create_app({"SCIM_URL_TEMPLATE": cybozu.url + "/{domain}/scim/v2"}).extensions[
         "okta"
     ]
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    apps.configure_api_integration(okta, app["id"], enabled=True, token=token)
-    apps.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-    group = directory.create_group(okta, "All staff")
+    integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
+    integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
+    group = writes.create_group(okta, "All staff")
     with okta.store.transaction():
         people = [
-            directory.create_user(
+            writes.create_user(
                 okta,
                 {
                     "login": f"u{i:06d}@example.com",
@@ -74,10 +75,10 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
             )["id"]
             for i in range(n)
         ]
-        directory.change_members(okta, group["id"], people, True)
+        writes.change_members(okta, group["id"], people, True)
 
     def run() -> None:
-        engine.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
+        assignments.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
 
     return run
 

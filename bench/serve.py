@@ -19,13 +19,13 @@ from lab.server import ServerThread
 def main(argv: list[str]) -> int:
     name, config = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     if name == "okta":
-        import okta_sim
+        import okta_sim.app
 
-        app = okta_sim.create_app(config)
+        app = okta_sim.app.create_app(config)
     elif name == "cybozu":
-        import cybozu_sim
+        import cybozu_sim.app
 
-        app = cybozu_sim.create_app(config)
+        app = cybozu_sim.app.create_app(config)
     else:
         raise SystemExit(f"unknown app {name!r}: okta or cybozu")
     stop = threading.Event()

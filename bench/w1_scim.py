@@ -24,10 +24,10 @@ from scim2_server.memory import InMemoryStorage
 from scim2_server.testserver.application import BearerTokenApplication
 from scim2_server.utils import load_default_provider
 
-import cybozu_sim
+import cybozu_sim.app
 from bench.progress import progress
-from lab.control import LAB_KEY_HEADER
 from lab.server import ServerThread
+from simcore.control import LAB_KEY_HEADER
 
 TOKEN = "bench-token"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -51,7 +51,7 @@ def user_body(n: int, display: str = "Bench User") -> dict[str, Any]:
 
 
 def cybozu_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
-    app = cybozu_sim.create_app()
+    app = cybozu_sim.app.create_app()
     lab = app.test_client()
     key = {LAB_KEY_HEADER: app.config["LAB_KEY"]}
     lab.post(

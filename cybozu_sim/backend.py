@@ -1,16 +1,22 @@
 """The state of one cybozu_sim: its store, its clock and the SCIM storage of each tenant.
 
-Plain Python, no Flask: the SCIM API, the console, the lab control API and the
-scenario engine all reach the same state through this object.
+Plain Python: the SCIM API, the console, the lab control API and the scenario
+engine all reach the same state through this object. :func:`get_backend` is the one
+place a view finds it (the app factory puts it in the app's extensions).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cybozu_sim.scim.store import USERS_TABLE, UserStore, upgrade_legacy_documents
-from lab.clock import LabClock
-from lab.storage import Store
+from flask import current_app
+
+from cybozu_sim.user_store import USERS_TABLE, UserStore, upgrade_legacy_documents
+from simcore.clock import LabClock
+from simcore.store import Store
+
+# Where the app factory keeps the backend (Flask's app.extensions).
+EXTENSION = "cybozu"
 
 
 class Backend:
@@ -45,3 +51,8 @@ class Backend:
             self.store.restore(data)
             upgrade_legacy_documents(self.store)
             self._user_storages.clear()
+
+
+def get_backend() -> Backend:
+    """The backend of the app serving the current request."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]

@@ -13,12 +13,14 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
-from cybozu_sim import accounts, client_address, get_backend, ip_restriction, provisioning, tokens, users
-from cybozu_sim.api import scim_endpoint
+from cybozu_sim import accounts, ip_restriction, propagation, tokens, users
+from cybozu_sim.backend import get_backend
 from cybozu_sim.errors import CybozuError
+from cybozu_sim.ip_gate import client_address
 from cybozu_sim.licenses import SERVICES, usage
+from cybozu_sim.scim_endpoint import scim_endpoint
 from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants, save_tenant
-from lab.forms import check_csrf, csrf_token
+from simcore.forms import check_csrf, csrf_token
 
 bp = Blueprint("console", __name__)
 bp.before_request(check_csrf)
@@ -190,7 +192,7 @@ def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
     if request.method == "POST":
         enabled = request.form.get("propagate") == "enabled"
         outcome(
-            lambda: provisioning.set_propagate(get_backend(), tenant.subdomain, enabled),
+            lambda: propagation.set_propagate(get_backend(), tenant.subdomain, enabled),
             f'"Propagate Provisioning" is now {"Enabled" if enabled else "Disabled"}.',
         )
         return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))

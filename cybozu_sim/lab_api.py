@@ -6,32 +6,23 @@ inspect cybozu.com; they call the same domain functions as the console.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 from tinydb import where
 
-from cybozu_sim import accounts, get_backend, ip_restriction, provisioning, tokens, users
-from cybozu_sim.api import scim_endpoint
+from cybozu_sim import accounts, ip_restriction, propagation, tokens, users
+from cybozu_sim.backend import get_backend
 from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
+from cybozu_sim.scim_endpoint import scim_endpoint
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
 from cybozu_sim.tenants import TABLE as TENANTS_TABLE
 from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
-from lab.control import json_object, lab_error
+from simcore.control import domain_errors, json_object
 
-
-def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except CybozuError as error:
-            return lab_error(error.status, error.message)
-
-    return wrapper
+# A domain error answers the lab's JSON error with the message the console would show.
+lab_errors = domain_errors(CybozuError, lambda error: error.message)
 
 
 def body() -> dict[str, Any]:
@@ -78,7 +69,7 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify([describe(t) for t in list_tenants(get_backend())])
 
     @bp.post("/tenants")
-    @domain_errors
+    @lab_errors
     def tenants_create() -> tuple[Response, int]:
         data = body()
         unknown = set(data) - {"subdomain", "name", "licenses", "admin_password", "propagate_provisioning"}
@@ -93,16 +84,16 @@ def add_routes(bp: Blueprint) -> None:
             admin_password=str(data.get("admin_password") or DEFAULT_ADMIN_PASSWORD),
         )
         if data.get("propagate_provisioning"):
-            tenant = provisioning.set_propagate(backend, tenant.subdomain, True)
+            tenant = propagation.set_propagate(backend, tenant.subdomain, True)
         return jsonify(describe(tenant)), 201
 
     @bp.get("/tenants/<subdomain>")
-    @domain_errors
+    @lab_errors
     def tenant_show(subdomain: str) -> Response:
         return jsonify(describe(get_tenant(get_backend(), subdomain)))
 
     @bp.post("/tenants/<subdomain>/tokens")
-    @domain_errors
+    @lab_errors
     def token_create(subdomain: str) -> tuple[Response, int]:
         data = body()
         backend = get_backend()
@@ -120,7 +111,7 @@ def add_routes(bp: Blueprint) -> None:
         ), 201
 
     @bp.put("/tenants/<subdomain>/tokens/<token_id>")
-    @domain_errors
+    @lab_errors
     def token_set(subdomain: str, token_id: str) -> Response:
         enabled = body().get("enabled")
         if not isinstance(enabled, bool):
@@ -129,21 +120,21 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify({"id": token.id, "enabled": token.enabled})
 
     @bp.delete("/tenants/<subdomain>/tokens/<token_id>")
-    @domain_errors
+    @lab_errors
     def token_delete(subdomain: str, token_id: str) -> tuple[str, int]:
         tokens.delete_token(get_backend(), subdomain, token_id)
         return "", 204
 
     @bp.put("/tenants/<subdomain>/propagate-provisioning")
-    @domain_errors
+    @lab_errors
     def propagate(subdomain: str) -> Response:
         enabled = body().get("enabled")
         if not isinstance(enabled, bool):
             raise Invalid('send {"enabled": true|false}')
-        return jsonify(describe(provisioning.set_propagate(get_backend(), subdomain, enabled)))
+        return jsonify(describe(propagation.set_propagate(get_backend(), subdomain, enabled)))
 
     @bp.put("/tenants/<subdomain>/ip-restriction")
-    @domain_errors
+    @lab_errors
     def ip(subdomain: str) -> Response:
         data = body()
         enabled, allowed = data.get("enabled"), data.get("allowed", [])
@@ -161,12 +152,12 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify(describe(tenant))
 
     @bp.get("/tenants/<subdomain>/users")
-    @domain_errors
+    @lab_errors
     def users_list(subdomain: str) -> Response:
         return jsonify([u.to_dict() for u in users.list_users(get_backend(), subdomain)])
 
     @bp.post("/tenants/<subdomain>/users")
-    @domain_errors
+    @lab_errors
     def users_add(subdomain: str) -> tuple[Response, int]:
         data = body()
         allowed = {"login", "display", "surname", "given", "email", "services", "active", "password"}
@@ -191,13 +182,13 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify(user.to_dict()), 201
 
     @bp.delete("/tenants/<subdomain>/users/<user_id>")
-    @domain_errors
+    @lab_errors
     def users_delete(subdomain: str, user_id: str) -> tuple[str, int]:
         users.delete_user(get_backend(), subdomain, user_id)
         return "", 204
 
     @bp.delete("/tenants/<subdomain>")
-    @domain_errors
+    @lab_errors
     def tenant_delete(subdomain: str) -> tuple[str, int]:
         """Remove an environment and everything in it (users, their log ins, API tokens,
         tombstones), so that the subdomain can be created afresh: the lab's training mode

@@ -2,7 +2,7 @@
 
 A tenant holds its service licences, its Propagate Provisioning setting, its
 IP address restriction, and the provisioning bookkeeping that explains the
-article's limitations (see provisioning.py).
+article's limitations (see propagation.py).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from tinydb import where
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Invalid, NotFound
 from cybozu_sim.tenants import get_tenant
-from lab.clock import isoformat
+from simcore.clock import isoformat
 
 TABLE = "api_tokens"
 NOTES_MAX = 200

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cybozu_sim import accounts, provisioning
+from cybozu_sim import accounts, propagation
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Conflict, Invalid, NotFound
 from cybozu_sim.licenses import SERVICES, service_name
 from cybozu_sim.scim.schema import CYBOZU_EXTENSION, USER_SCHEMA, read_user
-from cybozu_sim.scim.store import LoginTaken
 from cybozu_sim.tenants import Tenant, get_tenant
+from cybozu_sim.user_store import LoginTaken
 
 LOGIN_MAX = 128
 DISPLAY_MAX = 128
@@ -140,8 +140,8 @@ def to_user(data: Mapping[str, Any], annotations: Mapping[str, Any]) -> CybozuUs
         external_id=data.get("externalId"),
         created=meta.get("created", ""),
         modified=meta.get("lastModified", ""),
-        linked=bool(annotations.get(provisioning.LINKED)),
-        held=bool(annotations.get(provisioning.HELD)),
+        linked=bool(annotations.get(propagation.LINKED)),
+        held=bool(annotations.get(propagation.HELD)),
     )
 
 
@@ -204,7 +204,7 @@ def add_user(
             data[CYBOZU_EXTENSION] = chosen
         storage = backend.user_storage(subdomain)
         try:
-            created = storage.create(read_user(data), provisioning.console_user_annotations(tenant))
+            created = storage.create(read_user(data), propagation.console_user_annotations(tenant))
         except LoginTaken:
             raise Conflict(f'The login name "{login}" is already in use.') from None
         if password:
@@ -219,5 +219,7 @@ def delete_user(backend: Backend, subdomain: str, user_id: str, *, acting_login:
         if acting_login is not None and user.login == acting_login:
             raise Invalid("You cannot delete the user you are logged in as.")
         backend.user_storage(subdomain).delete(user_id)
-        provisioning.note_deleted_user(backend, subdomain, user)
+        propagation.note_deleted_user(
+            backend, subdomain, user_id=user.id, login=user.login, external_id=user.external_id, linked=user.linked
+        )
         accounts.remove_account(backend, subdomain, user.login)

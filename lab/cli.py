@@ -27,8 +27,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from lab.control import LAB_KEY_HEADER
-from lab.storage import StoreCorrupt
+from simcore.control import LAB_KEY_HEADER
+from simcore.journal import StoreCorrupt
 
 DEFAULT_DATA_DIR = "data"
 RUNTIME_FILE = "lab.json"
@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def up(args: argparse.Namespace) -> int:
-    import cybozu_sim
-    import okta_sim
+    import cybozu_sim.app
+    import okta_sim.app
     from cybozu_sim import seed
     from lab.server import ServerThread
     from okta_sim import seed as okta_seed
@@ -182,7 +182,7 @@ def up(args: argparse.Namespace) -> int:
         secret_file.write_text(secrets.token_hex(32))
         secret_file.chmod(0o600)
     secret = secret_file.read_text().strip()
-    cybozu_app = cybozu_sim.create_app(
+    cybozu_app = cybozu_sim.app.create_app(
         {
             "DATA_FILE": data_dir / "cybozu.json",
             "SEED_DEMO": True,
@@ -193,7 +193,7 @@ def up(args: argparse.Namespace) -> int:
     )
     try:
         cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)
-        okta_app = okta_sim.create_app(
+        okta_app = okta_sim.app.create_app(
             {
                 "DATA_FILE": data_dir / "okta.json",
                 "SEED_DEMO": True,

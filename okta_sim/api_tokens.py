@@ -17,10 +17,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from lab.clock import isoformat, parse_instant
 from okta_sim import ids
 from okta_sim.backend import OktaBackend
 from okta_sim.errors import Invalid, NotFound
+from simcore.clock import isoformat, parse_instant
 
 EXPIRES_UNUSED = timedelta(days=30)
 # lastUsed is written at most this often: /api/v1 must not rewrite the store on every request.

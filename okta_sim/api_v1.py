@@ -25,12 +25,14 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Rule
 
-import okta_sim.provisioning as provisioning
-from lab import jsontext
-from lab.clock import parse_instant
-from okta_sim import api_tokens, apps, catalog, directory, get_backend, syslog, usernames
+from okta_sim import api_tokens, apps, catalog, syslog, usernames
+from okta_sim.backend import get_backend
+from okta_sim.directory import model, reads, writes
 from okta_sim.errors import Invalid, OktaError
 from okta_sim.errors import NotFound as ResourceNotFound
+from okta_sim.provisioning import assignments, integration, mapping, records
+from simcore import jsontext
+from simcore.clock import parse_instant
 
 PREFIX = "/api/v1"
 bp = Blueprint("api_v1", __name__, url_prefix=PREFIX)
@@ -226,7 +228,7 @@ def route_every_method(state: BlueprintSetupState) -> None:
 
 def json_body(*, required: bool = True) -> dict[str, Any]:
     """The body as a JSON object (an optional body may be empty); anything else, NaN and lone
-    surrogates included (lab.jsontext), is E0000003."""
+    surrogates included (simcore.jsontext), is E0000003."""
     data = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     if not data.strip() and not required:
         return {}
@@ -349,7 +351,7 @@ def render_user(user: dict[str, Any]) -> dict[str, Any]:
         "self": link("users", user["id"]),
         **{
             action: {**link("users", user["id"], "lifecycle", action), "method": "POST"}
-            for action, (allowed, _, _) in directory.LIFECYCLE.items()
+            for action, (allowed, _, _) in model.LIFECYCLE.items()
             if user["status"] in allowed
         },
     }
@@ -500,7 +502,7 @@ def render_schema(app: dict[str, Any]) -> dict[str, Any]:
                     name: {
                         "title": apps.attribute_label(name),
                         "type": "string",
-                        "enum": [provisioning.ENABLE, provisioning.DISABLE],
+                        "enum": [records.ENABLE, records.DISABLE],
                     }
                     for name in app["attributes"]
                 },
@@ -526,7 +528,7 @@ def render_app_user(app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, 
         "syncState": app_user["syncState"],
         "lastSync": app_user["lastSync"],
         "credentials": {"userName": app_user["userName"]},
-        "profile": provisioning.effective_profile(get_backend(), app, app_user),
+        "profile": mapping.effective_profile(get_backend(), app, app_user),
         "_links": {
             "self": link("apps", app["id"], "users", app_user["user_id"]),
             "app": link("apps", app["id"]),
@@ -558,7 +560,7 @@ def by_id(item: dict[str, Any]) -> str:
 
 @bp.get("/users")
 def list_users() -> ResponseReturnValue:
-    found = directory.list_users(get_backend())
+    found = reads.list_users(get_backend())
     query = request.args.get("q")
     if query:
         found = [u for u in found if any(starts_with(u["profile"].get(f), query) for f in USER_SEARCH_FIELDS)]
@@ -582,16 +584,16 @@ def create_user() -> ResponseReturnValue:
     if not isinstance(group_ids, list) or not all(isinstance(g, str) for g in group_ids):
         raise invalid("groupIds", "must be a list of group ids")
     backend = get_backend()
-    groups = [directory.get_group(backend, group_id) for group_id in group_ids]
-    user = directory.create_user(backend, body.get("profile"), activate=activate)
+    groups = [reads.get_group(backend, group_id) for group_id in group_ids]
+    user = writes.create_user(backend, body.get("profile"), activate=activate)
     for group in groups:
-        directory.set_membership(backend, group["id"], user["id"], True)
-    return render_user(directory.get_user(backend, user["id"]))
+        writes.set_membership(backend, group["id"], user["id"], True)
+    return render_user(reads.get_user(backend, user["id"]))
 
 
 @bp.get("/users/<id_or_login>")
 def get_user(id_or_login: str) -> ResponseReturnValue:
-    return render_user(directory.get_user(get_backend(), id_or_login))
+    return render_user(reads.get_user(get_backend(), id_or_login))
 
 
 @bp.post("/users/<user_id>")
@@ -599,34 +601,34 @@ def update_user(user_id: str) -> ResponseReturnValue:
     """Partial update: the given profile fields are merged (credentials are accepted and ignored)."""
     body = json_body()
     obj(body, "credentials")
-    return render_user(directory.update_user(get_backend(), user_id, obj(body, "profile"), partial=True))
+    return render_user(writes.update_user(get_backend(), user_id, obj(body, "profile"), partial=True))
 
 
 @bp.put("/users/<user_id>")
 def replace_user(user_id: str) -> ResponseReturnValue:
     body = json_body()
     obj(body, "credentials")
-    return render_user(directory.update_user(get_backend(), user_id, body.get("profile"), partial=False))
+    return render_user(writes.update_user(get_backend(), user_id, body.get("profile"), partial=False))
 
 
 @bp.delete("/users/<user_id>")
 def delete_user(user_id: str) -> ResponseReturnValue:
     """Okta's DELETE deactivates an active user and deletes a deactivated one; both answer 204."""
-    directory.delete_user(get_backend(), user_id)
+    writes.delete_user(get_backend(), user_id)
     return "", 204
 
 
 @bp.post("/users/<user_id>/lifecycle/<action>")
 def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
-    directory.change_status(get_backend(), user_id, action)
+    writes.change_status(get_backend(), user_id, action)
     return {}
 
 
 @bp.get("/users/<user_id>/groups")
 def user_groups(user_id: str) -> ResponseReturnValue:
     backend = get_backend()
-    user = directory.get_user(backend, user_id)
-    return [render_group(group) for group in directory.groups_of(backend, user["id"])]
+    user = reads.get_user(backend, user_id)
+    return [render_group(group) for group in reads.groups_of(backend, user["id"])]
 
 
 # -- groups --------------------------------------------------------------------
@@ -634,7 +636,7 @@ def user_groups(user_id: str) -> ResponseReturnValue:
 
 @bp.get("/groups")
 def list_groups() -> ResponseReturnValue:
-    found = directory.list_groups(get_backend())
+    found = reads.list_groups(get_backend())
     query = request.args.get("q")
     if query:
         found = [g for g in found if starts_with(g["profile"]["name"], query)]
@@ -645,45 +647,45 @@ def list_groups() -> ResponseReturnValue:
 def create_group() -> ResponseReturnValue:
     profile = obj(json_body(), "profile")
     return render_group(
-        directory.create_group(get_backend(), profile.get("name"), profile.get("description"))
+        writes.create_group(get_backend(), profile.get("name"), profile.get("description"))
     )
 
 
 @bp.get("/groups/<group_id>")
 def get_group(group_id: str) -> ResponseReturnValue:
-    return render_group(directory.get_group(get_backend(), group_id))
+    return render_group(reads.get_group(get_backend(), group_id))
 
 
 @bp.put("/groups/<group_id>")
 def replace_group(group_id: str) -> ResponseReturnValue:
     profile = obj(json_body(), "profile")
     return render_group(
-        directory.update_group(get_backend(), group_id, profile.get("name"), profile.get("description"))
+        writes.update_group(get_backend(), group_id, profile.get("name"), profile.get("description"))
     )
 
 
 @bp.delete("/groups/<group_id>")
 def delete_group(group_id: str) -> ResponseReturnValue:
-    directory.delete_group(get_backend(), group_id)
+    writes.delete_group(get_backend(), group_id)
     return "", 204
 
 
 @bp.get("/groups/<group_id>/users")
 def group_users(group_id: str) -> ResponseReturnValue:
     backend = get_backend()
-    members = [directory.get_user(backend, uid) for uid in directory.get_group(backend, group_id)["members"]]
+    members = [reads.get_user(backend, uid) for uid in reads.get_group(backend, group_id)["members"]]
     return paginated(members, by_id, render_user, MEMBERS_PAGE)
 
 
 @bp.put("/groups/<group_id>/users/<user_id>")
 def add_member(group_id: str, user_id: str) -> ResponseReturnValue:
-    directory.set_membership(get_backend(), group_id, user_id, True)
+    writes.set_membership(get_backend(), group_id, user_id, True)
     return "", 204
 
 
 @bp.delete("/groups/<group_id>/users/<user_id>")
 def remove_member(group_id: str, user_id: str) -> ResponseReturnValue:
-    directory.set_membership(get_backend(), group_id, user_id, False)
+    writes.set_membership(get_backend(), group_id, user_id, False)
     return "", 204
 
 
@@ -751,13 +753,13 @@ def save_connection(app_id: str) -> ResponseReturnValue:
     if profile.get("authScheme", "TOKEN") != "TOKEN":
         raise invalid("authScheme", "the Cybozu (cybozu.com) app supports TOKEN only")
     token = text(profile, "token")
-    return render_connection(apps.configure_api_integration(get_backend(), app_id, enabled=True, token=token))
+    return render_connection(integration.configure_api_integration(get_backend(), app_id, enabled=True, token=token))
 
 
 @bp.post("/apps/<app_id>/connections/default/lifecycle/<any(activate, deactivate):action>")
 def connection_lifecycle(app_id: str, action: str) -> ResponseReturnValue:
     """Activate reuses (and tests) the stored token; deactivate also turns Provisioning to App off."""
-    apps.configure_api_integration(get_backend(), app_id, enabled=action == "activate")
+    integration.configure_api_integration(get_backend(), app_id, enabled=action == "activate")
     return "", 204
 
 
@@ -797,7 +799,7 @@ def update_feature(app_id: str, name: str) -> ResponseReturnValue:
     if capability(capabilities, "update", "password", False):
         raise invalid("update.password.status", "Sync Password is not supported by this app")
     toggles = app["provisioning"]["toApp"]
-    updated = apps.set_provisioning_to_app(
+    updated = integration.set_provisioning_to_app(
         get_backend(),
         app["id"],
         create=capability(capabilities, "create", "lifecycleCreate", toggles["create"]),
@@ -843,7 +845,7 @@ def update_schema(app_id: str) -> ResponseReturnValue:
 def list_app_users(app_id: str) -> ResponseReturnValue:
     backend = get_backend()
     app = apps.get_app(backend, app_id)
-    found = provisioning.app_users_of_app(backend, app["id"])
+    found = records.app_users_of_app(backend, app["id"])
     return paginated(
         found, lambda au: str(au["user_id"]), lambda au: render_app_user(app, au), COLLECTION_PAGE
     )
@@ -856,9 +858,9 @@ def assign_user(app_id: str) -> ResponseReturnValue:
     backend = get_backend()
     if body.get("scope", "USER") != "USER":
         raise invalid("scope", "must be USER; assign a group with PUT /api/v1/apps/{appId}/groups/{groupId}")
-    user = directory.get_user(backend, required_text(body, "id"))
+    user = reads.get_user(backend, required_text(body, "id"))
     credentials = obj(body, "credentials")
-    provisioning.assign_user(
+    assignments.assign_user(
         backend, app_id, user["id"], user_name=credentials.get("userName"), profile=body.get("profile")
     )
     return app_user_answer(app_id, user["id"])
@@ -866,7 +868,7 @@ def assign_user(app_id: str) -> ResponseReturnValue:
 
 def app_user_answer(app_id: str, user_id: str) -> dict[str, Any]:
     backend = get_backend()
-    return render_app_user(apps.get_app(backend, app_id), provisioning.get_app_user(backend, app_id, user_id))
+    return render_app_user(apps.get_app(backend, app_id), records.get_app_user(backend, app_id, user_id))
 
 
 @bp.get("/apps/<app_id>/users/<user_id>")
@@ -878,7 +880,7 @@ def get_app_user(app_id: str, user_id: str) -> ResponseReturnValue:
 @bp.post("/apps/<app_id>/users/<user_id>")
 def update_app_user(app_id: str, user_id: str) -> ResponseReturnValue:
     body = json_body()
-    provisioning.update_assignment(
+    assignments.update_assignment(
         get_backend(),
         app_id,
         user_id,
@@ -890,7 +892,7 @@ def update_app_user(app_id: str, user_id: str) -> ResponseReturnValue:
 
 @bp.delete("/apps/<app_id>/users/<user_id>")
 def unassign_user(app_id: str, user_id: str) -> ResponseReturnValue:
-    provisioning.unassign_user(get_backend(), app_id, user_id)
+    assignments.unassign_user(get_backend(), app_id, user_id)
     return "", 204
 
 
@@ -901,7 +903,7 @@ def unassign_user(app_id: str, user_id: str) -> ResponseReturnValue:
 def list_app_groups(app_id: str) -> ResponseReturnValue:
     backend = get_backend()
     app = apps.get_app(backend, app_id)
-    found = provisioning.app_groups_of_app(backend, app["id"])
+    found = records.app_groups_of_app(backend, app["id"])
     return paginated(found, lambda ag: str(ag["group_id"]), render_app_group, COLLECTION_PAGE)
 
 
@@ -910,7 +912,7 @@ def assign_group(app_id: str, group_id: str) -> ResponseReturnValue:
     """Every member gets the app (with the group's services); the body may be empty."""
     body = json_body(required=False)
     return render_app_group(
-        provisioning.assign_group(
+        assignments.assign_group(
             get_backend(), app_id, group_id, profile=body.get("profile"), priority=body.get("priority")
         )
     )
@@ -920,12 +922,12 @@ def assign_group(app_id: str, group_id: str) -> ResponseReturnValue:
 def get_app_group(app_id: str, group_id: str) -> ResponseReturnValue:
     backend = get_backend()
     app = apps.get_app(backend, app_id)
-    return render_app_group(provisioning.get_app_group(backend, app["id"], group_id))
+    return render_app_group(records.get_app_group(backend, app["id"], group_id))
 
 
 @bp.delete("/apps/<app_id>/groups/<group_id>")
 def unassign_group(app_id: str, group_id: str) -> ResponseReturnValue:
-    provisioning.unassign_group(get_backend(), app_id, group_id)
+    assignments.unassign_group(get_backend(), app_id, group_id)
     return "", 204
 
 

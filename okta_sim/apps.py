@@ -1,8 +1,9 @@
 """Application instances of the Cybozu (cybozu.com) catalog app and their settings.
 
-General ("Domain Name"), Sign On ("Application username format"),
-Provisioning (API integration, Provisioning to App) and the Profile Editor's
-attribute list (one attribute per cybozu.com service).
+General ("Domain Name"), Sign On ("Application username format") and the
+Profile Editor's attribute list (one attribute per cybozu.com service). The
+Provisioning tab's settings test the credentials first, so they belong to
+provisioning.integration.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import okta_sim.provisioning as provisioning
 from okta_sim import catalog, ids, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.errors import Invalid, NotFound
@@ -69,10 +69,11 @@ def add_app(
     return app
 
 
-def _save(
+def save(
     backend: OktaBackend, app: dict[str, Any], event_type: str | None = None, message: str = ""
 ) -> dict[str, Any]:
-    """Store a changed app; most changes are also a System Log event about it."""
+    """Store a changed app; most changes are also a System Log event about it (the Provisioning
+tab's settings, provisioning.integration, store theirs this way too)."""
     app["lastUpdated"] = backend.now()
     backend.apps.put(app)
     if event_type:
@@ -107,7 +108,7 @@ def set_general(
                     ["domainName: Enter the subdomain of your cybozu.com environment"],
                 )
             app["settings"]["domainName"] = domain_name.strip()
-        return _save(backend, app)
+        return save(backend, app)
 
 
 def set_username_format(
@@ -121,73 +122,8 @@ def set_username_format(
             "usernameFormat": fmt,
             "custom": custom.strip() if fmt == "custom" and custom else None,
         }
-        return _save(
+        return save(
             backend, app, "application.lifecycle.update", f"Update Sign On settings of {app['label']}"
-        )
-
-
-def configure_api_integration(
-    backend: OktaBackend, app_id: str, *, enabled: bool, token: str | None = None
-) -> dict[str, Any]:
-    """[Configure API Integration] / [Integration] > [Edit]: "Enable API integration", "API Token", [Save].
-
-    Saving an enabled integration tests the credentials first, as Okta does.
-    Turning it off resets "Provisioning to App"; turning it on again restores
-    the default attribute list, so unlicensed services must be deleted again.
-    """
-    app = get_app(backend, app_id)
-    settings = app["provisioning"]
-    if enabled:
-        secret = (token or "").strip() or settings.get("token")
-        if not secret:
-            raise Invalid("Api validation failed: token", ["API Token: The field cannot be left blank"])
-        if not (secret.isascii() and secret.isprintable()):  # it travels in an HTTP header
-            raise Invalid("Api validation failed: token", ["API Token: Use printable ASCII characters only"])
-        outcome = provisioning.test_credentials(backend, app, secret)
-        if not outcome.ok:
-            raise Invalid(outcome.message)
-        with backend.store.transaction():
-            app = get_app(backend, app_id)
-            if not app["provisioning"]["enabled"]:
-                app["attributes"] = [name for name, _ in SERVICE_ATTRIBUTES]
-            app["provisioning"]["enabled"] = True
-            app["provisioning"]["token"] = secret
-            return _save(
-                backend,
-                app,
-                "application.provision.integration.enable",
-                f"Enable API integration for {app['label']}",
-            )
-    with backend.store.transaction():
-        app = get_app(backend, app_id)
-        app["provisioning"]["enabled"] = False
-        app["provisioning"]["toApp"] = {"create": False, "update": False, "deactivate": False}
-        return _save(
-            backend,
-            app,
-            "application.provision.integration.disable",
-            f"Disable API integration for {app['label']}",
-        )
-
-
-def set_provisioning_to_app(
-    backend: OktaBackend, app_id: str, *, create: bool, update: bool, deactivate: bool
-) -> dict[str, Any]:
-    """[To App] > "Provisioning to App" > [Edit]: Create Users, Update User Attributes, Deactivate Users > [Save]."""
-    with backend.store.transaction():
-        app = get_app(backend, app_id)
-        if not app["provisioning"]["enabled"] and (create or update or deactivate):
-            raise Invalid("Enable API integration before enabling Provisioning to App.")
-        app["provisioning"]["toApp"] = {
-            "create": bool(create),
-            "update": bool(update),
-            "deactivate": bool(deactivate),
-        }
-        return _save(
-            backend,
-            app,
-            "application.provision.feature.update",
-            f"Update Provisioning to App for {app['label']}",
         )
 
 
@@ -202,7 +138,7 @@ def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[
             for doc in holder.find(lambda d: d["app_id"] == app["id"] and attribute in d.get("profile", {})):
                 del doc["profile"][attribute]
                 holder.put(doc)
-        return _save(
+        return save(
             backend,
             app,
             "application.appuser_schema.delete",

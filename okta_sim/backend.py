@@ -1,7 +1,8 @@
 """The state of one okta_sim: store, clock, egress addresses, and the SCIM wire log.
 
-Plain Python, no Flask: /api/v1, the console, the lab control API and the
-scenario engine reach the same state through this object.
+Plain Python: /api/v1, the console, the lab control API and the scenario engine
+reach the same state through this object. :func:`get_backend` is the one place a
+view finds it (the app factory puts it in the app's extensions).
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from lab.clock import LabClock, isoformat
-from lab.storage import Collection, Store
-from okta_sim.connections import ConnectionPool
+from flask import current_app
+
+from okta_sim.provisioning.connections import ConnectionPool
+from simcore.clock import LabClock, isoformat
+from simcore.store import Collection, Store
 
 # Okta's egress addresses change over time. The lab models pools of loopback
 # addresses: requests leave from the current pool, and a lab control call
 # rotates to the next one, so an allowlist of "Okta's IPs" breaks as the
 # article warns.
 PUSH_LOCK_STRIPES = 64
+# Where the app factory keeps the backend (Flask's app.extensions).
+EXTENSION = "okta"
 DEFAULT_EGRESS_POOLS = [
     ["127.0.0.11", "127.0.0.12"],
     ["127.0.0.21", "127.0.0.22"],
@@ -114,3 +119,8 @@ class OktaBackend:
 
     def restore(self, data: dict[str, Any]) -> None:
         self.store.restore(data)
+
+
+def get_backend() -> OktaBackend:
+    """The backend of the app serving the current request."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]

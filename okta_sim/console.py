@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 
-import okta_sim.provisioning as provisioning
-from lab.forms import check_csrf, csrf_token
-from okta_sim import admins, api_tokens, apps, catalog, directory, get_backend, syslog, usernames
+from okta_sim import admins, api_tokens, apps, catalog, syslog, usernames
+from okta_sim.backend import get_backend
+from okta_sim.directory import model, reads, writes
 from okta_sim.errors import NotFound, OktaError
+from okta_sim.provisioning import actions, assignments, integration, mapping, outcomes, records
+from simcore.forms import check_csrf, csrf_token
 
 T = TypeVar("T")
 
@@ -45,13 +47,13 @@ PROFILE_FIELDS = [
     ("department", "Department"),
 ]
 STATUS_LABELS = {
-    directory.ACTIVE: "Active",
-    directory.STAGED: "Staged",
-    directory.PROVISIONED: "Pending user action",
-    directory.SUSPENDED: "Suspended",
-    directory.DEPROVISIONED: "Deactivated",
+    model.ACTIVE: "Active",
+    model.STAGED: "Staged",
+    model.PROVISIONED: "Pending user action",
+    model.SUSPENDED: "Suspended",
+    model.DEPROVISIONED: "Deactivated",
 }
-# directory.LIFECYCLE action -> (button, what the flash message says happened)
+# model.LIFECYCLE action -> (button, what the flash message says happened)
 LIFECYCLE_LABELS = {
     "activate": ("Activate", "activated"),
     "reactivate": ("Reactivate", "reactivated"),
@@ -69,13 +71,13 @@ def status_label(status: str) -> str:
 
 
 bp.add_app_template_global(apps.attribute_label)
-bp.add_app_template_global(directory.display_name)
+bp.add_app_template_global(model.display_name)
 
 
 @bp.context_processor
 def layout() -> dict[str, Any]:
     """What the layout shows on every page: who is signed in, and the count of open tasks."""
-    return {"admin": g.get("admin"), "open_tasks": lambda: len(provisioning.list_tasks(get_backend()))}
+    return {"admin": g.get("admin"), "open_tasks": lambda: len(outcomes.list_tasks(get_backend()))}
 
 
 @bp.before_request
@@ -165,14 +167,14 @@ def optional_int(text: str) -> int | str | None:
 def person_name(user_id: str) -> str:
     """A person's name for a table, or the id of one deleted since (tasks outlive people)."""
     try:
-        return directory.display_name(directory.get_user(get_backend(), user_id))
+        return model.display_name(reads.get_user(get_backend(), user_id))
     except NotFound:
         return user_id
 
 
 def announce(app_user: dict[str, Any], done: str) -> None:
     """After an assignment change: the push's error as Okta words it (it is also a Task), or ``done``."""
-    if app_user.get("syncState") == provisioning.ERROR:
+    if app_user.get("syncState") == records.ERROR:
         flash(app_user["lastError"], "error")
     else:
         flash(done, "success")
@@ -222,8 +224,8 @@ def home() -> Any:
 def dashboard() -> str:
     backend = get_backend()
     counts = {
-        "People": len(directory.list_users(backend)),
-        "Groups": len(directory.list_groups(backend)),
+        "People": len(reads.list_users(backend)),
+        "Groups": len(reads.list_groups(backend)),
         "Applications": len(apps.list_apps(backend)),
     }
     return render_template("dashboard.html", counts=counts)
@@ -239,14 +241,14 @@ def people() -> Any:
     if request.method == "POST":
         form = request.form.to_dict()
         user, error = submit(
-            lambda: directory.create_user(get_backend(), {key: form.get(key, "") for key, _ in PERSON_FIELDS})
+            lambda: writes.create_user(get_backend(), {key: form.get(key, "") for key, _ in PERSON_FIELDS})
         )
         if user is not None:
-            flash(f"{directory.display_name(user)} was added.", "success")
+            flash(f"{model.display_name(user)} was added.", "success")
             return redirect(url_for("console.people"))
     return render_template(
         "people.html",
-        people=directory.list_users(get_backend()),
+        people=reads.list_users(get_backend()),
         fields=PERSON_FIELDS,
         form=form,
         error=error,
@@ -254,23 +256,23 @@ def people() -> Any:
 
 
 def lifecycle_actions(user: dict[str, Any]) -> list[tuple[str, str]]:
-    """The lifecycle buttons the person's status allows (directory.LIFECYCLE), as (action, label)."""
+    """The lifecycle buttons the person's status allows (model.LIFECYCLE), as (action, label)."""
     return [
         (action, LIFECYCLE_LABELS[action][0])
-        for action, (allowed, _, _) in directory.LIFECYCLE.items()
+        for action, (allowed, _, _) in model.LIFECYCLE.items()
         if user["status"] in allowed
     ]
 
 
 @bp.route("/admin/people/<user_id>", methods=["GET", "POST"])
 def person(user_id: str) -> Any:
-    user = found(directory.get_user, user_id)
+    user = found(reads.get_user, user_id)
     form = dict(user["profile"])
     error = None
     if request.method == "POST":
         form = request.form.to_dict()
         changed, error = submit(
-            lambda: directory.update_user(
+            lambda: writes.update_user(
                 get_backend(), user["id"], {key: form.get(key, "") for key, _ in PROFILE_FIELDS}
             )
         )
@@ -280,35 +282,35 @@ def person(user_id: str) -> Any:
     return render_template(
         "person.html",
         user=user,
-        name=directory.display_name(user),
+        name=model.display_name(user),
         fields=PROFILE_FIELDS,
         form=form,
         error=error,
         actions=lifecycle_actions(user),
-        deletable=user["status"] == directory.DEPROVISIONED,
-        groups=directory.groups_of(get_backend(), user["id"]),
+        deletable=user["status"] == model.DEPROVISIONED,
+        groups=reads.groups_of(get_backend(), user["id"]),
     )
 
 
 @bp.post(f"/admin/people/<user_id>/<any({', '.join(LIFECYCLE_LABELS)}):action>")
 def person_lifecycle(user_id: str, action: str) -> Response:
-    user = found(directory.get_user, user_id)
+    user = found(reads.get_user, user_id)
     attempt(
-        lambda: directory.change_status(get_backend(), user["id"], action),
-        f"{directory.display_name(user)} was {LIFECYCLE_LABELS[action][1]}.",
+        lambda: writes.change_status(get_backend(), user["id"], action),
+        f"{model.display_name(user)} was {LIFECYCLE_LABELS[action][1]}.",
     )
     return redirect(url_for("console.person", user_id=user["id"]))
 
 
 @bp.route("/admin/people/<user_id>/delete", methods=["GET", "POST"])
 def person_delete(user_id: str) -> Any:
-    user = found(directory.get_user, user_id)
-    name = directory.display_name(user)
+    user = found(reads.get_user, user_id)
+    name = model.display_name(user)
     return confirm(
         title=f"Delete {name}?",
         text=f"{name} ({user['profile']['login']}) will be deleted from Okta for good.",
         button="Delete",
-        action=lambda: directory.delete_user(get_backend(), user["id"]),
+        action=lambda: writes.delete_user(get_backend(), user["id"]),
         # delete_user only deactivates someone who is not deactivated yet (Okta's DELETE).
         success=lambda deleted: f"{name} was {'deleted' if deleted else 'deactivated'}.",
         back=url_for("console.people"),
@@ -325,18 +327,18 @@ def groups() -> Any:
     if request.method == "POST":
         form = request.form.to_dict()
         group, error = submit(
-            lambda: directory.create_group(get_backend(), form.get("name", ""), form.get("description", ""))
+            lambda: writes.create_group(get_backend(), form.get("name", ""), form.get("description", ""))
         )
         if group is not None:
             flash(f"The group {group['profile']['name']} was added.", "success")
             return redirect(url_for("console.groups"))
-    return render_template("groups.html", groups=directory.list_groups(get_backend()), form=form, error=error)
+    return render_template("groups.html", groups=reads.list_groups(get_backend()), form=form, error=error)
 
 
 @bp.get("/admin/groups/<group_id>")
 def group(group_id: str) -> str:
-    found_group = found(directory.get_group, group_id)
-    everyone = directory.list_users(get_backend())
+    found_group = found(reads.get_group, group_id)
+    everyone = reads.list_users(get_backend())
     return render_template(
         "group.html",
         group=found_group,
@@ -347,9 +349,9 @@ def group(group_id: str) -> str:
 
 @bp.post("/admin/groups/<group_id>/members")
 def group_add_member(group_id: str) -> Response:
-    found_group = found(directory.get_group, group_id)
+    found_group = found(reads.get_group, group_id)
     attempt(
-        lambda: directory.set_membership(
+        lambda: writes.set_membership(
             get_backend(), found_group["id"], request.form.get("person", ""), True
         ),
         f"The person was added to {found_group['profile']['name']}.",
@@ -359,9 +361,9 @@ def group_add_member(group_id: str) -> Response:
 
 @bp.post("/admin/groups/<group_id>/members/<user_id>/remove")
 def group_remove_member(group_id: str, user_id: str) -> Response:
-    found_group = found(directory.get_group, group_id)
+    found_group = found(reads.get_group, group_id)
     attempt(
-        lambda: directory.set_membership(get_backend(), found_group["id"], user_id, False),
+        lambda: writes.set_membership(get_backend(), found_group["id"], user_id, False),
         f"{person_name(user_id)} was removed from {found_group['profile']['name']}.",
     )
     return redirect(url_for("console.group", group_id=found_group["id"]))
@@ -504,10 +506,10 @@ def app_integration(app_id: str) -> Any:
     form = request.form.to_dict()
     enabled, token = form.get("enabled") == "on", form.get("token", "")
     if form.get("action") == "test":
-        verified = provisioning.test_credentials(get_backend(), app, token)
+        verified = integration.test_credentials(get_backend(), app, token)
         return no_store(render_app("app_integration.html", app, form=form, editing=True, verified=verified))
     _, error = submit(
-        lambda: apps.configure_api_integration(get_backend(), app["id"], enabled=enabled, token=token or None)
+        lambda: integration.configure_api_integration(get_backend(), app["id"], enabled=enabled, token=token or None)
     )
     if error is not None:
         return no_store(render_app("app_integration.html", app, form=form, editing=True, error=error))
@@ -522,7 +524,7 @@ def app_to_app(app_id: str) -> Any:
         app_id,
         "app_to_app.html",
         lambda app: {key: checkbox(on) for key, on in app["provisioning"]["toApp"].items()},
-        lambda form: apps.set_provisioning_to_app(
+        lambda form: integration.set_provisioning_to_app(
             get_backend(),
             app_id,
             create=form.get("create") == "on",
@@ -530,18 +532,18 @@ def app_to_app(app_id: str) -> Any:
             deactivate=form.get("deactivate") == "on",
         ),
         "The Provisioning to App settings were saved.",
-        mappings=provisioning.ATTRIBUTE_MAPPINGS,
+        mappings=mapping.ATTRIBUTE_MAPPINGS,
     )
 
 
 @bp.post("/admin/apps/<app_id>/provisioning/force-sync")
 def app_force_sync(app_id: str) -> Response:
     app = found(apps.get_app, app_id)
-    counts, error = submit(lambda: provisioning.force_sync(get_backend(), app["id"]))
+    counts, error = submit(lambda: actions.force_sync(get_backend(), app["id"]))
     if counts is None:
         flash(error, "error")
     else:
-        flash(provisioning.force_sync_message(counts), "error" if counts["errors"] else "success")
+        flash(actions.force_sync_message(counts), "error" if counts["errors"] else "success")
     return redirect(url_for("console.app_to_app", app_id=app["id"]))
 
 
@@ -551,7 +553,7 @@ def app_force_sync(app_id: str) -> Response:
 @bp.get("/admin/apps/<app_id>/profile-editor")
 def profile_editor(app_id: str) -> str:
     return render_app(
-        "profile_editor.html", found(apps.get_app, app_id), mappings=provisioning.ATTRIBUTE_MAPPINGS
+        "profile_editor.html", found(apps.get_app, app_id), mappings=mapping.ATTRIBUTE_MAPPINGS
     )
 
 
@@ -577,14 +579,14 @@ def attribute_delete(app_id: str, attribute: str) -> Any:
 
 def app_user_of(app_id: str, user_id: str) -> dict[str, Any] | None:
     try:
-        return provisioning.get_app_user(get_backend(), app_id, user_id)
+        return records.get_app_user(get_backend(), app_id, user_id)
     except NotFound:
         return None
 
 
 def app_group_of(app_id: str, group_id: str) -> dict[str, Any] | None:
     try:
-        return provisioning.get_app_group(get_backend(), app_id, group_id)
+        return records.get_app_group(get_backend(), app_id, group_id)
     except NotFound:
         return None
 
@@ -602,14 +604,14 @@ def app_assignments(app_id: str) -> str:
     people = [
         {
             "app_user": au,
-            "user": directory.get_user(backend, au["user_id"]),
-            "services": provisioning.effective_profile(backend, app, au),
+            "user": reads.get_user(backend, au["user_id"]),
+            "services": mapping.effective_profile(backend, app, au),
         }
-        for au in provisioning.app_users_of_app(backend, app["id"])
+        for au in records.app_users_of_app(backend, app["id"])
     ]
     assigned_groups = [
-        {"app_group": ag, "group": directory.get_group(backend, ag["group_id"])}
-        for ag in provisioning.app_groups_of_app(backend, app["id"])
+        {"app_group": ag, "group": reads.get_group(backend, ag["group_id"])}
+        for ag in records.app_groups_of_app(backend, app["id"])
     ]
     return render_app(
         "app_assignments.html",
@@ -618,7 +620,7 @@ def app_assignments(app_id: str) -> str:
         menu_open=request.args.get("menu") == "assign",
         people=people,
         groups=assigned_groups,
-        assigned_note=provisioning.ASSIGNED_BEFORE_PROVISIONING,
+        assigned_note=records.ASSIGNED_BEFORE_PROVISIONING,
     )
 
 
@@ -628,18 +630,18 @@ def assign_picker(app_id: str, kind: str) -> str:
     app = found(apps.get_app, app_id)
     backend = get_backend()
     if kind == "people":
-        assigned = {au["user_id"] for au in provisioning.app_users_of_app(backend, app["id"])}
+        assigned = {au["user_id"] for au in records.app_users_of_app(backend, app["id"])}
         rows = [
             (
-                directory.display_name(u),
+                model.display_name(u),
                 u["profile"]["login"],
                 u["id"] in assigned,
                 url_for("console.assign_person", app_id=app["id"], user_id=u["id"]),
             )
-            for u in directory.list_users(backend)
+            for u in reads.list_users(backend)
         ]
     else:
-        assigned = {ag["group_id"] for ag in provisioning.app_groups_of_app(backend, app["id"])}
+        assigned = {ag["group_id"] for ag in records.app_groups_of_app(backend, app["id"])}
         rows = [
             (
                 gr["profile"]["name"],
@@ -647,7 +649,7 @@ def assign_picker(app_id: str, kind: str) -> str:
                 gr["id"] in assigned,
                 url_for("console.assign_group", app_id=app["id"], group_id=gr["id"]),
             )
-            for gr in directory.list_groups(backend)
+            for gr in reads.list_groups(backend)
         ]
     return render_app("assign_picker.html", app, kind=kind, rows=rows)
 
@@ -659,9 +661,9 @@ def assign_person(app_id: str, user_id: str) -> Any:
     A new assignment goes back to the people list; editing one goes back to Assignments.
     """
     app = found(apps.get_app, app_id)
-    user = found(directory.get_user, user_id)
+    user = found(reads.get_user, user_id)
     existing = app_user_of(app["id"], user["id"])
-    name = directory.display_name(user)
+    name = model.display_name(user)
     back = (
         url_for("console.app_assignments", app_id=app["id"])
         if existing
@@ -670,7 +672,7 @@ def assign_person(app_id: str, user_id: str) -> Any:
     error = None
     if request.method == "POST":
         form = request.form.to_dict()
-        save = provisioning.update_assignment if existing else provisioning.assign_user
+        save = assignments.update_assignment if existing else assignments.assign_user
         app_user, error = submit(
             lambda: save(
                 get_backend(),
@@ -684,7 +686,7 @@ def assign_person(app_id: str, user_id: str) -> Any:
             announce(app_user, f"{name} is assigned to {app['label']}.")
             return redirect(back)
     elif existing:
-        services = provisioning.effective_profile(get_backend(), app, existing)
+        services = mapping.effective_profile(get_backend(), app, existing)
         form = {"user_name": existing["userName"], **{f"service-{k}": v for k, v in services.items()}}
     else:
         sign_on = app["signOn"]
@@ -706,13 +708,13 @@ def assign_person(app_id: str, user_id: str) -> Any:
 def assign_group(app_id: str, group_id: str) -> Any:
     """[Assign] next to a group: Priority and services; its members get the app."""
     app = found(apps.get_app, app_id)
-    found_group = found(directory.get_group, group_id)
+    found_group = found(reads.get_group, group_id)
     existing = app_group_of(app["id"], found_group["id"])
     error = None
     if request.method == "POST":
         form = request.form.to_dict()
         _, error = submit(
-            lambda: provisioning.assign_group(
+            lambda: assignments.assign_group(
                 get_backend(),
                 app["id"],
                 found_group["id"],
@@ -744,26 +746,26 @@ def assign_group(app_id: str, group_id: str) -> Any:
 def provision_person(app_id: str, user_id: str) -> Response:
     """[Provision User] for someone assigned before Provisioning was enabled."""
     app = found(apps.get_app, app_id)
-    user = found(directory.get_user, user_id)
-    app_user, error = submit(lambda: provisioning.provision_user(get_backend(), app["id"], user["id"]))
+    user = found(reads.get_user, user_id)
+    app_user, error = submit(lambda: actions.provision_user(get_backend(), app["id"], user["id"]))
     if app_user is None:
         flash(error, "error")
     else:
         state = app_user.get("syncState", "").replace("_", " ").capitalize()
-        announce(app_user, f"Provision User: {directory.display_name(user)} ({state}).")
+        announce(app_user, f"Provision User: {model.display_name(user)} ({state}).")
     return redirect(url_for("console.app_assignments", app_id=app["id"]))
 
 
 @bp.route("/admin/apps/<app_id>/assignments/people/<user_id>/unassign", methods=["GET", "POST"])
 def unassign_person(app_id: str, user_id: str) -> Any:
     app = found(apps.get_app, app_id)
-    user = found(directory.get_user, user_id)
-    name = directory.display_name(user)
+    user = found(reads.get_user, user_id)
+    name = model.display_name(user)
     return confirm(
         title="Unassign Application",
         text=f"Are you sure you want to unassign {name} from {app['label']}?",
         button="OK",
-        action=lambda: provisioning.unassign_user(get_backend(), app["id"], user["id"]),
+        action=lambda: assignments.unassign_user(get_backend(), app["id"], user["id"]),
         success=f"{name} was unassigned from {app['label']}.",
         back=url_for("console.app_assignments", app_id=app["id"]),
     )
@@ -772,13 +774,13 @@ def unassign_person(app_id: str, user_id: str) -> Any:
 @bp.route("/admin/apps/<app_id>/assignments/groups/<group_id>/unassign", methods=["GET", "POST"])
 def unassign_group(app_id: str, group_id: str) -> Any:
     app = found(apps.get_app, app_id)
-    name = found(directory.get_group, group_id)["profile"]["name"]
+    name = found(reads.get_group, group_id)["profile"]["name"]
     return confirm(
         title="Unassign Application",
         text=f"Are you sure you want to unassign the group {name} from {app['label']}? "
         "Its members lose the application unless they are assigned another way.",
         button="OK",
-        action=lambda: provisioning.unassign_group(get_backend(), app["id"], group_id),
+        action=lambda: assignments.unassign_group(get_backend(), app["id"], group_id),
         success=f"{name} was unassigned from {app['label']}.",
         back=url_for("console.app_assignments", app_id=app["id"], show="groups"),
     )
@@ -798,7 +800,7 @@ def tasks() -> str:
             "person": person_name(task["user_id"]),
             "needs_user_name": usernames.BLANK in task["message"],
         }
-        for task in provisioning.list_tasks(backend)
+        for task in outcomes.list_tasks(backend)
     ]
     return render_template("tasks.html", rows=rows)
 
@@ -810,8 +812,8 @@ def tasks_retry() -> Response:
         flash("Select the tasks to retry.", "error")
     else:
         attempt(
-            lambda: provisioning.retry_tasks(get_backend(), selected),
-            provisioning.retry_message,
+            lambda: actions.retry_tasks(get_backend(), selected),
+            actions.retry_message,
         )
     return redirect(url_for("console.tasks"))
 
@@ -819,11 +821,11 @@ def tasks_retry() -> Response:
 @bp.post("/admin/tasks/<task_id>/user-name")
 def task_user_name(task_id: str) -> Response:
     """[Save Assignment and Retry]: the User Name a blank-userName failure needs, then the push again."""
-    task = next((t for t in provisioning.list_tasks(get_backend()) if t["id"] == task_id), None)
+    task = next((t for t in outcomes.list_tasks(get_backend()) if t["id"] == task_id), None)
     if task is None:
         abort(404, f"Not found: Resource not found: {task_id} (Task)")
     app_user, error = submit(
-        lambda: provisioning.update_assignment(
+        lambda: assignments.update_assignment(
             get_backend(), task["app_id"], task["user_id"], user_name=request.form.get("user_name", "")
         )
     )

@@ -3,32 +3,21 @@ the SCIM wire log, and inspection of apps, app users and tasks for expectations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from flask import Blueprint, Response, jsonify, request
 
-import okta_sim.provisioning as provisioning
-from lab.control import json_object, lab_error
-from okta_sim import api_tokens, apps, directory, syslog
+from okta_sim import api_tokens, apps, syslog
+from okta_sim.backend import get_backend
+from okta_sim.directory import reads, writes
 from okta_sim.errors import Invalid, OktaError
+from okta_sim.provisioning import actions, integration, outcomes, records
+from simcore.control import domain_errors, json_object
 
-
-def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except OktaError as error:
-            return lab_error(error.status, "; ".join([error.message, *error.causes]))
-
-    return wrapper
+# An Okta error answers the lab's JSON error, worded as the console shows it: summary; causes.
+lab_errors = domain_errors(OktaError, lambda error: "; ".join([error.message, *error.causes]))
 
 
 def add_routes(bp: Blueprint) -> None:
     """Add okta_sim's endpoints to the lab control blueprint."""
-    from okta_sim import get_backend
 
     @bp.get("/egress")
     def egress() -> Response:
@@ -40,7 +29,7 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify({"addresses": get_backend().egress.rotate()})
 
     @bp.post("/api-tokens")
-    @domain_errors
+    @lab_errors
     def token_create() -> tuple[Response, int]:
         data = json_object()
         if data is None:
@@ -49,7 +38,7 @@ def add_routes(bp: Blueprint) -> None:
         return jsonify({"token": value, "org_url": request.host_url.rstrip("/")}), 201
 
     @bp.post("/people")
-    @domain_errors
+    @lab_errors
     def people_import() -> tuple[Response, int]:
         """Seed many people at once (a scenario's Faker setup): ``{"people": [profile, ...],
         "group": name}``. All or nothing: one refused profile leaves the directory unchanged."""
@@ -70,15 +59,15 @@ def add_routes(bp: Blueprint) -> None:
             try:
                 for number, profile in enumerate(people, 1):
                     try:
-                        ids.append(directory.create_user(backend, profile)["id"])
+                        ids.append(writes.create_user(backend, profile)["id"])
                     except OktaError as error:
                         raise Invalid(f"person {number}: {error.message}", error.causes) from None
                 if group_name:
                     group = next(
-                        (g for g in directory.list_groups(backend) if g["profile"]["name"] == group_name),
+                        (g for g in reads.list_groups(backend) if g["profile"]["name"] == group_name),
                         None,
-                    ) or directory.create_group(backend, group_name)
-                    directory.change_members(backend, group["id"], ids, True)
+                    ) or writes.create_group(backend, group_name)
+                    writes.change_members(backend, group["id"], ids, True)
             except OktaError:
                 backend.store.restore(snapshot)
                 raise
@@ -101,50 +90,50 @@ def add_routes(bp: Blueprint) -> None:
         return "", 204
 
     @bp.get("/apps/<app_id>")
-    @domain_errors
+    @lab_errors
     def app_state(app_id: str) -> Response:
         backend = get_backend()
         app = apps.public(apps.get_app(backend, app_id))
-        app["appUsers"] = provisioning.app_users_of_app(backend, app_id, include_pending=True)
-        app["appGroups"] = provisioning.app_groups_of_app(backend, app_id)
+        app["appUsers"] = records.app_users_of_app(backend, app_id, include_pending=True)
+        app["appGroups"] = records.app_groups_of_app(backend, app_id)
         return jsonify(app)
 
     # The console's buttons that Okta's public API does not offer, for the scenario engine's API driver.
 
     @bp.post("/apps/<app_id>/test-credentials")
-    @domain_errors
+    @lab_errors
     def app_test_credentials(app_id: str) -> Response:
         """[Test API Credentials] with the given token (nothing is saved)."""
         data = json_object() or {}
         token = data.get("token")
         if not isinstance(token, str):
             raise Invalid('send {"token": "..."}')
-        outcome = provisioning.test_credentials(get_backend(), apps.get_app(get_backend(), app_id), token)
+        outcome = integration.test_credentials(get_backend(), apps.get_app(get_backend(), app_id), token)
         return jsonify({"ok": outcome.ok, "message": outcome.message})
 
     @bp.post("/apps/<app_id>/force-sync")
-    @domain_errors
+    @lab_errors
     def app_force_sync(app_id: str) -> Response:
-        counts = provisioning.force_sync(get_backend(), app_id)
-        return jsonify({**counts, "message": provisioning.force_sync_message(counts)})
+        counts = actions.force_sync(get_backend(), app_id)
+        return jsonify({**counts, "message": actions.force_sync_message(counts)})
 
     @bp.post("/tasks/retry")
-    @domain_errors
+    @lab_errors
     def tasks_retry() -> Response:
         """[Retry Selected]; ``{"task_ids": [...]}``."""
         selected = (json_object() or {}).get("task_ids")
         if not isinstance(selected, list) or not selected or not all(isinstance(t, str) for t in selected):
             raise Invalid('send {"task_ids": ["...", ...]}')
-        results = provisioning.retry_tasks(get_backend(), selected)
-        return jsonify({"tasks": results, "message": provisioning.retry_message(results)})
+        results = actions.retry_tasks(get_backend(), selected)
+        return jsonify({"tasks": results, "message": actions.retry_message(results)})
 
     @bp.get("/tasks")
     def tasks() -> Response:
         status = request.args.get("status", "OPEN")
-        return jsonify(provisioning.list_tasks(get_backend(), status=None if status == "ALL" else status))
+        return jsonify(outcomes.list_tasks(get_backend(), status=None if status == "ALL" else status))
 
     @bp.delete("/apps/<app_id>")
-    @domain_errors
+    @lab_errors
     def app_delete(app_id: str) -> tuple[str, int]:
         """Remove an app instance with its assignments and tasks, without pushing anything to
         cybozu.com: the lab's training mode resets an exercise run this way (the run's cybozu.com

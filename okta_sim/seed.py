@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from okta_sim import admins, directory
+from okta_sim import admins
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import writes
 
 ADMIN_LOGIN = "admin@example.com"
 DEFAULT_ADMIN_PASSWORD = "okta-lab-admin"
@@ -24,11 +25,11 @@ def seed_demo(backend: OktaBackend) -> None:
     with backend.store.transaction():
         seed_admin(backend)
         people = [
-            directory.create_user(
+            writes.create_user(
                 backend, {"login": login, "email": login, "firstName": first, "lastName": last}
             )
             for login, first, last in DEMO_PEOPLE
         ]
-        group = directory.create_group(backend, DEMO_GROUP, "People who use kintone and Garoon")
+        group = writes.create_group(backend, DEMO_GROUP, "People who use kintone and Garoon")
         for person in people[2:]:
-            directory.set_membership(backend, group["id"], person["id"], True)
+            writes.set_membership(backend, group["id"], person["id"], True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from lab.clock import isoformat
 from okta_sim.backend import OktaBackend
+from simcore.clock import isoformat
 
 TABLE = "logs"
 

@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import cybozu_sim
-from lab.clock import LabClock
-from lab.control import LAB_KEY_HEADER
+import cybozu_sim.app
 from lab.server import ServerThread
+from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER
 
 # pytester runs the scenario plugin on scratch folders (tests/integration/test_scenario_runner.py).
 pytest_plugins = ["pytester"]
@@ -107,7 +107,7 @@ def clock() -> LabClock:
 
 @pytest.fixture
 def app(clock: LabClock) -> Flask:
-    return cybozu_sim.create_app({"CLOCK": clock, "TESTING": True})
+    return cybozu_sim.app.create_app({"CLOCK": clock, "TESTING": True})
 
 
 @pytest.fixture

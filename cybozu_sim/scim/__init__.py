@@ -1,1 +1,4 @@
-"""cybozu.com's SCIM 2.0 service provider: a lean RFC 7643/7644 service on plain dicts (see service.py)."""
+"""SCIM 2.0 as RFC 7643/7644 define it, on plain dicts: schema and validation, filters,
+PATCH, resources and errors. It imports nothing above it (no tenant, no store, no
+Flask); cybozu.com's own rules are cybozu_sim/scim_service.py, and the HTTP endpoint
+cybozu_sim/scim_endpoint.py."""

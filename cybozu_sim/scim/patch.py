@@ -15,7 +15,7 @@ from typing import Any
 from cybozu_sim.scim.errors import ScimError
 from cybozu_sim.scim.filters import AttrPath, PatchPath, parse_patch_path, resolve
 from cybozu_sim.scim.schema import EXTENSION_ATTRIBUTE, read_single, read_value, unknown_attribute
-from lab.storage import plain_copy
+from simcore.store import plain_copy
 
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 OPERATIONS = ("add", "remove", "replace")

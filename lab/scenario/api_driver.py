@@ -19,8 +19,8 @@ from urllib.parse import quote
 import httpx2
 from faker import Faker
 
-from lab.control import LAB_KEY_HEADER
 from lab.scenario.sandbox import Sandbox
+from simcore.control import LAB_KEY_HEADER
 
 DEFAULT_START = "2026-01-05T09:00:00Z"
 BUILT_IN_TEMPLATES = {

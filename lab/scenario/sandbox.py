@@ -17,12 +17,12 @@ SCIM_TIMEOUT = 3.0
 
 class Sandbox:
     def __init__(self, *, scim_timeout: float = SCIM_TIMEOUT) -> None:
-        import cybozu_sim
-        import okta_sim
+        import cybozu_sim.app
+        import okta_sim.app
 
         self.lab_key = secrets.token_urlsafe(24)
         self.scim_timeout = scim_timeout
-        self.cybozu = ServerThread(cybozu_sim.create_app({"LAB_KEY": self.lab_key}))
+        self.cybozu = ServerThread(cybozu_sim.app.create_app({"LAB_KEY": self.lab_key}))
         okta_config: dict[str, Any] = {
             "LAB_KEY": self.lab_key,
             "SCIM_URL_TEMPLATE": self.cybozu.url + "/{domain}/scim/v2",
@@ -32,7 +32,7 @@ class Sandbox:
             "OKTA_RATE_LIMIT": 1_000_000,
             "ORG_ADMIN": True,  # the UI driver signs in to the console
         }
-        self.okta = ServerThread(okta_sim.create_app(okta_config))
+        self.okta = ServerThread(okta_sim.app.create_app(okta_config))
 
     @property
     def urls(self) -> dict[str, str]:

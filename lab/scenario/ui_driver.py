@@ -25,7 +25,7 @@ from lab.scenario.api_driver import ActionError, ApiDriver, Result
 from lab.scenario.sandbox import Sandbox
 from okta_sim.apps import attribute_label
 from okta_sim.console import PROFILE_FIELDS
-from okta_sim.provisioning import LOGIN_LOCKED
+from okta_sim.provisioning.records import LOGIN_LOCKED
 from okta_sim.seed import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.seed import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
 from okta_sim.usernames import FORMATS

@@ -22,9 +22,9 @@ from typing import Any
 
 from lab.scenario import expectations
 from lab.scenario.api_driver import ActionError
-from lab.storage import replace_durably
 from lab.training.driver import TrainingDriver, run_subdomains
 from lab.training.exercises import Exercise
+from simcore.journal import replace_durably
 
 MAX_SUBDOMAIN = 32
 MAX_TRAINEE = 60

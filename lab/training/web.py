@@ -24,9 +24,9 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from cybozu_sim import seed as cybozu_seed
-from lab.forms import check_same_origin
 from lab.training.runs import Trainer, TrainingError, run_for_cli
 from okta_sim import seed as okta_seed
+from simcore.forms import check_same_origin
 
 bp = Blueprint("training", __name__)
 # No sign-in (the pages are bound to 127.0.0.1 and hold no secret), hence no session to keep a

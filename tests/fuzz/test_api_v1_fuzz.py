@@ -38,11 +38,11 @@ from hypothesis.stateful import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import TestResponse
 
-import okta_sim
-from lab.clock import LabClock
+import okta_sim.app
 from lab.server import ServerThread
 from okta_sim import api_tokens, apps, syslog
 from okta_sim.backend import OktaBackend
+from simcore.clock import LabClock
 from tests.conftest import NOW
 
 PREFIX = "/api/v1"
@@ -242,7 +242,7 @@ class Org:
     """
 
     def __init__(self, scim_port: int, **config: Any) -> None:
-        self.app: Flask = okta_sim.create_app(
+        self.app: Flask = okta_sim.app.create_app(
             {
                 "TESTING": True,
                 "CLOCK": LabClock(frozen_at=NOW),
@@ -389,7 +389,7 @@ def exchange(
     after = org.state()
     if response.status_code >= 400:
         assert after == before, "a refused request changed the store"
-    # What a file store writes (lab.storage): a lone surrogate in it would fail every later save.
+    # What a file store writes (simcore.store): a lone surrogate in it would fail every later save.
     json.dumps(after, ensure_ascii=False).encode("utf-8")
     return response
 

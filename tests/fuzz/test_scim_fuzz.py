@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cybozu_sim
+import cybozu_sim.app
 from cybozu_sim.scim.schema import CYBOZU_EXTENSION, USER_SCHEMA, read_user
-from lab.control import LAB_KEY_HEADER
+from simcore.control import LAB_KEY_HEADER
 from tests.conftest import ALL_SERVICES, PATCH_OP, okta_user
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -38,7 +38,7 @@ class Target:
     """One app, one tenant, one token, and a user the write properties aim at."""
 
     def __init__(self) -> None:
-        self.app = cybozu_sim.create_app({"TESTING": True})
+        self.app = cybozu_sim.app.create_app({"TESTING": True})
         self.client: FlaskClient = self.app.test_client()
         lab = {LAB_KEY_HEADER: self.app.config["LAB_KEY"]}
         body = {"subdomain": TENANT, "licenses": ALL_SERVICES, "propagate_provisioning": True}

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
-import cybozu_sim
-import okta_sim
-from lab.clock import LabClock
+import cybozu_sim.app
+import okta_sim.app
 from lab.server import ServerThread
-from okta_sim import apps, directory
+from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import writes
+from okta_sim.provisioning import integration
+from simcore.clock import LabClock
 from tests.conftest import NOW, Lab
 
 
@@ -30,7 +32,7 @@ class Pair:
         return {u["login"]: u for u in self.cybozu.users(subdomain)}
 
     def person(self, login: str, first: str = "Alice", last: str = "Smith", **extra: Any) -> dict[str, Any]:
-        return directory.create_user(
+        return writes.create_user(
             self.okta, {"login": login, "email": login, "firstName": first, "lastName": last, **extra}
         )
 
@@ -38,17 +40,17 @@ class Pair:
         """The article's STEP2: add the app, configure the API integration, enable Provisioning to App."""
         app = apps.add_app(self.okta, "cybozu", domain_name=domain)
         if provisioning:
-            apps.configure_api_integration(self.okta, app["id"], enabled=True, token=self.token)
-            apps.set_provisioning_to_app(self.okta, app["id"], create=True, update=True, deactivate=True)
+            integration.configure_api_integration(self.okta, app["id"], enabled=True, token=self.token)
+            integration.set_provisioning_to_app(self.okta, app["id"], create=True, update=True, deactivate=True)
         return apps.get_app(self.okta, app["id"])
 
 
 @pytest.fixture
 def pair() -> Iterator[Pair]:
     clock = LabClock(frozen_at=NOW)
-    cybozu_app = cybozu_sim.create_app({"CLOCK": clock})
+    cybozu_app = cybozu_sim.app.create_app({"CLOCK": clock})
     with ServerThread(cybozu_app) as cybozu_server:
-        okta_app = okta_sim.create_app(
+        okta_app = okta_sim.app.create_app(
             {
                 "CLOCK": clock,
                 "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",

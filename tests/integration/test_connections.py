@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from lab.server import ServerThread
-from okta_sim.connections import ConnectionPool, Endpoint
-from okta_sim.scim_client import OktaScimClient, ScimFailure
+from okta_sim.provisioning.connections import ConnectionPool, Endpoint
+from okta_sim.provisioning.scim_client import OktaScimClient, ScimFailure
 
 
 def peer_app(environ: dict, start_response: object) -> list[bytes]:

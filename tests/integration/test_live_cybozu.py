@@ -11,7 +11,7 @@ from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
 from cybozu_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
-from lab.control import LAB_KEY_HEADER
+from simcore.control import LAB_KEY_HEADER
 from tests.conftest import PATCH_OP, Lab, okta_user
 
 pytestmark = pytest.mark.integration

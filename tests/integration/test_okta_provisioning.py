@@ -7,10 +7,11 @@ from collections import deque
 import httpx2
 import pytest
 
-from lab.control import LAB_KEY_HEADER
-from okta_sim import apps, directory
-from okta_sim import provisioning as engine
+from okta_sim import apps
+from okta_sim.directory import writes
 from okta_sim.errors import Invalid
+from okta_sim.provisioning import actions, assignments, integration, outcomes, records
+from simcore.control import LAB_KEY_HEADER
 from tests.integration.conftest import Pair
 
 pytestmark = pytest.mark.integration
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.integration
 def test_assign_person_creates_the_user_with_okta_requests(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    app_user = engine.assign_user(
+    app_user = assignments.assign_user(
         pair.okta, app["id"], alice["id"], profile={"kintone": "Enable", "garoon": "Enable"}
     )
     assert app_user["status"] == "PROVISIONED" and app_user["syncState"] == "SYNCHRONIZED"
@@ -45,9 +46,9 @@ def test_assign_person_creates_the_user_with_okta_requests(pair: Pair) -> None:
 
 def test_test_api_credentials_and_the_ip_restriction_error(pair: Pair) -> None:
     app = apps.add_app(pair.okta, "cybozu", domain_name="example")
-    ok = engine.test_credentials(pair.okta, app, pair.token)
+    ok = integration.test_credentials(pair.okta, app, pair.token)
     assert ok.ok and ok.message == "Cybozu (cybozu.com) was verified successfully!"
-    wrong = engine.test_credentials(pair.okta, app, "x" * 40)
+    wrong = integration.test_credentials(pair.okta, app, "x" * 40)
     assert (
         wrong.message
         == "Error authenticating: Unauthorized. Errors reported by remote server: The API token is invalid."
@@ -55,12 +56,12 @@ def test_test_api_credentials_and_the_ip_restriction_error(pair: Pair) -> None:
     pair.cybozu.call(
         "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": ["127.0.0.1"]}, expect=200
     )
-    blocked = engine.test_credentials(pair.okta, app, pair.token)
+    blocked = integration.test_credentials(pair.okta, app, pair.token)
     assert blocked.message.startswith(
         "Error authenticating: Forbidden. Errors reported by remote server: Invalid JSON: Unexpected character"
     )
     with pytest.raises(Exception, match="Invalid JSON: Unexpected character"):
-        apps.configure_api_integration(pair.okta, app["id"], enabled=True, token=pair.token)
+        integration.configure_api_integration(pair.okta, app["id"], enabled=True, token=pair.token)
 
 
 def test_egress_rotation_breaks_an_allowlist_of_okta_ips(pair: Pair) -> None:
@@ -69,80 +70,80 @@ def test_egress_rotation_breaks_an_allowlist_of_okta_ips(pair: Pair) -> None:
     pair.cybozu.call(
         "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": allowed}, expect=200
     )
-    assert engine.test_credentials(pair.okta, app, pair.token).ok
+    assert integration.test_credentials(pair.okta, app, pair.token).ok
     pair.okta.egress.rotate()
-    assert "Invalid JSON" in engine.test_credentials(pair.okta, app, pair.token).message
+    assert "Invalid JSON" in integration.test_credentials(pair.okta, app, pair.token).message
 
 
 def test_profile_update_deactivate_and_reactivate(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    directory.update_user(pair.okta, alice["id"], {"lastName": "Liddell", "displayName": "Alice L."})
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    writes.update_user(pair.okta, alice["id"], {"lastName": "Liddell", "displayName": "Alice L."})
     user = pair.users()["alice@example.com"]
     assert (user["surname"], user["display"]) == ("Liddell", "Alice L.")
-    directory.change_status(pair.okta, alice["id"], "deactivate")
+    writes.change_status(pair.okta, alice["id"], "deactivate")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
-    assert engine.get_app_user(pair.okta, app["id"], alice["id"])["status"] == "DEPROVISIONED"
-    directory.change_status(pair.okta, alice["id"], "activate")
+    assert records.get_app_user(pair.okta, app["id"], alice["id"])["status"] == "DEPROVISIONED"
+    writes.change_status(pair.okta, alice["id"], "activate")
     assert pair.users()["alice@example.com"]["status"] == "Active"
-    directory.change_status(pair.okta, alice["id"], "suspend")
+    writes.change_status(pair.okta, alice["id"], "suspend")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
 
 
 def test_unassign_deactivates_and_reassign_reactivates(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    engine.unassign_user(pair.okta, app["id"], alice["id"])
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.unassign_user(pair.okta, app["id"], alice["id"])
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
-    assert engine.app_users_of_app(pair.okta, app["id"]) == []
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assert records.app_users_of_app(pair.okta, app["id"]) == []
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     assert pair.users()["alice@example.com"]["status"] == "Active"
 
 
 def test_group_assignment_membership_and_priority(pair: Pair) -> None:
     app = pair.cybozu_app()
     apps.set_username_format(pair.okta, app["id"], "email_prefix")
-    sales = directory.create_group(pair.okta, "Sales")
-    support = directory.create_group(pair.okta, "Support")
+    sales = writes.create_group(pair.okta, "Sales")
+    support = writes.create_group(pair.okta, "Support")
     bob, carol = (
         pair.person("bob@example.com", "Bob", "Jones"),
         pair.person("carol@example.com", "Carol", "White"),
     )
-    directory.set_membership(pair.okta, sales["id"], bob["id"], True)
-    engine.assign_group(pair.okta, app["id"], sales["id"], profile={"kintone": "Enable"}, priority=1)
+    writes.set_membership(pair.okta, sales["id"], bob["id"], True)
+    assignments.assign_group(pair.okta, app["id"], sales["id"], profile={"kintone": "Enable"}, priority=1)
     assert pair.users()["bob"]["services"] == {"kintone": True}
-    directory.set_membership(pair.okta, sales["id"], carol["id"], True)  # joins later: provisioned
+    writes.set_membership(pair.okta, sales["id"], carol["id"], True)  # joins later: provisioned
     assert pair.users()["carol"]["status"] == "Active"
-    directory.set_membership(pair.okta, support["id"], bob["id"], True)
-    engine.assign_group(pair.okta, app["id"], support["id"], profile={"garoon": "Enable"}, priority=0)
+    writes.set_membership(pair.okta, support["id"], bob["id"], True)
+    assignments.assign_group(pair.okta, app["id"], support["id"], profile={"garoon": "Enable"}, priority=0)
     assert pair.users()["bob"]["services"] == {
         "kintone": True,
         "garoon": True,
     }  # higher priority group wins; kintone kept
-    directory.set_membership(pair.okta, sales["id"], carol["id"], False)  # leaves: deactivated
+    writes.set_membership(pair.okta, sales["id"], carol["id"], False)  # leaves: deactivated
     assert pair.users()["carol"]["status"] == "Inactive"
-    engine.unassign_group(pair.okta, app["id"], support["id"])
+    assignments.unassign_group(pair.okta, app["id"], support["id"])
     assert pair.users()["bob"]["status"] == "Active"  # still assigned through Sales
 
 
 def test_none_username_format_fails_group_assignment_until_fixed(pair: Pair) -> None:
     app = pair.cybozu_app()
     apps.set_username_format(pair.okta, app["id"], "none")
-    group = directory.create_group(pair.okta, "Sales")
+    group = writes.create_group(pair.okta, "Sales")
     bob = pair.person("bob@example.com", "Bob", "Jones")
-    directory.set_membership(pair.okta, group["id"], bob["id"], True)
-    engine.assign_group(pair.okta, app["id"], group["id"], profile={"kintone": "Enable"})
-    app_user = engine.get_app_user(pair.okta, app["id"], bob["id"])
+    writes.set_membership(pair.okta, group["id"], bob["id"], True)
+    assignments.assign_group(pair.okta, app["id"], group["id"], profile={"kintone": "Enable"})
+    app_user = records.get_app_user(pair.okta, app["id"], bob["id"])
     assert app_user["syncState"] == "ERROR"
-    (task,) = engine.list_tasks(pair.okta)
+    (task,) = outcomes.list_tasks(pair.okta)
     assert task["message"] == (
         "Automatic provisioning of user bob@example.com to app Cybozu (cybozu.com) failed: "
         "Blank is an invalid value for userName field"
     )
-    engine.update_assignment(pair.okta, app["id"], bob["id"], user_name="bob")  # Save Assignment and Retry
-    assert "bob" in pair.users() and engine.list_tasks(pair.okta) == []
+    assignments.update_assignment(pair.okta, app["id"], bob["id"], user_name="bob")  # Save Assignment and Retry
+    assert "bob" in pair.users() and outcomes.list_tasks(pair.okta) == []
 
 
 def test_matching_a_user_already_in_cybozu(pair: Pair) -> None:
@@ -153,7 +154,7 @@ def test_matching_a_user_already_in_cybozu(pair: Pair) -> None:
     pair.cybozu.call("PUT", "/tenants/example/propagate-provisioning", {"enabled": True}, expect=200)
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     users = [u for u in pair.cybozu.users("example") if u["login"] == "alice@example.com"]
     assert len(users) == 1 and users[0]["display"] == "Alice Smith" and users[0]["linked"]
 
@@ -161,14 +162,14 @@ def test_matching_a_user_already_in_cybozu(pair: Pair) -> None:
 def test_a_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     pair.cybozu.call(
         "DELETE", f"/tenants/example/users/{pair.users()['alice@example.com']['id']}", expect=204
     )
-    engine.unassign_user(pair.okta, app["id"], alice["id"])  # nothing left to deactivate: done
-    assert engine.list_tasks(pair.okta) == []
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    (task,) = engine.list_tasks(pair.okta)
+    assignments.unassign_user(pair.okta, app["id"], alice["id"])  # nothing left to deactivate: done
+    assert outcomes.list_tasks(pair.okta) == []
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    (task,) = outcomes.list_tasks(pair.okta)
     assert (
         "Error while creating user Alice Smith: Conflict. Errors reported by remote server: The user"
         in task["message"]
@@ -176,39 +177,39 @@ def test_a_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(
     assert "alice@example.com" not in pair.users()
     pair.cybozu.call("PUT", "/tenants/example/propagate-provisioning", {"enabled": False}, expect=200)
     pair.cybozu.call("PUT", "/tenants/example/propagate-provisioning", {"enabled": True}, expect=200)
-    engine.retry_tasks(pair.okta, [task["id"]])
-    assert pair.users()["alice@example.com"]["status"] == "Active" and engine.list_tasks(pair.okta) == []
+    actions.retry_tasks(pair.okta, [task["id"]])
+    assert pair.users()["alice@example.com"]["status"] == "Active" and outcomes.list_tasks(pair.okta) == []
 
 
 def test_login_names_cannot_be_changed_once_provisioned(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     with pytest.raises(Exception, match="Login names cannot be changed after the user is provisioned"):
-        engine.update_assignment(pair.okta, app["id"], alice["id"], user_name="alice2")
+        assignments.update_assignment(pair.okta, app["id"], alice["id"], user_name="alice2")
 
 
 def test_turn_off_changes_while_off_restart_and_force_sync(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    apps.configure_api_integration(pair.okta, app["id"], enabled=False)
-    directory.update_user(pair.okta, alice["id"], {"lastName": "Changed"})
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    integration.configure_api_integration(pair.okta, app["id"], enabled=False)
+    writes.update_user(pair.okta, alice["id"], {"lastName": "Changed"})
     bob = pair.person("bob@example.com", "Bob", "Jones")
-    assigned_while_off = engine.assign_user(pair.okta, app["id"], bob["id"], profile={"kintone": "Enable"})
-    assert assigned_while_off["note"] == engine.ASSIGNED_BEFORE_PROVISIONING
+    assigned_while_off = assignments.assign_user(pair.okta, app["id"], bob["id"], profile={"kintone": "Enable"})
+    assert assigned_while_off["note"] == records.ASSIGNED_BEFORE_PROVISIONING
     assert pair.users()["alice@example.com"]["surname"] == "Smith" and "bob@example.com" not in pair.users()
     # Restarting: enable the integration, then Provisioning to App again (it was reset)
-    app = apps.configure_api_integration(pair.okta, app["id"], enabled=True)
+    app = integration.configure_api_integration(pair.okta, app["id"], enabled=True)
     assert app["provisioning"]["toApp"] == {"create": False, "update": False, "deactivate": False}
-    apps.set_provisioning_to_app(pair.okta, app["id"], create=True, update=True, deactivate=True)
+    integration.set_provisioning_to_app(pair.okta, app["id"], create=True, update=True, deactivate=True)
     assert pair.users()["alice@example.com"]["surname"] == "Smith"  # re-enabling pushes nothing by itself
     before = len(pair.okta.exchanges)
-    counts = engine.force_sync(pair.okta, app["id"])
+    counts = actions.force_sync(pair.okta, app["id"])
     assert counts == {"checked": 2, "errors": 0}
     assert pair.users()["alice@example.com"]["surname"] == "Changed" and "bob@example.com" in pair.users()
     pushed = len(pair.okta.exchanges) - before
-    engine.force_sync(pair.okta, app["id"])
+    actions.force_sync(pair.okta, app["id"])
     assert len(pair.okta.exchanges) - before == pushed  # nothing changed: nothing sent
 
 
@@ -216,20 +217,20 @@ def test_deleted_service_attribute_is_no_longer_pushed_and_restart_restores_it(p
     app = pair.cybozu_app()
     apps.delete_attribute(pair.okta, app["id"], "office")
     with pytest.raises(Invalid) as refused:
-        engine.assign_user(
+        assignments.assign_user(
             pair.okta, app["id"], pair.person("x@example.com")["id"], profile={"office": "Enable"}
         )
     assert refused.value.causes == ["office: Property name 'office' is not defined in the app user profile"]
-    apps.configure_api_integration(pair.okta, app["id"], enabled=False)
-    app = apps.configure_api_integration(pair.okta, app["id"], enabled=True)
+    integration.configure_api_integration(pair.okta, app["id"], enabled=False)
+    app = integration.configure_api_integration(pair.okta, app["id"], enabled=True)
     assert "office" in app["attributes"]
 
 
 def test_unlicensed_service_fails_with_cybozus_message(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"office": "Enable"})
-    (task,) = engine.list_tasks(pair.okta)
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"office": "Enable"})
+    (task,) = outcomes.list_tasks(pair.okta)
     assert task["message"].endswith(
         'Bad Request. Errors reported by remote server: The service "Cybozu Office" (office) is not licensed for this '
         "cybozu.com environment (example). Delete its attribute in the IdP or leave it unset."
@@ -245,7 +246,7 @@ def test_rate_limit_is_retried_after_retry_after(pair: Pair) -> None:
         expect=201,
     )
     alice = pair.person("alice@example.com")
-    app_user = engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    app_user = assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     assert app_user["status"] == "PROVISIONED"
     statuses = [e["status"] for e in pair.okta.exchanges if e["method"] == "POST"]
     assert statuses[-2:] == [429, 201]
@@ -261,21 +262,21 @@ def test_a_revoked_token_fails_the_lookup_with_okta_text(pair: Pair) -> None:
     token_id = pair.cybozu.call("GET", "/tenants/example")["tokens"][0]["id"]
     pair.cybozu.call("PUT", f"/tenants/example/tokens/{token_id}", {"enabled": False}, expect=200)
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    (task,) = engine.list_tasks(pair.okta)
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    (task,) = outcomes.list_tasks(pair.okta)
     assert task["message"] == (
         "Automatic provisioning of user alice@example.com to app Cybozu (cybozu.com) failed: Error while verifying "
         "if user alice@example.com exists: Unauthorized. Errors reported by remote server: The API token is disabled."
     )
     pair.cybozu.call("PUT", f"/tenants/example/tokens/{token_id}", {"enabled": True}, expect=200)
-    (retried,) = engine.retry_tasks(pair.okta, [task["id"]])
+    (retried,) = actions.retry_tasks(pair.okta, [task["id"]])
     assert retried["status"] == "RESOLVED" and "alice@example.com" in pair.users()
 
 
 def test_an_unreachable_cybozu_gives_a_connection_failure(pair: Pair) -> None:
     app = pair.cybozu_app()
     pair.okta.scim_url_template = "http://127.0.0.1:9/{domain}/scim/v2"  # discard port: nothing listens
-    outcome = engine.test_credentials(pair.okta, app, pair.token)
+    outcome = integration.test_credentials(pair.okta, app, pair.token)
     assert outcome.message.startswith(
         "Error authenticating: Connection failed. Errors reported by remote server: could not connect to"
     )
@@ -284,8 +285,8 @@ def test_an_unreachable_cybozu_gives_a_connection_failure(pair: Pair) -> None:
 def test_service_changes_are_pushed(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
-    engine.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    engine.update_assignment(
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.update_assignment(
         pair.okta, app["id"], alice["id"], profile={"kintone": "Disable", "garoon": "Enable"}
     )
     assert pair.users()["alice@example.com"]["services"] == {"kintone": False, "garoon": True}
@@ -302,5 +303,5 @@ def test_the_lab_counts_every_request_sent_beyond_the_wire_log(pair: Pair) -> No
     pair.okta.exchanges = deque(maxlen=3)  # the real log keeps 5,000; a bulk push sends far more
     for number in range(3):
         person = pair.person(f"p{number}@example.com")
-        engine.assign_user(pair.okta, app["id"], person["id"], profile={"kintone": "Enable"})
+        assignments.assign_user(pair.okta, app["id"], person["id"], profile={"kintone": "Enable"})
     assert (before, len(pair.okta.exchanges), total() - before) == (1, 3, 6)  # lookup + create each

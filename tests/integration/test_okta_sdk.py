@@ -7,10 +7,10 @@ import asyncio
 import pytest
 from okta.client import Client as OktaClient
 
-import okta_sim
+import okta_sim.app
 from lab.server import ServerThread
 from okta_sim import api_tokens, apps
-from okta_sim import provisioning as engine
+from okta_sim.provisioning import assignments
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def test_the_okta_sdk_reads_users_groups_apps_assignments_and_logs(monkeypatch: pytest.MonkeyPatch) -> None:
     # The SDK insists on https unless told it is testing; nothing else is configured for the lab.
     monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
-    app = okta_sim.create_app({"SEED_DEMO": True})
+    app = okta_sim.app.create_app({"SEED_DEMO": True})
     backend = app.extensions["okta"]
     _, token = api_tokens.create_token(backend, "sdk")
     cybozu = apps.add_app(backend, "cybozu", domain_name="example")
@@ -35,7 +35,7 @@ def test_the_okta_sdk_reads_users_groups_apps_assignments_and_logs(monkeypatch: 
         assert error is None and user.status.value == "ACTIVE"
         groups, _, error = await client.list_groups()
         assert error is None and [g.profile.actual_instance.name for g in groups] == ["cybozu users"]
-        engine.assign_user(backend, cybozu["id"], alice.id, profile={"kintone": "Enable"})
+        assignments.assign_user(backend, cybozu["id"], alice.id, profile={"kintone": "Enable"})
         app_users, _, error = await client.list_application_users(cybozu["id"])
         assert error is None
         assert [(au.credentials.user_name, au.status.value) for au in app_users] == [

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-import okta_sim
+import okta_sim.app
 from lab.server import ServerThread
-from okta_sim import apps, directory
-from okta_sim import provisioning as engine
+from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import writes
+from okta_sim.provisioning import assignments, integration, records
 
 
 class SlowCybozu:
@@ -43,7 +44,7 @@ class SlowCybozu:
 def slow() -> Iterator[tuple[SlowCybozu, OktaBackend]]:
     cybozu = SlowCybozu()
     with ServerThread(cybozu) as server:
-        okta = okta_sim.create_app({"SCIM_URL_TEMPLATE": server.url + "/{domain}/scim/v2"}).extensions["okta"]
+        okta = okta_sim.app.create_app({"SCIM_URL_TEMPLATE": server.url + "/{domain}/scim/v2"}).extensions["okta"]
         yield cybozu, okta
         cybozu.release.set()
 
@@ -51,13 +52,13 @@ def slow() -> Iterator[tuple[SlowCybozu, OktaBackend]]:
 def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, OktaBackend]) -> None:
     cybozu, okta = slow
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    apps.configure_api_integration(okta, app["id"], enabled=True, token="token")
-    apps.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-    alice = directory.create_user(
+    integration.configure_api_integration(okta, app["id"], enabled=True, token="token")
+    integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
+    alice = writes.create_user(
         okta, {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"}
     )
     pushing = threading.Thread(
-        target=engine.assign_user,
+        target=assignments.assign_user,
         args=(okta, app["id"], alice["id"]),
         kwargs={"profile": {"kintone": "Enable"}},
     )
@@ -67,7 +68,7 @@ def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, Okta
     answered: list[Any] = []
     reader = threading.Thread(
         target=lambda: answered.append(
-            directory.create_user(
+            writes.create_user(
                 okta,
                 {"login": "bob@example.com", "email": "bob@example.com", "firstName": "B", "lastName": "J"},
             )
@@ -80,5 +81,5 @@ def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, Okta
     pushing.join(30)
 
     assert answered and in_flight  # Bob was created while Alice's POST was still waiting
-    app_user = engine.get_app_user(okta, app["id"], alice["id"])
+    app_user = records.get_app_user(okta, app["id"], alice["id"])
     assert (app_user["externalId"], app_user["syncState"]) == ("remote-1", "SYNCHRONIZED")

@@ -18,10 +18,10 @@ import httpx2
 import pytest
 from flask import Flask, got_request_exception
 
-import cybozu_sim
-from lab.clock import LabClock
-from lab.control import LAB_KEY_HEADER
+import cybozu_sim.app
 from lab.server import ServerThread
+from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER
 from tests.conftest import NOW, Lab
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -76,7 +76,7 @@ def failures(monkeypatch: pytest.MonkeyPatch) -> Failures:
 @pytest.fixture
 def live_cybozu(tmp_path: Path, failures: Failures) -> Iterator[LiveCybozu]:
     data_file = tmp_path / "cybozu.json"
-    app = cybozu_sim.create_app({"CLOCK": LabClock(frozen_at=NOW), "DATA_FILE": data_file})
+    app = cybozu_sim.app.create_app({"CLOCK": LabClock(frozen_at=NOW), "DATA_FILE": data_file})
     failures.watch(app)
     with ServerThread(app) as server:
         yield LiveCybozu(app, server, Lab(app), data_file)

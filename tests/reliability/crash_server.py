@@ -21,33 +21,33 @@ import sys
 import threading
 from pathlib import Path
 
-import cybozu_sim
-from lab import storage
+import cybozu_sim.app
 from lab.server import ServerThread
+from simcore import journal
 
 
 def crash_in_compaction(at: int) -> None:
     """Wrap the storage's atomic replacement so that the ``at``-th journal replacement never happens."""
-    replace = storage.replace_durably
+    replace = journal.replace_durably
     journal_replacements = 0
 
     def replace_or_die(path: Path, payload: bytes) -> None:
         nonlocal journal_replacements
-        if path.name.endswith(storage.JOURNAL_SUFFIX):
+        if path.name.endswith(journal.JOURNAL_SUFFIX):
             journal_replacements += 1
             if journal_replacements == at:
                 os.kill(os.getpid(), signal.SIGKILL)
         replace(path, payload)
 
-    storage.replace_durably = replace_or_die  # type: ignore[assignment]
+    journal.replace_durably = replace_or_die  # type: ignore[assignment]
 
 
 def main(data_dir: str, lab_key: str) -> None:
     if "CRASH_COMPACT_MIN_BYTES" in os.environ:
-        storage.COMPACT_MIN_BYTES = int(os.environ["CRASH_COMPACT_MIN_BYTES"])
+        journal.COMPACT_MIN_BYTES = int(os.environ["CRASH_COMPACT_MIN_BYTES"])
     if "CRASH_IN_COMPACTION" in os.environ:
         crash_in_compaction(int(os.environ["CRASH_IN_COMPACTION"]))
-    app = cybozu_sim.create_app({"DATA_FILE": Path(data_dir) / "cybozu.json", "LAB_KEY": lab_key})
+    app = cybozu_sim.app.create_app({"DATA_FILE": Path(data_dir) / "cybozu.json", "LAB_KEY": lab_key})
     server = ServerThread(app).start()
     print(json.dumps({"url": server.url}), flush=True)
     threading.Event().wait()  # until SIGKILL

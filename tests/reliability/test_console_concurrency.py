@@ -18,16 +18,17 @@ import httpx2
 import pytest
 from flask import Flask
 
-import okta_sim
+import okta_sim.app
 from cybozu_sim import tokens
 from cybozu_sim.seed import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
-from lab.clock import LabClock
 from lab.server import ServerThread
-from lab.storage import Store
-from okta_sim import api_tokens, directory
+from okta_sim import api_tokens
+from okta_sim.directory import reads, writes
 from okta_sim.seed import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.seed import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
+from simcore.clock import LabClock
+from simcore.store import Store
 from tests.conftest import NOW
 from tests.reliability.conftest import Failures, LiveCybozu, csrf, run_workers
 
@@ -85,7 +86,7 @@ def in_browsers(
 @pytest.fixture
 def live_okta(tmp_path: Path, failures: Failures) -> Iterator[tuple[Flask, ServerThread, Path]]:
     data_file = tmp_path / "okta.json"
-    app = okta_sim.create_app(
+    app = okta_sim.app.create_app(
         {"CLOCK": LabClock(frozen_at=NOW), "DATA_FILE": data_file, "ORG_ADMIN": True, "EGRESS_BIND": False}
     )
     failures.watch(app)
@@ -96,7 +97,7 @@ def live_okta(tmp_path: Path, failures: Failures) -> Iterator[tuple[Flask, Serve
 def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], failures: Failures) -> None:
     app, server, data_file = live_okta
     backend = app.extensions["okta"]
-    edited = directory.create_user(
+    edited = writes.create_user(
         backend,
         {"login": "edited@example.com", "email": "edited@example.com", "firstName": "E", "lastName": "E"},
     )
@@ -127,11 +128,11 @@ def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], fai
     assert all(status < 500 for status in statuses), statuses
     assert not failures.errors, failures.errors
 
-    people = directory.list_users(backend)
+    people = reads.list_users(backend)
     logins = Counter(p["profile"]["login"] for p in people)
     assert all(count == 1 for count in logins.values()), logins
     assert {f"shared{n}@example.com" for n in range(SHARED)} <= set(logins)
-    final = directory.get_user(backend, edited["id"])["profile"]
+    final = reads.get_user(backend, edited["id"])["profile"]
     assert (final["firstName"], final["lastName"]) in saved  # one whole save won, not a mix of two
     names = sorted(t["name"] for t in api_tokens.list_tokens(backend))
     assert names == sorted(f"w{w}-{n}" for w in range(WORKERS) for n in range(2))

@@ -23,8 +23,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from lab.control import LAB_KEY_HEADER
-from lab.storage import Store
+from simcore.control import LAB_KEY_HEADER
+from simcore.store import Store
 from tests.reliability.conftest import run_workers, scim_user
 
 pytestmark = pytest.mark.integration

@@ -22,15 +22,16 @@ import httpx2
 import pytest
 from flask import Flask
 
-import cybozu_sim
-import okta_sim
-from lab.clock import LabClock
-from lab.control import LAB_KEY_HEADER
+import cybozu_sim.app
+import okta_sim.app
 from lab.server import ServerThread
-from lab.storage import Store
-from okta_sim import api_tokens, apps, directory
-from okta_sim import provisioning as engine
+from okta_sim import api_tokens, apps
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import writes
+from okta_sim.provisioning import integration, records
+from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER
+from simcore.store import Store
 from tests.conftest import NOW, Lab
 from tests.reliability.conftest import Failures, run_workers
 
@@ -58,10 +59,10 @@ class Lab2:
 @pytest.fixture
 def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
     clock = LabClock(frozen_at=NOW)
-    cybozu_app = cybozu_sim.create_app({"CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"})
+    cybozu_app = cybozu_sim.app.create_app({"CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"})
     failures.watch(cybozu_app)
     with ServerThread(cybozu_app) as cybozu_server:
-        okta_app = okta_sim.create_app(
+        okta_app = okta_sim.app.create_app(
             {
                 "CLOCK": clock,
                 "DATA_FILE": tmp_path / "okta.json",
@@ -77,10 +78,10 @@ def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
             token = cybozu.token("example", notes="Okta")
             okta = okta_app.extensions["okta"]
             app = apps.add_app(okta, "cybozu", domain_name="example")
-            apps.configure_api_integration(okta, app["id"], enabled=True, token=token)
-            apps.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
+            integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
+            integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
             people = [
-                directory.create_user(
+                writes.create_user(
                     okta,
                     {
                         "login": f"p{n}@example.com",
@@ -91,11 +92,11 @@ def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
                 )
                 for n in range(PEOPLE)
             ]
-            groups = [directory.create_group(okta, f"G{n}") for n in range(GROUPS)]
+            groups = [writes.create_group(okta, f"G{n}") for n in range(GROUPS)]
             for n, person in enumerate(people):  # each in one group, every third in two
-                directory.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
+                writes.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
                 if n % 3 == 0:
-                    directory.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
+                    writes.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
             _, api_token = api_tokens.create_token(okta, "reliability")
             yield Lab2(
                 okta_app,
@@ -172,7 +173,7 @@ def test_force_sync_during_assignment_changes(lab2: Lab2, failures: Failures) ->
     assert final.status_code == 200 and final.json()["errors"] == 0, final.text
     assert not failures.errors, failures.errors
 
-    assigned = {au["user_id"]: au for au in engine.app_users_of_app(lab2.okta, lab2.app_id)}
+    assigned = {au["user_id"]: au for au in records.app_users_of_app(lab2.okta, lab2.app_id)}
     remote = lab2.cybozu.users("example")
     logins = Counter(u["login"] for u in remote)
     assert all(count == 1 for count in logins.values()), logins
@@ -186,7 +187,7 @@ def test_force_sync_during_assignment_changes(lab2: Lab2, failures: Failures) ->
             assert user["status"] == "Active" and user["id"] == app_user["externalId"]
         elif login in by_login:
             assert by_login[login]["status"] == "Inactive", by_login[login]
-    assert not engine.app_users_of_app(lab2.okta, lab2.app_id, include_pending=True)[len(assigned) :]
+    assert not records.app_users_of_app(lab2.okta, lab2.app_id, include_pending=True)[len(assigned) :]
     okta_file, cybozu_file = lab2.files
     assert Store(okta_file).snapshot() == lab2.okta.store.snapshot()
     assert Store(cybozu_file).snapshot() == lab2.cybozu_app.extensions["cybozu"].store.snapshot()

@@ -13,7 +13,7 @@ from collections import Counter
 import httpx2
 import pytest
 
-from lab.storage import Store
+from simcore.store import Store
 from tests.reliability.conftest import (
     SCIM_ERROR,
     Failures,

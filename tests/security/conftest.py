@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-import cybozu_sim
-import okta_sim
+import cybozu_sim.app
+import okta_sim.app
 from cybozu_sim import seed as cybozu_seed
-from lab.clock import LabClock
-from lab.control import LAB_KEY_HEADER
 from okta_sim import seed as okta_seed
+from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER
 from tests.conftest import NOW
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -44,7 +44,7 @@ def clock() -> LabClock:
 def cybozu(tmp_path: Path, clock: LabClock) -> Flask:
     """cybozu_sim with the demo environment ``example`` ("Propagate Provisioning" on), on a
     TinyDB file (the store under test)."""
-    app = cybozu_sim.create_app(
+    app = cybozu_sim.app.create_app(
         {"TESTING": True, "SEED_DEMO": True, "CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"}
     )
     answer = lab_call(app, "PUT", "/tenants/example/propagate-provisioning", {"enabled": True})
@@ -55,7 +55,7 @@ def cybozu(tmp_path: Path, clock: LabClock) -> Flask:
 @pytest.fixture
 def okta(tmp_path: Path, clock: LabClock, closed_port: int) -> Flask:
     """okta_sim with the demo org, on a TinyDB file; its SCIM pushes fail at once (nobody listens)."""
-    return okta_sim.create_app(
+    return okta_sim.app.create_app(
         {
             "TESTING": True,
             "SEED_DEMO": True,

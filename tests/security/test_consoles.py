@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from cybozu_sim import tokens, users
-from okta_sim import api_tokens, apps, directory
-from okta_sim import provisioning as engine
+from okta_sim import api_tokens, apps
+from okta_sim.directory import reads, writes
+from okta_sim.provisioning import assignments, integration, outcomes
 from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 
 # Reachable without signing in: the landing pages and the sign-in forms.
@@ -43,16 +44,16 @@ def okta_samples(app: Flask) -> dict[str, str]:
     record = apps.get_app(backend, app_id)
     record["provisioning"].update(enabled=True, token="t" * 40)
     backend.apps.put(record)
-    apps.set_provisioning_to_app(backend, app_id, create=True, update=True, deactivate=True)
-    alice = directory.get_user(backend, "alice.smith@example.com")["id"]
-    engine.assign_user(backend, app_id, alice, user_name="alice", profile={"kintone": "Enable"})
-    group = next(g for g in directory.list_groups(backend) if g["profile"]["name"] == "cybozu users")
+    integration.set_provisioning_to_app(backend, app_id, create=True, update=True, deactivate=True)
+    alice = reads.get_user(backend, "alice.smith@example.com")["id"]
+    assignments.assign_user(backend, app_id, alice, user_name="alice", profile={"kintone": "Enable"})
+    group = next(g for g in reads.list_groups(backend) if g["profile"]["name"] == "cybozu users")
     apps.set_username_format(backend, app_id, "none")
-    engine.assign_group(backend, app_id, group["id"], profile={"kintone": "Enable"})
+    assignments.assign_group(backend, app_id, group["id"], profile={"kintone": "Enable"})
     token, _ = api_tokens.create_token(backend, "sdk")
-    dave = directory.get_user(backend, "dave.brown@example.com")["id"]
-    directory.change_status(backend, dave, "deactivate")  # only a deactivated person has [Delete]
-    task = engine.list_tasks(backend)[0]
+    dave = reads.get_user(backend, "dave.brown@example.com")["id"]
+    writes.change_status(backend, dave, "deactivate")  # only a deactivated person has [Delete]
+    task = outcomes.list_tasks(backend)[0]
     return {
         "user_id": alice,
         "group_id": group["id"],

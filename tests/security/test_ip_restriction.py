@@ -10,10 +10,10 @@ import httpx2
 import pytest
 from flask import Flask
 
-import cybozu_sim
+import cybozu_sim.app
 from cybozu_sim.ip_restriction import client_address, parse_trusted_proxies
-from lab.control import LAB_KEY_HEADER
 from lab.server import ServerThread
+from simcore.control import LAB_KEY_HEADER
 from tests.security.conftest import csrf, cybozu_admin, lab_call
 
 ALLOWED = "192.0.2.10"
@@ -38,7 +38,7 @@ def restricted_app(clock: Any, proxies: list[str] | None = None) -> Flask:
     config: dict[str, Any] = {"TESTING": True, "SEED_DEMO": True, "CLOCK": clock}
     if proxies is not None:
         config["TRUSTED_PROXIES"] = proxies
-    app = cybozu_sim.create_app(config)
+    app = cybozu_sim.app.create_app(config)
     answer = lab_call(
         app, "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": [ALLOWED, "127.0.0.1"]}
     )
@@ -86,7 +86,7 @@ def test_without_trusted_proxies_the_peer_is_the_client() -> None:
 
 def test_a_malformed_trusted_proxy_stops_the_app_from_starting() -> None:
     with pytest.raises(ValueError, match="'proxy.example' is not an IP address"):
-        cybozu_sim.create_app({"TRUSTED_PROXIES": ["proxy.example"]})
+        cybozu_sim.app.create_app({"TRUSTED_PROXIES": ["proxy.example"]})
 
 
 # -- over HTTP, no trusted proxy (the default) --------------------------------------

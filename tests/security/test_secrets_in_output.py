@@ -17,7 +17,8 @@ from cybozu_sim import tokens
 from lab.cli import main
 from lab.scenario import reports
 from lab.scenario.runner import StepRecord
-from okta_sim import apps, provisioning, syslog
+from okta_sim import apps, syslog
+from okta_sim.provisioning import integration
 from tests.security.conftest import csrf, lab_call
 
 SETUP = """
@@ -128,7 +129,7 @@ def test_the_system_log_never_holds_a_password_or_token(okta: Flask, closed_port
     assert refused.status_code == 200
     cybozu_token = "T" + secrets.token_hex(20)
     app = apps.add_app(backend, "cybozu", domain_name="example")
-    assert not provisioning.test_credentials(backend, app, cybozu_token).ok  # nobody listens there
+    assert not integration.test_credentials(backend, app, cybozu_token).ok  # nobody listens there
     ssws = lab_call(okta, "POST", "/api-tokens", {"name": "sdk"}).get_json()["token"]
     logs = client.get("/api/v1/logs", headers={"Authorization": f"SSWS {ssws}"})
     events = syslog.events(backend)

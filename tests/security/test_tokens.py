@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cybozu_sim import tokens
-from lab.clock import LabClock
 from okta_sim import api_tokens
+from simcore.clock import LabClock
 from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"

@@ -1,6 +1,6 @@
 """The Exercises pages (lab/training/web.py) have no sign-in and no session by design (bound to
 127.0.0.1, nothing secret to show), so their two forms carry no CSRF token; a cross-site form
-post is refused by its Origin / Sec-Fetch-Site instead (lab.forms.check_same_origin)."""
+post is refused by its Origin / Sec-Fetch-Site instead (simcore.forms.check_same_origin)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-import cybozu_sim
+import cybozu_sim.app
 from lab.browser import LAUNCH_ARGS, browser_available, find_browser
 from lab.server import ServerThread
 
@@ -26,7 +26,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture
 def cybozu() -> Iterator[ServerThread]:
-    app = cybozu_sim.create_app({"SEED_DEMO": True})
+    app = cybozu_sim.app.create_app({"SEED_DEMO": True})
     with ServerThread(app) as server:
         server.app = app  # type: ignore[attr-defined]
         yield server

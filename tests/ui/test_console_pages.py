@@ -7,7 +7,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Page, expect
 
-import okta_sim
+import okta_sim.app
 from lab.server import ServerThread
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from tests.ui.test_step1 import sign_in as cybozu_sign_in
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.ui
 
 
 def test_okta_dashboard_groups_api_tokens_and_system_log(page: Page) -> None:
-    with ServerThread(okta_sim.create_app({"SEED_DEMO": True})) as okta:
+    with ServerThread(okta_sim.app.create_app({"SEED_DEMO": True})) as okta:
         page.goto(f"{okta.url}/admin/")
         page.get_by_label("Username").fill(ADMIN_LOGIN)
         page.get_by_label("Password").fill(DEFAULT_ADMIN_PASSWORD)

@@ -14,12 +14,13 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-import cybozu_sim
-import okta_sim
+import cybozu_sim.app
+import okta_sim.app
 from lab.server import ServerThread
-from okta_sim import apps, directory
-from okta_sim import provisioning as engine
+from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import reads
+from okta_sim.provisioning import assignments, integration
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from tests.conftest import Lab
 from tests.ui import screenshots
@@ -46,20 +47,20 @@ class Sandbox:
     def provisioned_app(self) -> dict[str, Any]:
         """STEP2 done through okta_sim's domain, for the tests that start after it."""
         app = apps.add_app(self.okta, "cybozu", domain_name="example")
-        apps.configure_api_integration(self.okta, app["id"], enabled=True, token=self.token)
-        apps.set_provisioning_to_app(self.okta, app["id"], create=True, update=True, deactivate=True)
+        integration.configure_api_integration(self.okta, app["id"], enabled=True, token=self.token)
+        integration.set_provisioning_to_app(self.okta, app["id"], create=True, update=True, deactivate=True)
         return app
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    cybozu_app = cybozu_sim.create_app()
+    cybozu_app = cybozu_sim.app.create_app()
     with ServerThread(cybozu_app) as cybozu_server:
         lab = Lab(cybozu_app)
         # STEP1: the environment, Propagate Provisioning "Enabled", and an API token.
         lab.tenant("example", licenses={"kintone": 10, "garoon": 10}, propagate=True)
         token = lab.token("example", notes="Okta")
-        okta_app = okta_sim.create_app(
+        okta_app = okta_sim.app.create_app(
             {
                 "SEED_DEMO": True,
                 "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
@@ -171,8 +172,8 @@ def test_ip_restriction_shows_the_articles_error(page: Page, sandbox: Sandbox) -
 
 def test_unassigning_a_person_makes_the_cybozu_user_inactive(page: Page, sandbox: Sandbox) -> None:
     app = sandbox.provisioned_app()
-    alice = directory.get_user(sandbox.okta, ALICE)
-    engine.assign_user(sandbox.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    alice = reads.get_user(sandbox.okta, ALICE)
+    assignments.assign_user(sandbox.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     assert sandbox.cybozu_user(ALICE)["status"] == "Active"
     sign_in(page, sandbox)
     open_app(page)

@@ -16,10 +16,10 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-import okta_sim
-from lab.clock import LabClock
+import okta_sim.app
 from okta_sim import api_tokens, apps
 from okta_sim.backend import OktaBackend
+from simcore.clock import LabClock
 from tests.conftest import NOW
 
 ERROR_ID = re.compile(r"^oae[A-Za-z0-9]{22}$")
@@ -86,7 +86,7 @@ def links(response: TestResponse) -> dict[str, str]:
 @pytest.fixture
 def make_okta(closed_port: int) -> Callable[..., Flask]:
     def make(**config: Any) -> Flask:
-        return okta_sim.create_app(
+        return okta_sim.app.create_app(
             {
                 "TESTING": True,
                 "CLOCK": LabClock(frozen_at=NOW),
@@ -653,5 +653,5 @@ def test_an_unexpected_exception_is_oktas_500(
     def broken(*_: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("okta_sim.directory.list_users", broken)
+    monkeypatch.setattr("okta_sim.directory.reads.list_users", broken)
     assert_error(api("GET", "/users"), 500, "E0000009", "Internal Server Error")

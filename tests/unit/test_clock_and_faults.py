@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lab.clock import LabClock, isoformat, parse_instant
-from lab.faults import FaultError, FaultInjector, parse_fault
+from simcore.clock import LabClock, isoformat, parse_instant
+from simcore.faults import FaultError, FaultInjector, parse_fault
 from tests.conftest import NOW, Lab
 
 

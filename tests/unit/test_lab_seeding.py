@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-import okta_sim
-from lab.storage import Store, plain_copy
-from okta_sim import directory, syslog
+import okta_sim.app
+from okta_sim import syslog
+from okta_sim.directory import reads, writes
+from okta_sim.errors import NotFound
+from simcore.store import Store, plain_copy
 from tests.conftest import NOW, Lab
 
 
 @pytest.fixture
 def okta_lab() -> Lab:
-    from lab.clock import LabClock
+    from simcore.clock import LabClock
 
-    return Lab(okta_sim.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
+    return Lab(okta_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
 
 
 def person(number: int, **extra: str) -> dict[str, str]:
@@ -29,13 +31,13 @@ def test_people_import_creates_people_and_their_group(okta_lab: Lab) -> None:
         "POST", "/people", {"people": [person(i) for i in range(50)], "group": "All"}, expect=201
     )
     backend = okta_lab.app.extensions["okta"]
-    group = next(g for g in directory.list_groups(backend) if g["profile"]["name"] == "All")
+    group = next(g for g in reads.list_groups(backend) if g["profile"]["name"] == "All")
     assert group["members"] == answer["ids"] and len(answer["ids"]) == 50
     adds = [e for e in syslog.events(backend) if e["eventType"] == "group.user_membership.add"]
     assert len(adds) == 50
     # A second import into the same group adds to it.
     okta_lab.call("POST", "/people", {"people": [person(99)], "group": "All"}, expect=201)
-    assert len(directory.get_group(backend, group["id"])["members"]) == 51
+    assert len(reads.get_group(backend, group["id"])["members"]) == 51
 
 
 def test_people_import_is_all_or_nothing(okta_lab: Lab) -> None:
@@ -46,7 +48,7 @@ def test_people_import_is_all_or_nothing(okta_lab: Lab) -> None:
         == "person 3: Api validation failed: profile; email: must be in the form of an email address"
     )
     backend = okta_lab.app.extensions["okta"]
-    assert directory.list_users(backend) == [] and directory.list_groups(backend) == []
+    assert reads.list_users(backend) == [] and reads.list_groups(backend) == []
     duplicate = okta_lab.call("POST", "/people", {"people": [person(1), person(1)]}, expect=400)
     assert duplicate["error"].startswith("person 2: Api validation failed: login")
     for body in [{}, {"people": []}, {"people": [person(1)], "group": 3}, {"people": "x"}]:
@@ -54,18 +56,18 @@ def test_people_import_is_all_or_nothing(okta_lab: Lab) -> None:
 
 
 def test_change_members_adds_and_removes_many_at_once() -> None:
-    from lab.clock import LabClock
     from okta_sim.backend import OktaBackend
+    from simcore.clock import LabClock
 
     backend = OktaBackend(clock=LabClock(NOW))
-    ids = [directory.create_user(backend, person(i))["id"] for i in range(5)]
-    group = directory.create_group(backend, "g")
-    directory.change_members(backend, group["id"], [*ids, ids[0]], True)
-    assert directory.get_group(backend, group["id"])["members"] == ids
-    directory.change_members(backend, group["id"], ids[1:3], False)
-    assert directory.get_group(backend, group["id"])["members"] == [ids[0], *ids[3:]]
-    with pytest.raises(directory.NotFound):
-        directory.change_members(backend, group["id"], ["00u-missing"], True)
+    ids = [writes.create_user(backend, person(i))["id"] for i in range(5)]
+    group = writes.create_group(backend, "g")
+    writes.change_members(backend, group["id"], [*ids, ids[0]], True)
+    assert reads.get_group(backend, group["id"])["members"] == ids
+    writes.change_members(backend, group["id"], ids[1:3], False)
+    assert reads.get_group(backend, group["id"])["members"] == [ids[0], *ids[3:]]
+    with pytest.raises(NotFound):
+        writes.change_members(backend, group["id"], ["00u-missing"], True)
 
 
 def test_unique_lookup_follows_puts_deletes_and_restores() -> None:

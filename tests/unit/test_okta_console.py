@@ -14,10 +14,11 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-import okta_sim
-from okta_sim import apps, directory, syslog, usernames
-from okta_sim import provisioning as engine
+import okta_sim.app
+from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import reads
+from okta_sim.provisioning import integration, outcomes, records
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 
 
@@ -55,7 +56,7 @@ class Console:
 
 @pytest.fixture
 def okta(closed_port: int) -> Flask:
-    return okta_sim.create_app(
+    return okta_sim.app.create_app(
         {
             "TESTING": True,
             "SEED_DEMO": True,
@@ -89,11 +90,11 @@ def app_id(console: Console) -> str:
 
 
 def person_id(backend: OktaBackend, login: str) -> str:
-    return directory.get_user(backend, login)["id"]
+    return reads.get_user(backend, login)["id"]
 
 
 def group_id(backend: OktaBackend, name: str) -> str:
-    return next(g["id"] for g in directory.list_groups(backend) if g["profile"]["name"] == name)
+    return next(g["id"] for g in reads.list_groups(backend) if g["profile"]["name"] == name)
 
 
 def enable_provisioning_without_a_server(backend: OktaBackend, app_id: str) -> None:
@@ -101,7 +102,7 @@ def enable_provisioning_without_a_server(backend: OktaBackend, app_id: str) -> N
     app = apps.get_app(backend, app_id)
     app["provisioning"].update(enabled=True, token="t" * 40)
     backend.apps.put(app)
-    apps.set_provisioning_to_app(backend, app_id, create=True, update=True, deactivate=True)
+    integration.set_provisioning_to_app(backend, app_id, create=True, update=True, deactivate=True)
 
 
 # -- sign-in and CSRF ---------------------------------------------------------
@@ -218,7 +219,7 @@ def test_groups_add_and_members(console: Console, backend: OktaBackend) -> None:
     assert 'aria-label="Remove Alice Smith"' in text(console.get(page))
     removed = console.post(f"{page}/members/{alice}/remove", {}, follow_redirects=True)
     assert "Alice Smith was removed from Sales." in text(removed)
-    assert directory.get_group(backend, sales)["members"] == []
+    assert reads.get_group(backend, sales)["members"] == []
 
 
 # -- applications -----------------------------------------------------------------
@@ -460,13 +461,13 @@ def test_a_blank_user_name_task_is_fixed_and_retried(
     assert "2 task(s) retried; 2 still open." in text(retried)
     assert "Select the tasks to retry." in text(console.post("/admin/tasks/retry", {}, follow_redirects=True))
     carol = person_id(backend, "carol.white@example.com")
-    task = next(t for t in engine.list_tasks(backend) if t["user_id"] == carol)
+    task = next(t for t in outcomes.list_tasks(backend) if t["user_id"] == carol)
     fixed = console.post(
         f"/admin/tasks/{task['id']}/user-name", {"user_name": "carol"}, follow_redirects=True
     )
     # The User Name is saved; the push itself fails here, for want of a cybozu.com.
     assert "Connection failed" in text(fixed)
-    assert engine.get_app_user(backend, app_id, carol)["userName"] == "carol"
+    assert records.get_app_user(backend, app_id, carol)["userName"] == "carol"
 
 
 def test_an_api_token_is_shown_once(console: Console) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lab.clock import LabClock
-from okta_sim import apps, directory, usernames
-from okta_sim import provisioning as engine
+from okta_sim import apps, usernames
 from okta_sim.backend import Egress, OktaBackend
+from okta_sim.directory import reads, writes
 from okta_sim.errors import Invalid, NotFound
-from okta_sim.scim_client import ScimFailure, filter_user_name, json_complaint, masked
+from okta_sim.provisioning import assignments, integration, mapping, records
+from okta_sim.provisioning.scim_client import ScimFailure, filter_user_name, json_complaint, masked
+from simcore.clock import LabClock
 from tests.conftest import NOW
 
 PROFILE = {
@@ -89,43 +90,43 @@ def test_okta_error_texts() -> None:
 
 
 def test_directory_rules(okta: OktaBackend) -> None:
-    user = directory.create_user(okta, PROFILE)
+    user = writes.create_user(okta, PROFILE)
     with pytest.raises(Invalid) as clash:
-        directory.create_user(okta, {**PROFILE, "login": "ALICE.SMITH@example.com"})
+        writes.create_user(okta, {**PROFILE, "login": "ALICE.SMITH@example.com"})
     assert clash.value.causes == [
         "login: An object with this field already exists in the current organization"
     ]
     with pytest.raises(Invalid) as missing:
-        directory.create_user(okta, {"login": "bob@example.com", "email": "not-an-email"})
+        writes.create_user(okta, {"login": "bob@example.com", "email": "not-an-email"})
     assert "firstName: The field cannot be left blank" in missing.value.causes
     assert "email: must be in the form of an email address" in missing.value.causes
     with pytest.raises(Invalid):
-        directory.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
+        writes.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
     with pytest.raises(Invalid, match="Cannot suspend a user whose status is STAGED"):
-        directory.change_status(
+        writes.change_status(
             okta,
-            directory.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
+            writes.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
             "suspend",
         )
-    assert directory.get_user(okta, "ALICE.smith@example.com")["id"] == user["id"]
-    assert directory.delete_user(okta, user["id"]) is False  # first DELETE deactivates
-    assert directory.get_user(okta, user["id"])["status"] == "DEPROVISIONED"
-    assert directory.delete_user(okta, user["id"]) is True
+    assert reads.get_user(okta, "ALICE.smith@example.com")["id"] == user["id"]
+    assert writes.delete_user(okta, user["id"]) is False  # first DELETE deactivates
+    assert reads.get_user(okta, user["id"])["status"] == "DEPROVISIONED"
+    assert writes.delete_user(okta, user["id"]) is True
     with pytest.raises(NotFound):
-        directory.get_user(okta, user["id"])
+        reads.get_user(okta, user["id"])
 
 
 def test_assignments_without_provisioning_are_flagged(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = directory.create_user(okta, PROFILE)
-    app_user = engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
+    user = writes.create_user(okta, PROFILE)
+    app_user = assignments.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
     assert (
-        app_user["note"] == engine.ASSIGNED_BEFORE_PROVISIONING and app_user["userName"] == PROFILE["login"]
+        app_user["note"] == records.ASSIGNED_BEFORE_PROVISIONING and app_user["userName"] == PROFILE["login"]
     )
     with pytest.raises(Invalid):
-        engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Maybe"})
+        assignments.assign_user(okta, app["id"], user["id"], profile={"kintone": "Maybe"})
     with pytest.raises(Invalid, match="Enable API integration before"):
-        apps.set_provisioning_to_app(okta, app["id"], create=True, update=False, deactivate=False)
+        integration.set_provisioning_to_app(okta, app["id"], create=True, update=False, deactivate=False)
     with pytest.raises(Invalid):
         apps.add_app(okta, "cybozu", domain_name="https://example.cybozu.com/")
     with pytest.raises(NotFound):
@@ -144,23 +145,23 @@ def test_only_the_cybozu_app_can_be_added(okta: OktaBackend) -> None:
 
 def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = directory.create_user(okta, PROFILE)
-    group = directory.create_group(okta, "Sales")
-    directory.set_membership(okta, group["id"], user["id"], True)
-    engine.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
+    user = writes.create_user(okta, PROFILE)
+    group = writes.create_group(okta, "Sales")
+    writes.set_membership(okta, group["id"], user["id"], True)
+    assignments.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
     with pytest.raises(Invalid, match="Alice Smith is assigned through the group\\(s\\) Sales"):
-        engine.unassign_user(okta, app["id"], user["id"])
-    engine.assign_user(okta, app["id"], user["id"], profile={"garoon": "Enable"})
-    engine.unassign_user(okta, app["id"], user["id"])  # the group assignment remains
-    remaining = engine.get_app_user(okta, app["id"], user["id"])
-    assert remaining["individual"] is False and engine.effective_profile(okta, app, remaining) == {
+        assignments.unassign_user(okta, app["id"], user["id"])
+    assignments.assign_user(okta, app["id"], user["id"], profile={"garoon": "Enable"})
+    assignments.unassign_user(okta, app["id"], user["id"])  # the group assignment remains
+    remaining = records.get_app_user(okta, app["id"], user["id"])
+    assert remaining["individual"] is False and mapping.effective_profile(okta, app, remaining) == {
         "kintone": "Enable"
     }
 
 
 def test_the_mapping_table_the_console_shows_is_what_mapped_pushes(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = directory.create_user(okta, PROFILE)
-    app_user = engine.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
-    pushed = engine.mapped(okta, app, user, app_user)
-    assert [name for name, _, _ in engine.ATTRIBUTE_MAPPINGS] == [k for k in pushed if k != "services"]
+    user = writes.create_user(okta, PROFILE)
+    app_user = assignments.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
+    pushed = mapping.mapped(okta, app, user, app_user)
+    assert [name for name, _, _ in mapping.ATTRIBUTE_MAPPINGS] == [k for k in pushed if k != "services"]

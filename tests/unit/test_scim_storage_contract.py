@@ -13,9 +13,9 @@ import pytest
 
 from cybozu_sim.backend import Backend
 from cybozu_sim.scim.schema import USER_SCHEMA, read_user
-from cybozu_sim.scim.store import USERS_TABLE, LoginTaken, UserStore
-from lab.clock import LabClock
-from lab.storage import Store
+from cybozu_sim.user_store import USERS_TABLE, LoginTaken, UserStore
+from simcore.clock import LabClock
+from simcore.store import Store
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""lab.storage.Store: memory and file modes, the journal and its compaction, loading after a crash,
+"""simcore.store.Store: memory and file modes, the journal and its compaction, loading after a crash,
 batching, snapshots, threads."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import threading
 
 import pytest
 
-from lab import storage
-from lab.storage import Store, StoreCorrupt
+from simcore import journal
+from simcore.journal import StoreCorrupt
+from simcore.store import Store
 
 
 def journal_lines(path) -> list[dict]:
@@ -78,7 +79,7 @@ def test_each_write_appends_only_what_it_changed(tmp_path) -> None:
 
 
 def test_the_journal_is_compacted_when_it_outgrows_the_snapshot(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(storage, "COMPACT_MIN_BYTES", 0)
+    monkeypatch.setattr(journal, "COMPACT_MIN_BYTES", 0)
     path = tmp_path / "lab.json"
     store = Store(path)
     people = store.collection("people")
@@ -100,7 +101,7 @@ def test_a_snapshot_is_replaced_atomically(tmp_path, monkeypatch) -> None:
     def broken_replace(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("lab.storage.os.replace", broken_replace)
+    monkeypatch.setattr("simcore.journal.os.replace", broken_replace)
     with pytest.raises(OSError):
         store.restore({"t": {"1": {"a": 2}}})  # a restore writes a new snapshot
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files  # intact, no temporary left
@@ -117,7 +118,7 @@ def test_a_failed_append_is_retried_by_the_next_write(tmp_path, monkeypatch) -> 
     def broken_fsync(fd):
         raise OSError("I/O error")
 
-    monkeypatch.setattr("lab.storage.os.fsync", broken_fsync)
+    monkeypatch.setattr("simcore.journal.os.fsync", broken_fsync)
     with pytest.raises(OSError):
         people.put({"id": "b"})
     monkeypatch.undo()

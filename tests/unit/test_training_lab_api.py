@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-import cybozu_sim
-import okta_sim
+import cybozu_sim.app
+import okta_sim.app
 from cybozu_sim import accounts
-from lab.clock import LabClock
-from okta_sim import apps, directory, syslog
-from okta_sim import provisioning as engine
+from okta_sim import apps, syslog
+from okta_sim.directory import reads, writes
+from okta_sim.provisioning import assignments
+from simcore.clock import LabClock
 from tests.conftest import NOW, Lab
 
 
 @pytest.fixture
 def cybozu_lab() -> Lab:
-    return Lab(cybozu_sim.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
+    return Lab(cybozu_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
 
 
 @pytest.fixture
 def okta_lab() -> Lab:
-    return Lab(okta_sim.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
+    return Lab(okta_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
 
 
 def test_deleting_a_tenant_removes_it_with_its_users_and_tokens(cybozu_lab: Lab) -> None:
@@ -55,17 +56,17 @@ def test_deleting_an_unknown_tenant_is_a_404(cybozu_lab: Lab) -> None:
 
 def test_deleting_an_app_removes_its_assignments_and_tasks(okta_lab: Lab) -> None:
     backend = okta_lab.app.extensions["okta"]
-    alice = directory.create_user(
+    alice = writes.create_user(
         backend,
         {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"},
     )
-    group = directory.create_group(backend, "cybozu users")
-    directory.set_membership(backend, group["id"], alice["id"], True)
+    group = writes.create_group(backend, "cybozu users")
+    writes.set_membership(backend, group["id"], alice["id"], True)
     gone = apps.add_app(backend, "cybozu", domain_name="example-t1")
     kept = apps.add_app(backend, "cybozu", domain_name="example-t2")
     for app in (gone, kept):
-        engine.assign_user(backend, app["id"], alice["id"], profile={"kintone": "Enable"})
-        engine.assign_group(backend, app["id"], group["id"], profile={})
+        assignments.assign_user(backend, app["id"], alice["id"], profile={"kintone": "Enable"})
+        assignments.assign_group(backend, app["id"], group["id"], profile={})
     backend.tasks.put(
         {"id": "tsk1", "seq": 1, "key": "k", "app_id": gone["id"], "user_id": alice["id"], "status": "OPEN"}
     )
@@ -81,7 +82,7 @@ def test_deleting_an_app_removes_its_assignments_and_tasks(okta_lab: Lab) -> Non
     assert [t["id"] for t in backend.tasks.all()] == ["tsk2"]
     assert syslog.events(backend)[-1]["eventType"] == "application.lifecycle.delete"
     # The person and the group stay: the Okta org is shared.
-    assert directory.get_user(backend, alice["id"])["id"] == alice["id"]
+    assert reads.get_user(backend, alice["id"])["id"] == alice["id"]
     assert okta_lab.call("GET", f"/apps/{gone['id']}", expect=404)["error"].startswith("Not found")
 
 

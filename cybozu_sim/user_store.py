@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from lab.storage import Collection, Store
+from simcore.store import Collection, Store
 
 USERS_TABLE = "users"
 

@@ -13,15 +13,17 @@ import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from lab import jsontext
-from lab.clock import LabClock, parse_instant
-from lab.faults import FaultError, FaultInjector
+from simcore import jsontext
+from simcore.clock import LabClock, parse_instant
+from simcore.faults import FaultError, FaultInjector
 
 LAB_KEY_HEADER = "X-Lab-Key"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 @dataclass
@@ -41,6 +43,23 @@ class LabHooks:
 
 def lab_error(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": message, "status": status}), status
+
+
+def domain_errors(kind: type[Exception], describe: Callable[[Any], str]) -> Callable[[View], View]:
+    """A decorator for an app's /_lab/ views: its domain error ``kind`` (which carries an HTTP
+    ``status``) answers the lab's JSON error with ``describe(error)``, as its console would word it."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except kind as error:
+                return lab_error(getattr(error, "status", 400), describe(error))
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def is_loopback(address: str | None) -> bool:
@@ -148,7 +167,7 @@ def create_control_blueprint(hooks: LabHooks) -> Blueprint:
 
 
 def json_object() -> dict[str, Any] | None:
-    """The body as a JSON object the store can hold (lab.jsontext), else None."""
+    """The body as a JSON object the store can hold (simcore.jsontext), else None."""
     try:
         body = jsontext.loads(request.get_data(cache=True))
         jsontext.check_storable(body)

@@ -12,10 +12,11 @@ import json
 from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from cybozu_sim import get_backend, tokens
+from cybozu_sim import tokens
+from cybozu_sim.backend import get_backend
 from cybozu_sim.scim.errors import ScimError
 from cybozu_sim.scim.resources import SCIM_JSON
-from cybozu_sim.scim.service import Answer, CybozuScimService, Request
+from cybozu_sim.scim_service import Answer, CybozuScimService, Request
 from cybozu_sim.tenants import find_tenant
 
 bp = Blueprint("scim", __name__)

@@ -8,10 +8,10 @@ from typing import Any, Protocol
 
 from flask import Blueprint, Flask, Response
 
-from lab.clock import LabClock
-from lab.control import LabHooks, create_control_blueprint, install_fault_hook
-from lab.faults import FaultInjector
-from lab.storage import Store
+from simcore.clock import LabClock
+from simcore.control import LabHooks, create_control_blueprint, install_fault_hook
+from simcore.faults import FaultInjector
+from simcore.store import Store
 
 FaultResponse = Callable[[int, str, dict[str, str]], Response]
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cybozu_sim import provisioning
+from cybozu_sim import propagation
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Invalid
 from cybozu_sim.scim.errors import ScimError
@@ -34,10 +34,10 @@ from cybozu_sim.scim.resources import (
     render_user,
 )
 from cybozu_sim.scim.schema import read_user
-from cybozu_sim.scim.store import LoginTaken, UserStore
 from cybozu_sim.tenants import Tenant
+from cybozu_sim.user_store import LoginTaken, UserStore
 from cybozu_sim.users import check_profile, check_services, profile_of, services_of
-from lab import jsontext
+from simcore import jsontext
 
 PASSWORD_PREFIX = "sha256$"
 JSON_TYPES = ("application/scim+json", "application/json")
@@ -116,7 +116,7 @@ class CybozuScimService:
         if head not in ("", "users", ".search"):
             raise ScimError(404, f"No resource type found at '{'/'.join(parts)}'")
         if not self.tenant.propagate:
-            raise ScimError(403, provisioning.PROPAGATION_DISABLED)
+            raise ScimError(403, propagation.PROPAGATION_DISABLED)
         rest = parts[1:]
         if head == ".search" or (head == "users" and rest == [".search"]):
             if rest and head == ".search":
@@ -209,7 +209,7 @@ class CybozuScimService:
     def _visible(self, user_id: str) -> dict[str, Any]:
         """A user the IdP may see: users held from the IdP answer 404 like missing ones."""
         user = self.store.get(user_id)
-        if user is None or self.store.has_annotation(user_id, provisioning.HELD):
+        if user is None or self.store.has_annotation(user_id, propagation.HELD):
             raise ScimError(404, f"User '{user_id}' not found")
         return user
 
@@ -222,7 +222,7 @@ class CybozuScimService:
         attributes, excluded = self._attributes(query)
         start = max(start, 1)
         count = min(max(count, 0), MAX_RESULTS)
-        held = self.store.annotated(provisioning.HELD)
+        held = self.store.annotated(propagation.HELD)
         if text:
             parsed = parse_filter(text)
             if parsed.user_name is not None:
@@ -263,17 +263,17 @@ class CybozuScimService:
     def _create(self, body: Any) -> Answer:
         user = read_user(body)
         self._check(user, None)
-        stone = provisioning.tombstone_for(self.tenant, user.get("userName"), user.get("externalId"))
+        stone = propagation.tombstone_for(self.tenant, user.get("userName"), user.get("externalId"))
         if stone is not None:
-            raise ScimError(409, provisioning.recreate_refused(stone), "uniqueness")
+            raise ScimError(409, propagation.recreate_refused(stone), "uniqueness")
         if user.get("password"):
             user["password"] = hash_password(user["password"])
         try:
-            created = self.store.create(user, {provisioning.LINKED: True})
+            created = self.store.create(user, {propagation.LINKED: True})
         except LoginTaken as taken:
-            held = self.store.has_annotation(taken.holder, provisioning.HELD)
+            held = self.store.has_annotation(taken.holder, propagation.HELD)
             detail = (
-                provisioning.held_conflict(taken.login)
+                propagation.held_conflict(taken.login)
                 if held
                 else f'The login name "{taken.login}" is already in use.'
             )
@@ -316,7 +316,7 @@ class CybozuScimService:
         return Answer(204)
 
     def _save(self, user_id: str, user: dict[str, Any]) -> dict[str, Any]:
-        return self.store.replace(user_id, user, {provisioning.LINKED: True})
+        return self.store.replace(user_id, user, {propagation.LINKED: True})
 
     def _delete(self, user_id: str) -> Answer:
         with self.backend.store.transaction():

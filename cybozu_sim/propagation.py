@@ -19,14 +19,9 @@ Mechanisms (documented in docs/cybozu_sim.md):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cybozu_sim.backend import Backend
 from cybozu_sim.tenants import Tenant, Tombstone, get_tenant, save_tenant
-from lab.clock import isoformat
-
-if TYPE_CHECKING:
-    from cybozu_sim.users import CybozuUser
+from simcore.clock import isoformat
 
 PROPAGATION_DISABLED = (
     'Propagate Provisioning is disabled for this cybozu.com environment. Set "Propagate '
@@ -54,15 +49,15 @@ def console_user_annotations(tenant: Tenant) -> dict[str, bool]:
     return {HELD: True} if tenant.propagate else {}
 
 
-def note_deleted_user(backend: Backend, subdomain: str, user: CybozuUser) -> None:
+def note_deleted_user(
+    backend: Backend, subdomain: str, *, user_id: str, login: str, external_id: str | None, linked: bool
+) -> None:
     """Called after a console deletion: a synced user leaves a tombstone."""
-    if not user.linked:
+    if not linked:
         return
     with backend.store.transaction():
         tenant = get_tenant(backend, subdomain)
-        tenant.tombstones.append(
-            Tombstone(user.id, user.login, user.external_id, isoformat(backend.clock.now()))
-        )
+        tenant.tombstones.append(Tombstone(user_id, login, external_id, isoformat(backend.clock.now())))
         save_tenant(backend, tenant)
 
 

@@ -1,0 +1,76 @@
+"""okta_sim's application factory: configuration, the org's backend, and its blueprints
+(/api/v1, the admin console, the lab control API)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify
+
+from okta_sim import api_v1, console, lab_api
+from okta_sim.backend import EXTENSION, Egress, OktaBackend
+from okta_sim.seed import seed_admin, seed_demo
+from simcore.simulator import configure, install_lab_control
+
+DEFAULTS: dict[str, Any] = {
+    "SEED_DEMO": False,
+    # Browsers share cookies between ports of one host: each console keeps its own cookie.
+    "SESSION_COOKIE_NAME": "okta_session",
+    # The one template that maps the app's "Domain Name" to cybozu's SCIM endpoint.
+    "SCIM_URL_TEMPLATE": "http://127.0.0.1:8002/{domain}/scim/v2",
+    "SCIM_TIMEOUT": 60.0,
+    "EGRESS_POOLS": None,  # None: backend.DEFAULT_EGRESS_POOLS
+    "EGRESS_BIND": True,
+    # Create the org's administrator (admin@example.com) in a new store without the demo data:
+    # a scenario's lab needs someone to sign in to the console (the demo data includes one).
+    "ORG_ADMIN": False,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask("okta_sim")  # the package: its templates and static files, and the app's name
+    store, clock = configure(app, config, DEFAULTS)
+    egress = Egress(bind=app.config["EGRESS_BIND"])
+    if app.config["EGRESS_POOLS"]:
+        egress.pools = [list(pool) for pool in app.config["EGRESS_POOLS"]]
+    backend = OktaBackend(
+        store,
+        clock,
+        scim_url_template=app.config["SCIM_URL_TEMPLATE"],
+        scim_timeout=app.config["SCIM_TIMEOUT"],
+        egress=egress,
+    )
+    app.extensions[EXTENSION] = backend
+    if app.config["SEED_DEMO"] and store.is_new:
+        seed_demo(backend)
+    elif app.config["ORG_ADMIN"] and store.is_new:
+        seed_admin(backend)
+
+    install_lab_control(
+        app,
+        backend,
+        fault_response=fault_response,
+        seed_demo=lambda: seed_demo(backend),
+        routes=lab_api.add_routes,
+    )
+    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(console.bp)
+    return app
+
+
+def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
+    """A lab fault answers in Okta's error format."""
+    body = {
+        "errorCode": "E0000047" if status == 429 else "E0000009",
+        "errorSummary": "API call exceeded rate limit due to too many requests."
+        if status == 429
+        else "Internal Server Error",
+        "errorLink": "E0000047" if status == 429 else "E0000009",
+        "errorId": "oae-lab-fault",
+        "errorCauses": [],
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.headers.update(headers)
+    return response

@@ -1,0 +1,39 @@
+"""The engine's reactions to directory events: directory.writes calls these after a profile or
+status change, a membership change, or a deletion, so every way of changing the directory
+pushes the same way."""
+
+from __future__ import annotations
+
+from okta_sim import apps
+from okta_sim.backend import OktaBackend
+from okta_sim.directory import reads
+from okta_sim.provisioning.assignments import drop_unassigned_members, ensure_group_app_user, unassign_group
+from okta_sim.provisioning.push import sync
+
+
+def user_changed(backend: OktaBackend, user_id: str) -> None:
+    """A profile or status change: push it to every app the user has."""
+    for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        sync(backend, app_user["app_id"], user_id)
+
+
+def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> None:
+    for app_group in backend.app_groups.find(lambda ag: ag["group_id"] == group_id):
+        app = apps.get_app(backend, app_group["app_id"])
+        with backend.store.transaction():
+            group = reads.get_group(backend, group_id)
+            if user_id in group["members"]:
+                ensure_group_app_user(backend, app, user_id)
+            else:
+                drop_unassigned_members(backend, app["id"], [user_id])
+        sync(backend, app["id"], user_id)
+
+
+def group_deleted(backend: OktaBackend, group_id: str) -> None:
+    for app_group in backend.app_groups.find(lambda ag: ag["group_id"] == group_id):
+        unassign_group(backend, app_group["app_id"], group_id)
+
+
+def user_deleted(backend: OktaBackend, user_id: str) -> None:
+    for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        backend.app_users.delete(app_user["key"])

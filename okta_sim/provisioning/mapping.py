@@ -1,0 +1,103 @@
+"""What Okta would push for an app user: the Cybozu (cybozu.com) Attribute Mappings applied,
+the services of its assignment (individual, else the highest-priority group's), and the SCIM
+bodies of a create and of a GET-merge-PUT update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okta_sim.backend import OktaBackend
+from okta_sim.directory import model, reads
+from okta_sim.provisioning.records import ENABLE, app_groups_of_app
+
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+CYBOZU_EXTENSION = "urn:ietf:params:scim:schemas:extension:cybozu:2.0:User"
+
+
+def groups_for(backend: OktaBackend, app_id: str, user_id: str) -> list[dict[str, Any]]:
+    """The app's group assignments that include the user, highest priority first."""
+    assigned = app_groups_of_app(backend, app_id)
+    if not assigned:
+        return []
+    members = reads.members(backend)
+    return [ag for ag in assigned if user_id in members.get(ag["group_id"], ())]
+
+
+def effective_profile(backend: OktaBackend, app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, str]:
+    """An individual assignment's values win; else the highest-priority group's."""
+    if app_user["individual"]:
+        profile = app_user.get("profile") or {}
+    else:
+        groups = groups_for(backend, app["id"], app_user["user_id"])
+        profile = groups[0]["profile"] if groups else {}
+    return {k: v for k, v in profile.items() if k in app["attributes"]}
+
+
+# The Cybozu (cybozu.com) Attribute Mappings that mapped() applies, as the console shows them:
+# (cybozu.com attribute, label in the Profile Editor, the Okta value it takes).
+ATTRIBUTE_MAPPINGS = [
+    ("userName", "Username", "Application username (the User Name of the assignment)"),
+    ("givenName", "Given name", "user.firstName"),
+    ("familyName", "Family name", "user.lastName"),
+    ("email", "Primary email", "user.email"),
+    ("displayName", "Display name", "user.displayName (else first and last name)"),
+    ("locale", "Locale", "user.locale (else en_US)"),
+]
+
+
+def mapped(
+    backend: OktaBackend, app: dict[str, Any], user: dict[str, Any], app_user: dict[str, Any]
+) -> dict[str, Any]:
+    """The Cybozu (cybozu.com) Attribute Mappings applied: the values Okta keeps in sync."""
+    profile = user["profile"]
+    services = effective_profile(backend, app, app_user)
+    return {
+        "userName": app_user["userName"],
+        "givenName": profile.get("firstName"),
+        "familyName": profile.get("lastName"),
+        "email": profile.get("email"),
+        "displayName": model.display_name(user),
+        "locale": profile.get("locale") or "en_US",
+        "services": {name: value == ENABLE for name, value in sorted(services.items())},
+    }
+
+
+def scim_body(user: dict[str, Any], values: dict[str, Any], *, active: bool) -> dict[str, Any]:
+    """The body of Okta's POST /Users (and the fields it overwrites on PUT)."""
+    body: dict[str, Any] = {
+        "schemas": [USER_SCHEMA, CYBOZU_EXTENSION],
+        "userName": values["userName"],
+        "name": {"givenName": values["givenName"], "familyName": values["familyName"]},
+        "emails": [{"primary": True, "value": values["email"], "type": "work"}],
+        "displayName": values["displayName"],
+        "locale": values["locale"],
+        "externalId": user["id"],
+        "groups": [],
+        "active": active,
+    }
+    if values["services"]:
+        body[CYBOZU_EXTENSION] = dict(values["services"])
+    return body
+
+
+def merged(
+    remote: dict[str, Any], user: dict[str, Any], values: dict[str, Any], *, active: bool
+) -> dict[str, Any]:
+    """GET, merge, PUT: Okta's update keeps what it does not manage."""
+    body = dict(remote)
+    ours = scim_body(user, values, active=active)
+    for field in ("userName", "name", "emails", "displayName", "locale", "externalId", "active"):
+        body[field] = ours[field]
+    body["schemas"] = ours["schemas"]
+    extension = dict(remote.get(CYBOZU_EXTENSION) or {})
+    extension.update(values["services"])
+    if extension:
+        body[CYBOZU_EXTENSION] = extension
+    body.pop("groups", None)
+    return body
+
+
+def should_be_active(user: dict[str, Any]) -> bool:
+    return user["status"] in (model.ACTIVE, model.PROVISIONED)

@@ -1,0 +1,141 @@
+"""App users and app groups: the records an assignment leaves, their keys and lookups, and the
+checks an assignment's values pass (the login name, the services).
+
+An app user is keyed ``{app id}:{user id}``; ``individual`` says it was assigned to the
+person (else only through groups), ``pendingRemoval`` that it was unassigned and waits
+for its deactivation in cybozu.com.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okta_sim import usernames
+from okta_sim.backend import OktaBackend
+from okta_sim.errors import Invalid, NotFound
+
+ENABLE, DISABLE = "Enable", "Disable"
+
+
+LOGIN_LOCKED = (
+    "Login names cannot be changed after the user is provisioned. To change it, delete the user from "
+    "cybozu.com, recreate the user on Okta, and sync again."
+)
+
+
+ASSIGNED_BEFORE_PROVISIONING = (
+    "User was assigned this application before Provisioning was enabled and not provisioned in the "
+    "downstream application. Click Provision User."
+)
+
+
+SYNCHRONIZED, OUT_OF_SYNC, ERROR, DISABLED = "SYNCHRONIZED", "OUT_OF_SYNC", "ERROR", "DISABLED"
+
+
+# The fields of an app user that a push writes; an administrator's fields are left as they are now.
+PUSH_FIELDS = ("syncState", "lastError", "lastSync", "externalId", "status", "note", "pushed")
+
+
+def app_user_key(app_id: str, user_id: str) -> str:
+    return f"{app_id}:{user_id}"
+
+
+def app_users_of_app(
+    backend: OktaBackend, app_id: str, *, include_pending: bool = False
+) -> list[dict[str, Any]]:
+    found = backend.app_users.find(lambda au: au["app_id"] == app_id)
+    if not include_pending:
+        found = [au for au in found if not au.get("pendingRemoval")]
+    # Stable sort: assignments made in the same millisecond (a frozen lab clock) keep their order.
+    return sorted(found, key=lambda au: au["created"])
+
+
+def app_groups_of_app(backend: OktaBackend, app_id: str) -> list[dict[str, Any]]:
+    found = backend.app_groups.find(lambda ag: ag["app_id"] == app_id)
+    return sorted(found, key=lambda ag: (ag["priority"], ag["created"]))
+
+
+def get_app_user(backend: OktaBackend, app_id: str, user_id: str) -> dict[str, Any]:
+    app_user = backend.app_users.get(app_user_key(app_id, user_id))
+    if app_user is None or app_user.get("pendingRemoval"):
+        raise NotFound(f"Not found: Resource not found: {user_id} (AppUser)")
+    return app_user
+
+
+def get_app_group(backend: OktaBackend, app_id: str, group_id: str) -> dict[str, Any]:
+    app_group = backend.app_groups.get(app_user_key(app_id, group_id))
+    if app_group is None:
+        raise NotFound(f"Not found: Resource not found: {group_id} (ApplicationGroupAssignment)")
+    return app_group
+
+
+def check_app_profile(app: dict[str, Any], profile: Any) -> dict[str, str]:
+    """An assignment's app profile: each service attribute Enable, Disable or unset."""
+    if profile is None:
+        return {}
+    if not isinstance(profile, dict):
+        raise Invalid("Api validation failed: profile", ["profile: must be an object"])
+    clean: dict[str, str] = {}
+    causes = []
+    for name, value in profile.items():
+        if name not in app["attributes"]:
+            causes.append(f"{name}: Property name '{name}' is not defined in the app user profile")
+        elif value in (None, ""):
+            continue
+        elif value is True or value == ENABLE:
+            clean[name] = ENABLE
+        elif value is False or value == DISABLE:
+            clean[name] = DISABLE
+        else:
+            causes.append(f"{name}: must be {ENABLE} or {DISABLE}")
+    if causes:
+        raise Invalid("Api validation failed: profile", causes)
+    return clean
+
+
+def new_app_user(
+    backend: OktaBackend,
+    app: dict[str, Any],
+    user: dict[str, Any],
+    user_name: str,
+    *,
+    individual: bool,
+    profile: dict[str, str],
+) -> dict[str, Any]:
+    stamp = backend.now()
+    return {
+        "key": app_user_key(app["id"], user["id"]),
+        "app_id": app["id"],
+        "user_id": user["id"],
+        "individual": individual,
+        "userName": user_name,
+        "profile": profile,
+        "status": "STAGED",
+        "syncState": DISABLED if not app["provisioning"]["enabled"] else OUT_OF_SYNC,
+        "externalId": None,
+        "pushed": None,
+        "note": ASSIGNED_BEFORE_PROVISIONING if not app["provisioning"]["enabled"] else None,
+        "lastError": None,
+        "lastSync": None,
+        "created": stamp,
+        "lastUpdated": stamp,
+        "pendingRemoval": False,
+    }
+
+
+def initial_user_name(app: dict[str, Any], user: dict[str, Any]) -> str:
+    sign_on = app["signOn"]
+    return usernames.initial_user_name(sign_on["usernameFormat"], sign_on["custom"], user["profile"])
+
+
+def check_user_name(app_user: dict[str, Any] | None, user_name: Any) -> str | None:
+    if user_name is None:
+        return None
+    if not isinstance(user_name, str):
+        raise Invalid("Api validation failed: userName", ["userName: must be a string"])
+    user_name = user_name.strip()
+    if app_user and app_user.get("externalId") and user_name != app_user["userName"]:
+        raise Invalid(LOGIN_LOCKED)
+    if len(user_name) > 128:
+        raise Invalid("Api validation failed: userName", ["userName: must be at most 128 characters"])
+    return user_name
