@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.scenario.sandbox import SCIM_TIMEOUT
+from lab.wiring import okta_config
 
 
 class AppProcess:
@@ -50,15 +51,8 @@ class ProcessSandbox:
         self.lab_key = secrets.token_urlsafe(24)
         self.cybozu = AppProcess("cybozu", {"LAB_KEY": self.lab_key})
         try:
-            self.okta = AppProcess(
-                "okta",
-                {
-                    "LAB_KEY": self.lab_key,
-                    "SCIM_URL_TEMPLATE": self.cybozu.url + "/{domain}/scim/v2",
-                    "SCIM_TIMEOUT": scim_timeout,
-                    "OKTA_RATE_LIMIT": 1_000_000,
-                },
-            )
+            settings = {"SCIM_TIMEOUT": scim_timeout, "OKTA_RATE_LIMIT": 1_000_000}
+            self.okta = AppProcess("okta", okta_config(self.lab_key, self.cybozu.url, settings))
         except BaseException:
             self.cybozu.stop()
             raise

@@ -48,16 +48,16 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
     import httpx2
 
     import okta_sim.app
+    from lab.wiring import okta_config
     from okta_sim import apps
+    from okta_sim.backend import get_backend as okta_backend
     from okta_sim.directory import writes
 
     lab = httpx2.Client(base_url=cybozu.url, headers={LAB_KEY_HEADER: lab_key})
     tenant = {"subdomain": "example", "licenses": {"kintone": n}, "propagate_provisioning": True}
     lab.post("/_lab/tenants", json=tenant).raise_for_status()
     token = lab.post("/_lab/tenants/example/tokens", json={}).json()["token"]
-    okta: Any = okta_sim.app.create_app({"SCIM_URL_TEMPLATE": cybozu.url + "/{domain}/scim/v2"}).extensions[
-        "okta"
-    ]
+    okta: Any = okta_backend(okta_sim.app.create_app(okta_config(lab_key, cybozu.url)))
     app = apps.add_app(okta, "cybozu", domain_name="example")
     integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
     integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from cybozu_sim.user_store import USERS_TABLE, UserStore, upgrade_legacy_documents
 from simcore.clock import LabClock
@@ -53,6 +53,6 @@ class Backend:
             self._user_storages.clear()
 
 
-def get_backend() -> Backend:
-    """The backend of the app serving the current request."""
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+def get_backend(app: Flask | None = None) -> Backend:
+    """The backend of ``app``, by default of the app serving the current request."""
+    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]

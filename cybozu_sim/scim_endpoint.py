@@ -22,6 +22,9 @@ from cybozu_sim.tenants import find_tenant
 bp = Blueprint("scim", __name__)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 SCIM_PREFIX = "/scim/v2"
+# Each tenant's endpoint: /{subdomain}/scim/v2 (what the Provisioning screen shows, and what the lab
+# points Okta's "Domain Name" at; see public.scim_url_template).
+TENANT_ROOT = "/<subdomain>" + SCIM_PREFIX
 
 
 def scim_endpoint(subdomain: str) -> str:
@@ -53,8 +56,8 @@ def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
     )
 
 
-@bp.route("/<subdomain>/scim/v2", defaults={"path": ""}, methods=METHODS, strict_slashes=False)
-@bp.route("/<subdomain>/scim/v2/<path:path>", methods=METHODS)
+@bp.route(TENANT_ROOT, defaults={"path": ""}, methods=METHODS, strict_slashes=False)
+@bp.route(TENANT_ROOT + "/<path:path>", methods=METHODS)
 def endpoint(subdomain: str, path: str) -> Response:
     """Every SCIM request of a tenant: tenant, token, then the SCIM service (IP restriction ran before)."""
     backend = get_backend()

@@ -42,7 +42,7 @@ class CliError(Exception):
 
 def trusted_proxy(text: str) -> str:
     """``--trusted-proxy``: refused at once when malformed, not when cybozu_sim starts."""
-    from cybozu_sim.ip_restriction import parse_trusted_proxies
+    from cybozu_sim.public import parse_trusted_proxies
 
     try:
         parse_trusted_proxies([text])
@@ -168,11 +168,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def up(args: argparse.Namespace) -> int:
-    import cybozu_sim.app
-    import okta_sim.app
-    from cybozu_sim import seed
-    from lab.server import ServerThread
-    from okta_sim import seed as okta_seed
+    from cybozu_sim import public as seed
+    from lab.wiring import AppPair
+    from okta_sim import public as okta_seed
 
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -182,28 +180,21 @@ def up(args: argparse.Namespace) -> int:
         secret_file.write_text(secrets.token_hex(32))
         secret_file.chmod(0o600)
     secret = secret_file.read_text().strip()
-    cybozu_app = cybozu_sim.app.create_app(
-        {
-            "DATA_FILE": data_dir / "cybozu.json",
-            "SEED_DEMO": True,
-            "LAB_KEY": lab_key,
-            "SECRET_KEY": secret,
-            "TRUSTED_PROXIES": args.trusted_proxies,
-        }
-    )
     try:
-        cybozu_server = ServerThread(cybozu_app, args.host, args.cybozu_port)
-        okta_app = okta_sim.app.create_app(
-            {
-                "DATA_FILE": data_dir / "okta.json",
+        pair = AppPair(
+            lab_key=lab_key,
+            cybozu={
+                "DATA_FILE": data_dir / "cybozu.json",
                 "SEED_DEMO": True,
-                "LAB_KEY": lab_key,
                 "SECRET_KEY": secret,
-                # The app's "Domain Name" reaches the tenant of that subdomain on this lab's cybozu_sim.
-                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
-            }
+                "TRUSTED_PROXIES": args.trusted_proxies,
+            },
+            okta={"DATA_FILE": data_dir / "okta.json", "SEED_DEMO": True, "SECRET_KEY": secret},
+            host=args.host,
+            cybozu_port=args.cybozu_port,
+            okta_port=args.okta_port,
         )
-        okta_server = ServerThread(okta_app, args.host, args.okta_port)
+        cybozu_server, okta_server = pair.cybozu, pair.okta
         training_server, trainer = start_training(
             {"okta_url": okta_server.url, "cybozu_url": cybozu_server.url, "lab_key": lab_key},
             data_dir,
@@ -297,8 +288,8 @@ def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int
 
 def train(args: argparse.Namespace) -> int:
     """Start an exercise run through the running lab's training app; print where to work."""
-    from cybozu_sim import seed
-    from okta_sim import seed as okta_seed
+    from cybozu_sim import public as seed
+    from okta_sim import public as okta_seed
 
     runtime = running_lab(args.data_dir)
     if "lab_url" not in runtime:

@@ -42,6 +42,7 @@ class ServerThread:
         self.server = TcpWSGIServer(
             app, host=host, port=port, threads=threads, ident="", clear_untrusted_proxy_headers=False
         )
+        self.app = app
         self.host = host
         self.port: int = self.server.effective_port  # type: ignore[assignment]
         self._stopping = threading.Event()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, jsonify
 
 from okta_sim import api_v1, console, lab_api
-from okta_sim.backend import EXTENSION, Egress, OktaBackend
+from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
 from okta_sim.seed import seed_admin, seed_demo
 from simcore.simulator import configure, install_lab_control
 
@@ -18,7 +18,7 @@ DEFAULTS: dict[str, Any] = {
     # Browsers share cookies between ports of one host: each console keeps its own cookie.
     "SESSION_COOKIE_NAME": "okta_session",
     # The one template that maps the app's "Domain Name" to cybozu's SCIM endpoint.
-    "SCIM_URL_TEMPLATE": "http://127.0.0.1:8002/{domain}/scim/v2",
+    "SCIM_URL_TEMPLATE": DEFAULT_SCIM_URL_TEMPLATE,
     "SCIM_TIMEOUT": 60.0,
     "EGRESS_POOLS": None,  # None: backend.DEFAULT_EGRESS_POOLS
     "EGRESS_BIND": True,

@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from okta_sim.provisioning.connections import ConnectionPool
 from simcore.clock import LabClock, isoformat
@@ -24,6 +24,9 @@ from simcore.store import Collection, Store
 # rotates to the next one, so an allowlist of "Okta's IPs" breaks as the
 # article warns.
 PUSH_LOCK_STRIPES = 64
+# Where the app's "Domain Name" leads unless configured (SCIM_URL_TEMPLATE): a `lab up` cybozu_sim on its
+# default port. The lab's wiring (lab/wiring.py) always points it at the cybozu_sim it started.
+DEFAULT_SCIM_URL_TEMPLATE = "http://127.0.0.1:8002/{domain}/scim/v2"
 # Where the app factory keeps the backend (Flask's app.extensions).
 EXTENSION = "okta"
 DEFAULT_EGRESS_POOLS = [
@@ -72,7 +75,7 @@ class OktaBackend:
         store: Store | None = None,
         clock: LabClock | None = None,
         *,
-        scim_url_template: str = "http://127.0.0.1:8002/{domain}/scim/v2",
+        scim_url_template: str = DEFAULT_SCIM_URL_TEMPLATE,
         scim_timeout: float = 60.0,
         egress: Egress | None = None,
     ) -> None:
@@ -121,6 +124,6 @@ class OktaBackend:
         self.store.restore(data)
 
 
-def get_backend() -> OktaBackend:
-    """The backend of the app serving the current request."""
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+def get_backend(app: Flask | None = None) -> OktaBackend:
+    """The backend of ``app``, by default of the app serving the current request."""
+    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]

@@ -20,6 +20,7 @@ import httpx2
 from faker import Faker
 
 from lab.scenario.sandbox import Sandbox
+from okta_sim.public import CYBOZU_APP, search_catalog
 from simcore.control import LAB_KEY_HEADER
 
 DEFAULT_START = "2026-01-05T09:00:00Z"
@@ -265,11 +266,9 @@ class ApiDriver:
     def okta_add_catalog_app(
         self, domain_name: str, search: str = "cybozu", label: str | None = None
     ) -> Result:
-        from okta_sim import catalog
-
-        if not any(entry.key == catalog.CYBOZU for entry in catalog.search(search)):
+        if not any(entry.key == CYBOZU_APP for entry in search_catalog(search)):
             raise ActionError(f'Searching the App Catalog for "{search}" does not find Cybozu (cybozu.com).')
-        body: dict[str, Any] = {"name": catalog.CYBOZU, "settings": {"app": {"domainName": domain_name}}}
+        body: dict[str, Any] = {"name": CYBOZU_APP, "settings": {"app": {"domainName": domain_name}}}
         if label:
             body["label"] = label
         app = self.okta("POST", "/apps", body)

@@ -17,18 +17,17 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, sync_playwright
 
-from cybozu_sim.licenses import SERVICES as CYBOZU_SERVICES
-from cybozu_sim.seed import ADMIN_LOGIN as CYBOZU_ADMIN
-from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
+from cybozu_sim.public import ADMIN_LOGIN as CYBOZU_ADMIN
+from cybozu_sim.public import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
+from cybozu_sim.public import SERVICES as CYBOZU_SERVICES
 from lab.browser import LAUNCH_ARGS, find_browser
 from lab.scenario.api_driver import ActionError, ApiDriver, Result
 from lab.scenario.sandbox import Sandbox
-from okta_sim.apps import attribute_label
-from okta_sim.console import PROFILE_FIELDS
-from okta_sim.provisioning.records import LOGIN_LOCKED
-from okta_sim.seed import ADMIN_LOGIN as OKTA_ADMIN
-from okta_sim.seed import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
-from okta_sim.usernames import FORMATS
+from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
+from okta_sim.public import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
+from okta_sim.public import LOGIN_LOCKED, attribute_label
+from okta_sim.public import PROFILE_FORM as PROFILE_FIELDS
+from okta_sim.public import USERNAME_FORMATS as FORMATS
 
 TIMEOUT_MS = 20_000
 NAVIGATION_TIMEOUT_MS = 300_000

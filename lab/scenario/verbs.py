@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from okta_sim.directory.model import PROFILE_FIELDS
+from okta_sim.public import PROFILE_FIELDS
 
 SERVICES = ["kintone", "garoon", "office", "mailwise", "secure_access"]
 USERNAME_FORMATS = ["custom", "email", "email_prefix", "okta_username", "okta_username_prefix", "none"]

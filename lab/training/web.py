@@ -23,9 +23,9 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from cybozu_sim import seed as cybozu_seed
+from cybozu_sim import public as cybozu_seed
 from lab.training.runs import Trainer, TrainingError, run_for_cli
-from okta_sim import seed as okta_seed
+from okta_sim import public as okta_seed
 from simcore.forms import check_same_origin
 
 bp = Blueprint("training", __name__)

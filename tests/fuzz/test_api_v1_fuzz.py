@@ -42,6 +42,7 @@ import okta_sim.app
 from lab.server import ServerThread
 from okta_sim import api_tokens, apps, syslog
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from simcore.clock import LabClock
 from tests.conftest import NOW
 
@@ -253,7 +254,7 @@ class Org:
                 **config,
             }
         )
-        self.backend: OktaBackend = self.app.extensions["okta"]
+        self.backend: OktaBackend = okta_backend(self.app)
         self.client = self.app.test_client()
         _, self.token = api_tokens.create_token(self.backend, "fuzz")
         self.auth = {"Authorization": f"SSWS {self.token}"}

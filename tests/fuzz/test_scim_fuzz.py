@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cybozu_sim.app
+from cybozu_sim.backend import get_backend as cybozu_backend
 from cybozu_sim.scim.schema import CYBOZU_EXTENSION, USER_SCHEMA, read_user
 from simcore.control import LAB_KEY_HEADER
 from tests.conftest import ALL_SERVICES, PATCH_OP, okta_user
@@ -107,7 +108,7 @@ def check_user(body: dict[str, Any]) -> None:
 def check_store() -> None:
     """Every stored user validates, the login index agrees, and the lab's user list loads."""
     t = target()
-    storage = t.app.extensions["cybozu"].user_storage(TENANT)
+    storage = cybozu_backend(t.app).user_storage(TENANT)
     logins = set()
     for stored in storage.all():
         read_user({k: v for k, v in stored.items() if k not in ("id", "meta")})

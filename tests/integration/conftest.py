@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-import cybozu_sim.app
-import okta_sim.app
 from lab.server import ServerThread
+from lab.wiring import AppPair
 from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import writes
 from okta_sim.provisioning import integration
 from simcore.clock import LabClock
@@ -48,18 +48,10 @@ class Pair:
 @pytest.fixture
 def pair() -> Iterator[Pair]:
     clock = LabClock(frozen_at=NOW)
-    cybozu_app = cybozu_sim.app.create_app({"CLOCK": clock})
-    with ServerThread(cybozu_app) as cybozu_server:
-        okta_app = okta_sim.app.create_app(
-            {
-                "CLOCK": clock,
-                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
-                "SCIM_TIMEOUT": 5.0,
-            }
-        )
-        with ServerThread(okta_app) as okta_server:
-            lab = Lab(cybozu_app)
-            lab.tenant("example", licenses={"kintone": 10, "garoon": 10})
-            result = Pair(okta_app.extensions["okta"], okta_app, lab, okta_server, cybozu_server)
-            result.token = lab.token("example", notes="Okta")
-            yield result
+    with AppPair(cybozu={"CLOCK": clock}, okta={"CLOCK": clock, "SCIM_TIMEOUT": 5.0}) as apps_:
+        okta_app = apps_.okta.app
+        lab = Lab(apps_.cybozu.app)
+        lab.tenant("example", licenses={"kintone": 10, "garoon": 10})
+        result = Pair(okta_backend(okta_app), okta_app, lab, apps_.okta, apps_.cybozu)
+        result.token = lab.token("example", notes="Okta")
+        yield result

@@ -10,6 +10,7 @@ from okta.client import Client as OktaClient
 import okta_sim.app
 from lab.server import ServerThread
 from okta_sim import api_tokens, apps
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.provisioning import assignments
 
 pytestmark = pytest.mark.integration
@@ -19,7 +20,7 @@ def test_the_okta_sdk_reads_users_groups_apps_assignments_and_logs(monkeypatch: 
     # The SDK insists on https unless told it is testing; nothing else is configured for the lab.
     monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
     app = okta_sim.app.create_app({"SEED_DEMO": True})
-    backend = app.extensions["okta"]
+    backend = okta_backend(app)
     _, token = api_tokens.create_token(backend, "sdk")
     cybozu = apps.add_app(backend, "cybozu", domain_name="example")
 

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 import okta_sim.app
+from cybozu_sim.public import scim_url_template
 from lab.server import ServerThread
 from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import writes
 from okta_sim.provisioning import assignments, integration, records
 
@@ -44,7 +46,7 @@ class SlowCybozu:
 def slow() -> Iterator[tuple[SlowCybozu, OktaBackend]]:
     cybozu = SlowCybozu()
     with ServerThread(cybozu) as server:
-        okta = okta_sim.app.create_app({"SCIM_URL_TEMPLATE": server.url + "/{domain}/scim/v2"}).extensions["okta"]
+        okta = okta_backend(okta_sim.app.create_app({"SCIM_URL_TEMPLATE": scim_url_template(server.url)}))
         yield cybozu, okta
         cybozu.release.set()
 

@@ -20,10 +20,12 @@ from flask import Flask
 
 import okta_sim.app
 from cybozu_sim import tokens
+from cybozu_sim.backend import get_backend as cybozu_backend
 from cybozu_sim.seed import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
 from lab.server import ServerThread
 from okta_sim import api_tokens
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads, writes
 from okta_sim.seed import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.seed import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
@@ -96,7 +98,7 @@ def live_okta(tmp_path: Path, failures: Failures) -> Iterator[tuple[Flask, Serve
 
 def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], failures: Failures) -> None:
     app, server, data_file = live_okta
-    backend = app.extensions["okta"]
+    backend = okta_backend(app)
     edited = writes.create_user(
         backend,
         {"login": "edited@example.com", "email": "edited@example.com", "firstName": "E", "lastName": "E"},
@@ -142,7 +144,7 @@ def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], fai
 def test_cybozu_console_conflicts(live_cybozu: LiveCybozu, failures: Failures) -> None:
     lab = live_cybozu.lab
     lab.tenant("acme", propagate=False)
-    backend = live_cybozu.app.extensions["cybozu"]
+    backend = cybozu_backend(live_cybozu.app)
     toggled, _ = tokens.create_token(backend, "acme", notes="toggled", expires=EXPIRES)
     doomed, _ = tokens.create_token(backend, "acme", notes="doomed", expires=EXPIRES)
 

@@ -22,11 +22,12 @@ import httpx2
 import pytest
 from flask import Flask
 
-import cybozu_sim.app
-import okta_sim.app
+from cybozu_sim.backend import get_backend as cybozu_backend
 from lab.server import ServerThread
+from lab.wiring import AppPair
 from okta_sim import api_tokens, apps
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import writes
 from okta_sim.provisioning import integration, records
 from simcore.clock import LabClock
@@ -59,57 +60,56 @@ class Lab2:
 @pytest.fixture
 def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
     clock = LabClock(frozen_at=NOW)
-    cybozu_app = cybozu_sim.app.create_app({"CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"})
+    pair = AppPair(
+        cybozu={"CLOCK": clock, "DATA_FILE": tmp_path / "cybozu.json"},
+        okta={
+            "CLOCK": clock,
+            "DATA_FILE": tmp_path / "okta.json",
+            "SCIM_TIMEOUT": 10.0,
+            "OKTA_RATE_LIMIT": 100_000,
+        },
+    )
+    cybozu_app, okta_app, okta_server = pair.cybozu.app, pair.okta.app, pair.okta
     failures.watch(cybozu_app)
-    with ServerThread(cybozu_app) as cybozu_server:
-        okta_app = okta_sim.app.create_app(
-            {
-                "CLOCK": clock,
-                "DATA_FILE": tmp_path / "okta.json",
-                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
-                "SCIM_TIMEOUT": 10.0,
-                "OKTA_RATE_LIMIT": 100_000,
-            }
-        )
-        failures.watch(okta_app)
-        with ServerThread(okta_app) as okta_server:
-            cybozu = Lab(cybozu_app)
-            cybozu.tenant("example", licenses={"kintone": 100})
-            token = cybozu.token("example", notes="Okta")
-            okta = okta_app.extensions["okta"]
-            app = apps.add_app(okta, "cybozu", domain_name="example")
-            integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
-            integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-            people = [
-                writes.create_user(
-                    okta,
-                    {
-                        "login": f"p{n}@example.com",
-                        "email": f"p{n}@example.com",
-                        "firstName": "P",
-                        "lastName": str(n),
-                    },
-                )
-                for n in range(PEOPLE)
-            ]
-            groups = [writes.create_group(okta, f"G{n}") for n in range(GROUPS)]
-            for n, person in enumerate(people):  # each in one group, every third in two
-                writes.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
-                if n % 3 == 0:
-                    writes.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
-            _, api_token = api_tokens.create_token(okta, "reliability")
-            yield Lab2(
-                okta_app,
+    failures.watch(okta_app)
+    with pair:
+        cybozu = Lab(cybozu_app)
+        cybozu.tenant("example", licenses={"kintone": 100})
+        token = cybozu.token("example", notes="Okta")
+        okta = okta_backend(okta_app)
+        app = apps.add_app(okta, "cybozu", domain_name="example")
+        integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
+        integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
+        people = [
+            writes.create_user(
                 okta,
-                okta_server,
-                cybozu_app,
-                cybozu,
-                app["id"],
-                api_token,
-                people,
-                groups,
-                (tmp_path / "okta.json", tmp_path / "cybozu.json"),
+                {
+                    "login": f"p{n}@example.com",
+                    "email": f"p{n}@example.com",
+                    "firstName": "P",
+                    "lastName": str(n),
+                },
             )
+            for n in range(PEOPLE)
+        ]
+        groups = [writes.create_group(okta, f"G{n}") for n in range(GROUPS)]
+        for n, person in enumerate(people):  # each in one group, every third in two
+            writes.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
+            if n % 3 == 0:
+                writes.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
+        _, api_token = api_tokens.create_token(okta, "reliability")
+        yield Lab2(
+            okta_app,
+            okta,
+            okta_server,
+            cybozu_app,
+            cybozu,
+            app["id"],
+            api_token,
+            people,
+            groups,
+            (tmp_path / "okta.json", tmp_path / "cybozu.json"),
+        )
 
 
 def test_force_sync_during_assignment_changes(lab2: Lab2, failures: Failures) -> None:
@@ -190,4 +190,4 @@ def test_force_sync_during_assignment_changes(lab2: Lab2, failures: Failures) ->
     assert not records.app_users_of_app(lab2.okta, lab2.app_id, include_pending=True)[len(assigned) :]
     okta_file, cybozu_file = lab2.files
     assert Store(okta_file).snapshot() == lab2.okta.store.snapshot()
-    assert Store(cybozu_file).snapshot() == lab2.cybozu_app.extensions["cybozu"].store.snapshot()
+    assert Store(cybozu_file).snapshot() == cybozu_backend(lab2.cybozu_app).store.snapshot()

@@ -13,6 +13,7 @@ from collections import Counter
 import httpx2
 import pytest
 
+from cybozu_sim.backend import get_backend as cybozu_backend
 from simcore.store import Store
 from tests.reliability.conftest import (
     SCIM_ERROR,
@@ -78,7 +79,7 @@ def test_racing_creates_make_one_user_per_user_name(live_cybozu: LiveCybozu, fai
 
     # What the server acknowledged is on disk: a fresh Store on the same files holds exactly these users.
     on_disk = Store(live_cybozu.data_file).snapshot()
-    assert on_disk == live_cybozu.app.extensions["cybozu"].store.snapshot()
+    assert on_disk == cybozu_backend(live_cybozu.app).store.snapshot()
     resources = [doc["resource"] for doc in on_disk["users"].values() if doc["partition"] == "acme"]
     assert sorted((r["userName"], r["id"]) for r in resources) == sorted(
         (u["userName"], u["id"]) for u in listed

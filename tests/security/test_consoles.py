@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from cybozu_sim import tokens, users
+from cybozu_sim.backend import get_backend as cybozu_backend
 from okta_sim import api_tokens, apps
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads, writes
 from okta_sim.provisioning import assignments, integration, outcomes
 from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
@@ -30,7 +32,7 @@ PUBLIC = {
 
 
 def cybozu_samples(app: Flask) -> dict[str, str]:
-    backend = app.extensions["cybozu"]
+    backend = cybozu_backend(app)
     token, _ = tokens.create_token(backend, "example", notes="Okta", expires="2026-12-31")
     user = users.find_user_by_login(backend, "example", "sato")
     assert user is not None
@@ -39,7 +41,7 @@ def cybozu_samples(app: Flask) -> dict[str, str]:
 
 def okta_samples(app: Flask) -> dict[str, str]:
     """An app whose pushes fail (nobody listens), so that Tasks has both kinds of form."""
-    backend = app.extensions["okta"]
+    backend = okta_backend(app)
     app_id = apps.add_app(backend, "cybozu", domain_name="example")["id"]
     record = apps.get_app(backend, app_id)
     record["provisioning"].update(enabled=True, token="t" * 40)

@@ -18,6 +18,7 @@ from lab.cli import main
 from lab.scenario import reports
 from lab.scenario.runner import StepRecord
 from okta_sim import apps, syslog
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.provisioning import integration
 from tests.security.conftest import csrf, lab_call
 
@@ -119,7 +120,7 @@ def test_a_scenario_run_writes_no_secret_to_its_reports_or_logs(
 
 
 def test_the_system_log_never_holds_a_password_or_token(okta: Flask, closed_port: int) -> None:
-    backend = okta.extensions["okta"]
+    backend = okta_backend(okta)
     client = okta.test_client()
     password = "Wrong-Password-" + secrets.token_hex(8)
     page = client.get("/login").get_data(as_text=True)

@@ -14,7 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cybozu_sim import tokens
+from cybozu_sim.backend import get_backend as cybozu_backend
 from okta_sim import api_tokens
+from okta_sim.backend import get_backend as okta_backend
 from simcore.clock import LabClock
 from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 
@@ -195,7 +197,7 @@ def test_cybozu_refuses_an_expired_token_with_a_scim_401(cybozu: Flask, clock: L
 def test_cybozu_refuses_a_disabled_or_deleted_token_with_a_scim_401(cybozu: Flask) -> None:
     browser = cybozu_admin(cybozu)
     value, _ = create_cybozu_token_in_console(browser)
-    token_id = tokens.list_tokens(cybozu.extensions["cybozu"], "example")[0].id
+    token_id = tokens.list_tokens(cybozu_backend(cybozu), "example")[0].id
     page = browser.get("/example/admin/provisioning").get_data(as_text=True)
     action = f"/example/admin/provisioning/tokens/{token_id}"
     assert browser.post(action, data={"csrf_token": csrf(page), "action": "disable"}).status_code == 302
@@ -208,7 +210,7 @@ def test_okta_refuses_a_revoked_token_with_e0000011(okta: Flask) -> None:
     browser = okta_admin(okta)
     value, _ = create_okta_token_in_console(browser)
     assert okta_get(okta, value).status_code == 200
-    token_id = api_tokens.list_tokens(okta.extensions["okta"])[0]["id"]
+    token_id = api_tokens.list_tokens(okta_backend(okta))[0]["id"]
     path = f"/admin/security/api/tokens/{token_id}/revoke"
     dialog = browser.get(path).get_data(as_text=True)
     assert browser.post(path, data={"csrf_token": csrf(dialog)}).status_code == 302
@@ -226,5 +228,5 @@ def test_okta_token_expires_after_30_days_unused_and_each_use_renews_it(okta: Fl
     assert okta_get(okta, used).status_code == 200
     clock.advance(30 * DAY)
     assert_okta_401(okta_get(okta, used))
-    listed = {t["name"]: t for t in api_tokens.list_tokens(okta.extensions["okta"])}
+    listed = {t["name"]: t for t in api_tokens.list_tokens(okta_backend(okta))}
     assert listed["used"]["expiresAt"] == "2026-06-28T09:00:00.000Z"

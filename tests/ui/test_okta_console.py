@@ -14,11 +14,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-import cybozu_sim.app
-import okta_sim.app
-from lab.server import ServerThread
+from lab.wiring import AppPair
 from okta_sim import apps
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads
 from okta_sim.provisioning import assignments, integration
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
@@ -39,7 +38,7 @@ class Sandbox:
 
     @property
     def okta(self) -> OktaBackend:
-        return self.okta_app.extensions["okta"]  # type: ignore[no-any-return]
+        return okta_backend(self.okta_app)  # type: ignore[no-any-return]
 
     def cybozu_user(self, login: str) -> dict[str, Any]:
         return next(u for u in self.cybozu.users("example") if u["login"] == login)
@@ -54,21 +53,12 @@ class Sandbox:
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    cybozu_app = cybozu_sim.app.create_app()
-    with ServerThread(cybozu_app) as cybozu_server:
-        lab = Lab(cybozu_app)
+    with AppPair(okta={"SEED_DEMO": True, "SCIM_TIMEOUT": 5.0}) as pair:
+        lab = Lab(pair.cybozu.app)
         # STEP1: the environment, Propagate Provisioning "Enabled", and an API token.
         lab.tenant("example", licenses={"kintone": 10, "garoon": 10}, propagate=True)
         token = lab.token("example", notes="Okta")
-        okta_app = okta_sim.app.create_app(
-            {
-                "SEED_DEMO": True,
-                "SCIM_URL_TEMPLATE": cybozu_server.url + "/{domain}/scim/v2",
-                "SCIM_TIMEOUT": 5.0,
-            }
-        )
-        with ServerThread(okta_app) as okta_server:
-            yield Sandbox(okta_server.url, okta_app, lab, token)
+        yield Sandbox(pair.okta.url, pair.okta.app, lab, token)
 
 
 def sign_in(page: Page, sandbox: Sandbox) -> None:

@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 import okta_sim.app
 from okta_sim import api_tokens, apps
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from simcore.clock import LabClock
 from tests.conftest import NOW
 
@@ -107,7 +108,7 @@ def okta(make_okta: Callable[..., Flask]) -> Flask:
 
 @pytest.fixture
 def backend(okta: Flask) -> OktaBackend:
-    return okta.extensions["okta"]  # type: ignore[no-any-return]
+    return okta_backend(okta)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -172,7 +173,7 @@ def test_validation_errors_list_their_causes(api: Api) -> None:
 
 def test_rate_limit_per_family_and_minute(make_okta: Callable[..., Flask]) -> None:
     okta = make_okta(OKTA_RATE_LIMIT=3)
-    backend: OktaBackend = okta.extensions["okta"]
+    backend: OktaBackend = okta_backend(okta)
     api = Api(okta, api_tokens.create_token(backend, "test")[1])
     reset = str(int(NOW.timestamp()) + 60)
     remaining = [api("GET", "/users").headers["X-Rate-Limit-Remaining"] for _ in range(3)]
@@ -648,7 +649,7 @@ def test_an_unexpected_exception_is_oktas_500(
 ) -> None:
     """Outside tests Flask gives the handler an InternalServerError: it was labelled E0000001."""
     okta = make_okta(TESTING=False)
-    api = Api(okta, api_tokens.create_token(okta.extensions["okta"], "test")[1])
+    api = Api(okta, api_tokens.create_token(okta_backend(okta), "test")[1])
 
     def broken(*_: Any) -> None:
         raise RuntimeError("a bug")

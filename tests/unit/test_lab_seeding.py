@@ -8,6 +8,7 @@ import pytest
 
 import okta_sim.app
 from okta_sim import syslog
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads, writes
 from okta_sim.errors import NotFound
 from simcore.store import Store, plain_copy
@@ -30,7 +31,7 @@ def test_people_import_creates_people_and_their_group(okta_lab: Lab) -> None:
     answer = okta_lab.call(
         "POST", "/people", {"people": [person(i) for i in range(50)], "group": "All"}, expect=201
     )
-    backend = okta_lab.app.extensions["okta"]
+    backend = okta_backend(okta_lab.app)
     group = next(g for g in reads.list_groups(backend) if g["profile"]["name"] == "All")
     assert group["members"] == answer["ids"] and len(answer["ids"]) == 50
     adds = [e for e in syslog.events(backend) if e["eventType"] == "group.user_membership.add"]
@@ -47,7 +48,7 @@ def test_people_import_is_all_or_nothing(okta_lab: Lab) -> None:
         answer["error"]
         == "person 3: Api validation failed: profile; email: must be in the form of an email address"
     )
-    backend = okta_lab.app.extensions["okta"]
+    backend = okta_backend(okta_lab.app)
     assert reads.list_users(backend) == [] and reads.list_groups(backend) == []
     duplicate = okta_lab.call("POST", "/people", {"people": [person(1), person(1)]}, expect=400)
     assert duplicate["error"].startswith("person 2: Api validation failed: login")
@@ -112,9 +113,9 @@ def test_the_lab_api_is_not_behind_a_tenants_ip_restriction(lab: Lab) -> None:
     ids=["lone-surrogate", "NaN", "nested", "not-utf8"],
 )
 def test_people_import_refuses_what_json_or_the_store_cannot_hold(okta_lab: Lab, raw: bytes) -> None:
-    before = okta_lab.app.extensions["okta"].store.snapshot()
+    before = okta_backend(okta_lab.app).store.snapshot()
     answer = okta_lab.client.post(
         "/_lab/people", data=raw, content_type="application/json", headers=okta_lab.headers
     )
     assert answer.status_code == 400, answer.get_data(as_text=True)
-    assert okta_lab.app.extensions["okta"].store.snapshot() == before
+    assert okta_backend(okta_lab.app).store.snapshot() == before

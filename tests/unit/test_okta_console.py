@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 import okta_sim.app
 from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads
 from okta_sim.provisioning import integration, outcomes, records
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
@@ -69,7 +70,7 @@ def okta(closed_port: int) -> Flask:
 
 @pytest.fixture
 def backend(okta: Flask) -> OktaBackend:
-    return okta.extensions["okta"]  # type: ignore[no-any-return]
+    return okta_backend(okta)  # type: ignore[no-any-return]
 
 
 @pytest.fixture

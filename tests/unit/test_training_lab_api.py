@@ -8,7 +8,9 @@ import pytest
 import cybozu_sim.app
 import okta_sim.app
 from cybozu_sim import accounts
+from cybozu_sim.backend import get_backend as cybozu_backend
 from okta_sim import apps, syslog
+from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads, writes
 from okta_sim.provisioning import assignments
 from simcore.clock import LabClock
@@ -42,7 +44,7 @@ def test_deleting_a_tenant_removes_it_with_its_users_and_tokens(cybozu_lab: Lab)
     created = cybozu_lab.tenant("example-t1")
     assert created["tokens"] == [] and created["users"] == 1  # its new administrator only
     assert [u["login"] for u in cybozu_lab.users("example-t1")] == ["Administrator"]
-    backend = cybozu_lab.app.extensions["cybozu"]
+    backend = cybozu_backend(cybozu_lab.app)
     assert accounts.get_account(backend, "example-t1", "sato") is None
     assert accounts.get_account(backend, "example-t1", "Administrator") is not None
     # The other environment is untouched.
@@ -55,7 +57,7 @@ def test_deleting_an_unknown_tenant_is_a_404(cybozu_lab: Lab) -> None:
 
 
 def test_deleting_an_app_removes_its_assignments_and_tasks(okta_lab: Lab) -> None:
-    backend = okta_lab.app.extensions["okta"]
+    backend = okta_backend(okta_lab.app)
     alice = writes.create_user(
         backend,
         {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"},
