@@ -1,6 +1,6 @@
 """Find a Chromium for Playwright without ever downloading one at test time.
 
-Order (see DESIGN.md, Browsers): Playwright's own browser if it is installed,
+Order (docs/lab.md, "Browsers"): Playwright's own browser if it is installed,
 else a system Chromium. ``--install`` provides one when neither exists:
 ``playwright install chromium`` where the network allows it, else Debian's
 ``chromium`` package when running as root.
