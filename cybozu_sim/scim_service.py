@@ -21,8 +21,9 @@ from cybozu_sim import propagation
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Invalid
 from cybozu_sim.scim.errors import ScimError
-from cybozu_sim.scim.filters import AttrPath, parse_attribute_list, parse_filter
+from cybozu_sim.scim.filters import parse_filter
 from cybozu_sim.scim.patch import apply_patch
+from cybozu_sim.scim.paths import AttrPath, parse_attribute_list
 from cybozu_sim.scim.resources import (
     MAX_RESULTS,
     RESOURCE_TYPES,
@@ -36,7 +37,7 @@ from cybozu_sim.scim.resources import (
 from cybozu_sim.scim.schema import read_user
 from cybozu_sim.tenants import Tenant
 from cybozu_sim.user_store import LoginTaken, UserStore
-from cybozu_sim.users import check_profile, check_services, profile_of, services_of
+from cybozu_sim.users import check_services, check_user_fields, profile_of, services_of
 from simcore import jsontext
 
 PASSWORD_PREFIX = "sha256$"
@@ -328,7 +329,7 @@ class CybozuScimService:
 
     def _check(self, user: dict[str, Any], before: dict[str, Any] | None) -> None:
         try:
-            check_profile(**profile_of(user))
+            check_user_fields(**profile_of(user))
             check_services(self.tenant, services_of(user), services_of(before) if before else None)
         except Invalid as error:
             raise ScimError(400, error.message, "invalidValue") from error

@@ -2,7 +2,7 @@
 
 The users themselves are SCIM User resources (plain JSON dicts) in the
 tenant's user store, so a user added in the console is the same record an IdP
-finds with ``userName eq``. :func:`check_profile` is the one rule set used by the
+finds with ``userName eq``. :func:`check_user_fields` is the one rule set used by the
 console, the lab API and the SCIM service.
 """
 
@@ -75,7 +75,7 @@ def check_login_name(login: object) -> str | None:
     return None
 
 
-def check_profile(*, login: object, display: object, surname: object, given: object, email: object) -> None:
+def check_user_fields(*, login: object, display: object, surname: object, given: object, email: object) -> None:
     """Raise Invalid with the first rule a user's fields break."""
     problem = check_login_name(login)
     if problem:
@@ -182,7 +182,7 @@ def add_user(
     administrator: bool = False,
 ) -> CybozuUser:
     """Add a user as an administrator does in the console."""
-    check_profile(login=login, display=display, surname=surname, given=given, email=email)
+    check_user_fields(login=login, display=display, surname=surname, given=given, email=email)
     chosen = {code: True for code in services}
     unknown = [code for code in chosen if code not in SERVICES]
     if unknown:

@@ -1,4 +1,4 @@
-"""RFC 7644 filters (§3.4.2.2) and attribute paths, over users stored as plain dicts.
+"""RFC 7644 filters (§3.4.2.2) and PATCH paths (§3.5.2), over users stored as plain dicts.
 
 The whole grammar: ``attrPath op value``, ``attrPath pr``, ``and`` / ``or`` /
 ``not ( )``, parentheses, value paths (``emails[type eq "work"]``, also followed
@@ -18,12 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from cybozu_sim.scim.errors import ScimError
+from cybozu_sim.scim.paths import AttrPath, resolve, values_at
+from cybozu_sim.scim.scanner import Scanner
 from cybozu_sim.scim.schema import (
     CORE,
-    CYBOZU_EXTENSION,
-    EXTENSION,
-    EXTENSION_ATTRIBUTE,
-    TOP,
     USER_SCHEMA,
     Attribute,
     unknown_attribute,
@@ -31,166 +29,12 @@ from cybozu_sim.scim.schema import (
 
 Predicate = Callable[[dict[str, Any]], bool]
 
-MAX_LENGTH = 4096  # characters of a filter or path
-MAX_DEPTH = 32  # nested parentheses / not / value paths
 OPERATORS = {"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"}
-_WORD = re.compile(r"[A-Za-z][\w:.\-]*")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _PASSWORD = CORE["password"]
 # Okta's lookup, answered from the login-name index (userName is caseExact, so eq is exact).
 _LOOKUP = re.compile(
     r"\s*(?:" + re.escape(USER_SCHEMA) + r':)?username\s+eq\s+("(?:[^"\\]|\\.)*")\s*', re.IGNORECASE
 )
-_CORE_PREFIX = USER_SCHEMA.lower() + ":"
-_EXTENSION_PREFIX = CYBOZU_EXTENSION.lower() + ":"
-
-
-@dataclass(frozen=True)
-class AttrPath:
-    """A resolved attribute path: a top-level attribute (the extension counts as one) and a sub-attribute."""
-
-    top: Attribute
-    sub: Attribute | None = None
-
-    @property
-    def leaf(self) -> Attribute:
-        return self.sub or self.top
-
-    def __str__(self) -> str:
-        if self.sub is None:
-            return self.top.name
-        separator = ":" if self.top is EXTENSION_ATTRIBUTE else "."
-        return f"{self.top.name}{separator}{self.sub.name}"
-
-
-def resolve(text: str, within: Attribute | None = None) -> AttrPath | None:
-    """The attribute a path names (case-insensitive, URN prefix optional), or None if there is none.
-
-    ``within`` resolves names relative to a complex attribute (inside ``emails[...]``): the
-    path is then read from one item of that attribute.
-    """
-    lowered = text.lower()
-    if within is not None:
-        sub = within.sub.get(lowered)
-        return AttrPath(sub) if sub is not None else None
-    if lowered == CYBOZU_EXTENSION.lower():
-        return AttrPath(EXTENSION_ATTRIBUTE)
-    if lowered.startswith(_EXTENSION_PREFIX):
-        sub = EXTENSION.get(lowered[len(_EXTENSION_PREFIX) :])
-        return AttrPath(EXTENSION_ATTRIBUTE, sub) if sub is not None else None
-    if lowered.startswith(_CORE_PREFIX):
-        lowered = lowered[len(_CORE_PREFIX) :]
-    if lowered.startswith("urn:"):
-        return None
-    name, dot, sub_name = lowered.partition(".")
-    top = TOP.get(name)
-    if top is None or top is EXTENSION_ATTRIBUTE:
-        return None
-    if not dot:
-        return AttrPath(top)
-    sub = top.sub.get(sub_name)
-    return AttrPath(top, sub) if sub is not None else None
-
-
-def values_at(user: dict[str, Any], path: AttrPath) -> list[Any]:
-    """The values a path reaches in a user (several for a multi-valued attribute)."""
-    top = path.top
-    value = user.get(top.name)
-    if value is None:
-        return []
-    if path.sub is None:
-        return value if top.multi_valued and top.type != "complex" else [value]
-    items = value if top.multi_valued else [value]
-    name = path.sub.name
-    return [item[name] for item in items if isinstance(item, dict) and item.get(name) is not None]
-
-
-# -- scanning ------------------------------------------------------------------
-
-
-class _Scanner:
-    """Tokens of a filter or path: punctuation, strings, numbers and words, with their positions."""
-
-    def __init__(self, text: str, scim_type: str) -> None:
-        if len(text) > MAX_LENGTH:
-            raise ScimError(400, f"The {_what(scim_type)} is longer than {MAX_LENGTH} characters.", scim_type)
-        self.text = text
-        self.pos = 0
-        self.scim_type = scim_type
-        self.depth = 0
-
-    def fail(self, reason: str, pos: int | None = None) -> ScimError:
-        at = self.pos if pos is None else pos
-        return ScimError(
-            400, f"Invalid {_what(self.scim_type)}: {reason} at position {at + 1}.", self.scim_type
-        )
-
-    def skip_spaces(self) -> None:
-        text, pos = self.text, self.pos
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        self.pos = pos
-
-    def peek(self) -> str:
-        self.skip_spaces()
-        return self.text[self.pos] if self.pos < len(self.text) else ""
-
-    def at_end(self) -> bool:
-        return self.peek() == ""
-
-    def expect(self, char: str) -> None:
-        if self.peek() != char:
-            raise self.fail(f'expected "{char}"')
-        self.pos += 1
-
-    def word(self, what: str = "an attribute name") -> str:
-        self.skip_spaces()
-        match = _WORD.match(self.text, self.pos)
-        if match is None:
-            raise self.fail(f"expected {what}")
-        self.pos = match.end()
-        return match.group()
-
-    def peek_word(self) -> str:
-        self.skip_spaces()
-        match = _WORD.match(self.text, self.pos)
-        return match.group().lower() if match else ""
-
-    def literal(self) -> Any:
-        """A comparison value: a JSON string, number, true, false or null."""
-        self.skip_spaces()
-        text, start = self.text, self.pos
-        if start < len(text) and text[start] == '"':
-            end = start + 1
-            while end < len(text) and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            if end >= len(text):
-                raise self.fail("unterminated string", start)
-            try:
-                value = json.loads(text[start : end + 1])
-            except ValueError:
-                raise self.fail("invalid string", start) from None
-            self.pos = end + 1
-            return value
-        number = _NUMBER.match(text, start)
-        if number:
-            self.pos = number.end()
-            raw = number.group()
-            return float(raw) if any(c in raw for c in ".eE") else int(raw)
-        word = self.peek_word()
-        if word in ("true", "false", "null"):
-            self.pos += len(word)
-            return {"true": True, "false": False, "null": None}[word]
-        raise self.fail("expected a value (a string in double quotes, a number, true, false or null)")
-
-    def enter(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.fail(f"more than {MAX_DEPTH} levels of nesting")
-
-
-def _what(scim_type: str) -> str:
-    return "filter" if scim_type == "invalidFilter" else "path"
 
 
 # -- filters -------------------------------------------------------------------
@@ -206,7 +50,7 @@ class Filter:
 
 def parse_filter(text: str) -> Filter:
     """Parse a filter; raise a 400 ``invalidFilter`` ScimError naming the position of the problem."""
-    scanner = _Scanner(text, "invalidFilter")
+    scanner = Scanner(text, "invalidFilter")
     if scanner.at_end():
         raise scanner.fail("empty filter")
     predicate = _or(scanner, None)
@@ -216,19 +60,19 @@ def parse_filter(text: str) -> Filter:
     return Filter(predicate, json.loads(lookup.group(1)) if lookup else None)
 
 
-def _or(scanner: _Scanner, within: Attribute | None) -> Predicate:
+def _or(scanner: Scanner, within: Attribute | None) -> Predicate:
     return _chain(scanner, within, "or", _and, _either)
 
 
-def _and(scanner: _Scanner, within: Attribute | None) -> Predicate:
+def _and(scanner: Scanner, within: Attribute | None) -> Predicate:
     return _chain(scanner, within, "and", _unary, _both)
 
 
 def _chain(
-    scanner: _Scanner,
+    scanner: Scanner,
     within: Attribute | None,
     word: str,
-    operand: Callable[[_Scanner, Attribute | None], Predicate],
+    operand: Callable[[Scanner, Attribute | None], Predicate],
     combine: Callable[[Predicate, Predicate], Predicate],
 ) -> Predicate:
     """``operand (word operand)*``, left to right: "and" binds tighter than "or" (RFC 7644 3.4.2.2)."""
@@ -247,7 +91,7 @@ def _both(a: Predicate, b: Predicate) -> Predicate:
     return lambda user: a(user) and b(user)
 
 
-def _unary(scanner: _Scanner, within: Attribute | None) -> Predicate:
+def _unary(scanner: Scanner, within: Attribute | None) -> Predicate:
     if scanner.peek_word() == "not" and _followed_by_paren(scanner):
         scanner.word()
         scanner.enter()
@@ -266,12 +110,12 @@ def _unary(scanner: _Scanner, within: Attribute | None) -> Predicate:
     return _attribute_expression(scanner, within)
 
 
-def _followed_by_paren(scanner: _Scanner) -> bool:
+def _followed_by_paren(scanner: Scanner) -> bool:
     rest = scanner.text[scanner.pos + 3 :].lstrip()
     return rest.startswith("(")
 
 
-def _attribute_expression(scanner: _Scanner, within: Attribute | None) -> Predicate:
+def _attribute_expression(scanner: Scanner, within: Attribute | None) -> Predicate:
     start = scanner.pos
     name = scanner.word()
     path = _filter_path(name, within)
@@ -319,7 +163,7 @@ def _filter_path(name: str, within: Attribute | None) -> AttrPath:
     return path
 
 
-def _comparison(scanner: _Scanner, path: AttrPath) -> Predicate:
+def _comparison(scanner: Scanner, path: AttrPath) -> Predicate:
     """``path pr`` or ``path op value`` as a predicate over a user (or over one item in a value filter)."""
     op_start = scanner.pos
     operator = scanner.peek_word()
@@ -454,7 +298,7 @@ class PatchPath:
 
 def parse_patch_path(text: str) -> PatchPath:
     """Parse a PATCH path; raise a 400 ``invalidPath`` ScimError when it is malformed or unknown."""
-    scanner = _Scanner(text, "invalidPath")
+    scanner = Scanner(text, "invalidPath")
     if scanner.at_end():
         raise scanner.fail("empty path")
     name = scanner.word()
@@ -485,19 +329,3 @@ def parse_patch_path(text: str) -> PatchPath:
     if not scanner.at_end():
         raise scanner.fail("unexpected text")
     return PatchPath(path, inner, item_sub)
-
-
-def parse_attribute_list(values: list[str]) -> list[AttrPath]:
-    """The ``attributes`` / ``excludedAttributes`` parameters: known paths; unknown names are ignored."""
-    paths = []
-    for raw in values:
-        for text in raw.split(","):
-            text = text.strip()
-            if not text:
-                continue
-            if _WORD.fullmatch(text) is None:
-                raise ScimError(400, f'"{text}" is not an attribute path.', "invalidPath")
-            path = resolve(text)
-            if path is not None:
-                paths.append(path)
-    return paths

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from cybozu_sim.scim.errors import ScimError
-from cybozu_sim.scim.filters import AttrPath, PatchPath, parse_patch_path, resolve
+from cybozu_sim.scim.filters import PatchPath, parse_patch_path
+from cybozu_sim.scim.paths import AttrPath, resolve
 from cybozu_sim.scim.schema import EXTENSION_ATTRIBUTE, read_single, read_value, unknown_attribute
 from simcore.store import plain_copy
 

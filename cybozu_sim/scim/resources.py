@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cybozu_sim.scim.filters import AttrPath
+from cybozu_sim.scim.paths import AttrPath
 from cybozu_sim.scim.schema import CORE, CYBOZU_EXTENSION, USER_SCHEMA, schema_documents
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
