@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from okta_sim.provisioning.connections import ConnectionPool
+from okta_sim.connections import ConnectionPool
 from simcore.clock import LabClock, isoformat
 from simcore.store import Collection, Store
 

@@ -17,7 +17,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from okta_sim.provisioning.connections import ConnectionPool, Endpoint, Reply
+from okta_sim.connections import ConnectionPool, Endpoint, Reply
 
 HEADERS = {
     "User-Agent": "Okta SCIM Client 1.0.0",

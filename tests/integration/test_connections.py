@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from lab.server import ServerThread
-from okta_sim.provisioning.connections import ConnectionPool, Endpoint
+from okta_sim.connections import ConnectionPool, Endpoint
 from okta_sim.provisioning.scim_client import OktaScimClient, ScimFailure
 
 
