@@ -30,8 +30,10 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
+# ruff, and the architecture's import-linter contracts (pyproject.toml, docs/architecture.md).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check simcore lab okta_sim cybozu_sim tests bench
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) build *.egg-info
