@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from okta_sim import api_v1, console, lab_api
+from okta_sim import api_v1, lab_api
 from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
+from okta_sim.console.blueprint import bp as console
 from okta_sim.seed import seed_admin, seed_demo
 from simcore.simulator import configure, install_lab_control
 
@@ -55,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         routes=lab_api.add_routes,
     )
     app.register_blueprint(api_v1.bp)
-    app.register_blueprint(console.bp)
+    app.register_blueprint(console)
     return app
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from okta_sim.apps import SERVICE_ATTRIBUTES, attribute_label
 from okta_sim.catalog import CYBOZU as CYBOZU_APP
 from okta_sim.catalog import search as search_catalog
-from okta_sim.console import PROFILE_FIELDS as PROFILE_FORM
+from okta_sim.console.people import PROFILE_FORM
 from okta_sim.directory.model import PROFILE_FIELDS
 from okta_sim.provisioning.records import DISABLE, ENABLE, LOGIN_LOCKED
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD

@@ -24,7 +24,7 @@ from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 # Reachable without signing in: the landing pages and the sign-in forms.
 PUBLIC = {
     "cybozu": {"console.landing", "console.login"},
-    "okta": {"console.home", "console.login"},
+    "okta": {"console.sign_in.home", "console.sign_in.login"},
 }
 
 

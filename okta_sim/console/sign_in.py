@@ -1,0 +1,62 @@
+"""Signing in and out of the console, and the Dashboard an administrator lands on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+
+from okta_sim import admins, apps, syslog
+from okta_sim.backend import get_backend
+from okta_sim.console.pages import SESSION_ADMIN
+from okta_sim.directory import reads
+
+bp = Blueprint("sign_in", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    username = request.form.get("username", "").strip()
+    if request.method == "POST":
+        ok = admins.verify(get_backend(), username, request.form.get("password", ""))
+        syslog.record(
+            get_backend(),
+            "user.session.start",
+            "User login to Okta",
+            result="SUCCESS" if ok else "FAILURE",
+            reason=None if ok else "INVALID_CREDENTIALS",
+            actor=username,
+        )
+        if ok:
+            session.clear()  # a new session (and CSRF token) for the signed-in administrator
+            session[SESSION_ADMIN] = username
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/admin/") else url_for("console.sign_in.dashboard"))
+        error = "Unable to sign in: the username or password is incorrect."
+    return render_template("login.html", error=error, username=username)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("console.sign_in.login"))
+
+
+@bp.get("/")
+def home() -> Any:
+    """The org's address (https://{subdomain}.okta.com/) shows the sign-in form, as Okta's does."""
+    if g.get("admin"):
+        return redirect(url_for("console.sign_in.dashboard"))
+    return render_template("login.html", error=None, username="")
+
+
+@bp.get("/admin/")
+def dashboard() -> str:
+    backend = get_backend()
+    counts = {
+        "People": len(reads.list_users(backend)),
+        "Groups": len(reads.list_groups(backend)),
+        "Applications": len(apps.list_apps(backend)),
+    }
+    return render_template("dashboard.html", counts=counts)
