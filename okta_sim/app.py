@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from okta_sim import api_v1, lab_api
+from okta_sim import lab_api
+from okta_sim.api_v1 import protocol
+from okta_sim.api_v1.blueprint import bp as api_v1
 from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
 from okta_sim.console.blueprint import bp as console
 from okta_sim.seed import seed_admin, seed_demo
@@ -55,23 +57,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         seed_demo=lambda: seed_demo(backend),
         routes=lab_api.add_routes,
     )
-    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(api_v1)
     app.register_blueprint(console)
     return app
 
 
 def fault_response(status: int, path: str, headers: dict[str, str]) -> Response:
-    """A lab fault answers in Okta's error format."""
-    body = {
-        "errorCode": "E0000047" if status == 429 else "E0000009",
-        "errorSummary": "API call exceeded rate limit due to too many requests."
-        if status == 429
-        else "Internal Server Error",
-        "errorLink": "E0000047" if status == 429 else "E0000009",
-        "errorId": "oae-lab-fault",
-        "errorCauses": [],
-    }
-    response = jsonify(body)
+    """A lab fault answers in Okta's error format: a 429 as Okta's rate limit, anything else as its 500."""
+    if status == 429:
+        code, summary = protocol.RateLimited.code, protocol.RATE_LIMITED
+    else:
+        code, summary = protocol.HTTP_ERRORS[500]
+    response = jsonify(protocol.error_body(code, summary, error_id="oae-lab-fault"))
     response.status_code = status
     response.headers.update(headers)
     return response

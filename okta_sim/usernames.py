@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from okta_sim import expressions
 from okta_sim.errors import Invalid
+from okta_sim.expressions.evaluation import render
+from okta_sim.expressions.parser import check
+from okta_sim.expressions.values import ExpressionError
 
 # key -> (label in the console, template)
 FORMATS: dict[str, tuple[str, str | None]] = {
@@ -34,8 +36,8 @@ def check_format(fmt: str, custom: str | None) -> None:
         if not custom or not custom.strip():
             raise Invalid("Enter an Okta Expression Language expression for the Custom format.")
         try:
-            expressions.check(custom)
-        except expressions.ExpressionError as error:
+            check(custom)
+        except ExpressionError as error:
             raise Invalid(f"Invalid expression: {error}") from None
 
 
@@ -49,6 +51,6 @@ def initial_user_name(fmt: str, custom: str | None, profile: Mapping[str, Any]) 
     if text is None:
         return ""
     try:
-        return expressions.render(text, profile) or ""
-    except expressions.ExpressionError:
+        return render(text, profile) or ""
+    except ExpressionError:
         return ""

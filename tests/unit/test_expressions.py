@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from okta_sim.expressions import (
-    MAX_DEPTH,
-    MAX_LENGTH,
-    Attribute,
-    Call,
-    ExpressionError,
-    check,
-    evaluate,
-    parse,
-    render,
-)
+from okta_sim.expressions.evaluation import evaluate, render
+from okta_sim.expressions.parser import check, parse
+from okta_sim.expressions.tree import MAX_DEPTH, MAX_LENGTH, Attribute, Call
+from okta_sim.expressions.values import ExpressionError
 
 ALICE = {
     "login": "alice.smith@example.com",

@@ -1,0 +1,102 @@
+"""/api/v1/users: Okta's people, their lifecycle operations and their groups."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+
+from okta_sim.api_v1.parsing import (
+    USERS_PAGE,
+    flag,
+    invalid,
+    json_body,
+    obj,
+    paginated,
+    search_filter,
+    starts_with,
+)
+from okta_sim.api_v1.rendering import by_id, render_group, render_user
+from okta_sim.backend import get_backend
+from okta_sim.directory import reads, writes
+
+bp = Blueprint("users", __name__)
+
+USER_SEARCH_FIELDS = ("login", "email", "firstName", "lastName")
+
+USER_FILTER = re.compile(r'^\s*(status|profile\.login)\s+eq\s+"([^"]*)"\s*$')
+
+
+
+@bp.get("/users")
+def list_users() -> ResponseReturnValue:
+    found = reads.list_users(get_backend())
+    query = request.args.get("q")
+    if query:
+        found = [u for u in found if any(starts_with(u["profile"].get(f), query) for f in USER_SEARCH_FIELDS)]
+    criteria = search_filter(USER_FILTER)
+    if criteria:
+        field, value = criteria.groups()
+        if field == "status":
+            found = [u for u in found if u["status"] == value]
+        else:
+            found = [u for u in found if u["profile"]["login"].lower() == value.lower()]
+    return paginated(found, by_id, render_user, USERS_PAGE)
+
+
+@bp.post("/users")
+def create_user() -> ResponseReturnValue:
+    """Okta answers 200 (not 201) on create; ``groupIds`` are checked before the user exists."""
+    activate = flag("activate", True)
+    body = json_body()
+    obj(body, "credentials")
+    group_ids = body.get("groupIds") or []
+    if not isinstance(group_ids, list) or not all(isinstance(g, str) for g in group_ids):
+        raise invalid("groupIds", "must be a list of group ids")
+    backend = get_backend()
+    groups = [reads.get_group(backend, group_id) for group_id in group_ids]
+    user = writes.create_user(backend, body.get("profile"), activate=activate)
+    for group in groups:
+        writes.set_membership(backend, group["id"], user["id"], True)
+    return render_user(reads.get_user(backend, user["id"]))
+
+
+@bp.get("/users/<id_or_login>")
+def get_user(id_or_login: str) -> ResponseReturnValue:
+    return render_user(reads.get_user(get_backend(), id_or_login))
+
+
+@bp.post("/users/<user_id>")
+def update_user(user_id: str) -> ResponseReturnValue:
+    """Partial update: the given profile fields are merged (credentials are accepted and ignored)."""
+    body = json_body()
+    obj(body, "credentials")
+    return render_user(writes.update_user(get_backend(), user_id, obj(body, "profile"), partial=True))
+
+
+@bp.put("/users/<user_id>")
+def replace_user(user_id: str) -> ResponseReturnValue:
+    body = json_body()
+    obj(body, "credentials")
+    return render_user(writes.update_user(get_backend(), user_id, body.get("profile"), partial=False))
+
+
+@bp.delete("/users/<user_id>")
+def delete_user(user_id: str) -> ResponseReturnValue:
+    """Okta's DELETE deactivates an active user and deletes a deactivated one; both answer 204."""
+    writes.delete_user(get_backend(), user_id)
+    return "", 204
+
+
+@bp.post("/users/<user_id>/lifecycle/<action>")
+def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
+    writes.change_status(get_backend(), user_id, action)
+    return {}
+
+
+@bp.get("/users/<user_id>/groups")
+def user_groups(user_id: str) -> ResponseReturnValue:
+    backend = get_backend()
+    user = reads.get_user(backend, user_id)
+    return [render_group(group) for group in reads.groups_of(backend, user["id"])]
