@@ -49,9 +49,8 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
 
     import okta_sim.app
     from lab.wiring import okta_config
-    from okta_sim import apps
+    from okta_sim import apps, directory_writes
     from okta_sim.backend import get_backend as okta_backend
-    from okta_sim.directory import writes
 
     lab = httpx2.Client(base_url=cybozu.url, headers={LAB_KEY_HEADER: lab_key})
     tenant = {"subdomain": "example", "licenses": {"kintone": n}, "propagate_provisioning": True}
@@ -61,10 +60,10 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
     app = apps.add_app(okta, "cybozu", domain_name="example")
     integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
     integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-    group = writes.create_group(okta, "All staff")
+    group = directory_writes.create_group(okta, "All staff")
     with okta.store.transaction():
         people = [
-            writes.create_user(
+            directory_writes.create_user(
                 okta,
                 {
                     "login": f"u{i:06d}@example.com",
@@ -75,7 +74,7 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
             )["id"]
             for i in range(n)
         ]
-        writes.change_members(okta, group["id"], people, True)
+        directory_writes.change_members(okta, group["id"], people, True)
 
     def run() -> None:
         assignments.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})

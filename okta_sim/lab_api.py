@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from okta_sim import api_tokens, apps, syslog
+from okta_sim import api_tokens, apps, directory_writes, syslog
 from okta_sim.backend import get_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.errors import Invalid, OktaError
 from okta_sim.provisioning import actions, integration, outcomes, records
 from simcore.control import domain_errors, json_object
@@ -59,15 +59,15 @@ def add_routes(bp: Blueprint) -> None:
             try:
                 for number, profile in enumerate(people, 1):
                     try:
-                        ids.append(writes.create_user(backend, profile)["id"])
+                        ids.append(directory_writes.create_user(backend, profile)["id"])
                     except OktaError as error:
                         raise Invalid(f"person {number}: {error.message}", error.causes) from None
                 if group_name:
                     group = next(
                         (g for g in reads.list_groups(backend) if g["profile"]["name"] == group_name),
                         None,
-                    ) or writes.create_group(backend, group_name)
-                    writes.change_members(backend, group["id"], ids, True)
+                    ) or directory_writes.create_group(backend, group_name)
+                    directory_writes.change_members(backend, group["id"], ids, True)
             except OktaError:
                 backend.store.restore(snapshot)
                 raise

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from okta_sim import admins
+from okta_sim import admins, directory_writes
 from okta_sim.backend import OktaBackend
-from okta_sim.directory import writes
 
 ADMIN_LOGIN = "admin@example.com"
 DEFAULT_ADMIN_PASSWORD = "okta-lab-admin"
@@ -25,11 +24,11 @@ def seed_demo(backend: OktaBackend) -> None:
     with backend.store.transaction():
         seed_admin(backend)
         people = [
-            writes.create_user(
+            directory_writes.create_user(
                 backend, {"login": login, "email": login, "firstName": first, "lastName": last}
             )
             for login, first, last in DEMO_PEOPLE
         ]
-        group = writes.create_group(backend, DEMO_GROUP, "People who use kintone and Garoon")
+        group = directory_writes.create_group(backend, DEMO_GROUP, "People who use kintone and Garoon")
         for person in people[2:]:
-            writes.set_membership(backend, group["id"], person["id"], True)
+            directory_writes.set_membership(backend, group["id"], person["id"], True)

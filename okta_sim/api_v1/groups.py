@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
+from okta_sim import directory_writes
 from okta_sim.api_v1.parsing import COLLECTION_PAGE, MEMBERS_PAGE, json_body, obj, paginated, starts_with
 from okta_sim.api_v1.rendering import by_id, render_group, render_user
 from okta_sim.backend import get_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 
 bp = Blueprint("groups", __name__)
 
@@ -25,7 +26,7 @@ def list_groups() -> ResponseReturnValue:
 def create_group() -> ResponseReturnValue:
     profile = obj(json_body(), "profile")
     return render_group(
-        writes.create_group(get_backend(), profile.get("name"), profile.get("description"))
+        directory_writes.create_group(get_backend(), profile.get("name"), profile.get("description"))
     )
 
 
@@ -38,13 +39,13 @@ def get_group(group_id: str) -> ResponseReturnValue:
 def replace_group(group_id: str) -> ResponseReturnValue:
     profile = obj(json_body(), "profile")
     return render_group(
-        writes.update_group(get_backend(), group_id, profile.get("name"), profile.get("description"))
+        directory_writes.update_group(get_backend(), group_id, profile.get("name"), profile.get("description"))
     )
 
 
 @bp.delete("/groups/<group_id>")
 def delete_group(group_id: str) -> ResponseReturnValue:
-    writes.delete_group(get_backend(), group_id)
+    directory_writes.delete_group(get_backend(), group_id)
     return "", 204
 
 
@@ -57,11 +58,11 @@ def group_users(group_id: str) -> ResponseReturnValue:
 
 @bp.put("/groups/<group_id>/users/<user_id>")
 def add_member(group_id: str, user_id: str) -> ResponseReturnValue:
-    writes.set_membership(get_backend(), group_id, user_id, True)
+    directory_writes.set_membership(get_backend(), group_id, user_id, True)
     return "", 204
 
 
 @bp.delete("/groups/<group_id>/users/<user_id>")
 def remove_member(group_id: str, user_id: str) -> ResponseReturnValue:
-    writes.set_membership(get_backend(), group_id, user_id, False)
+    directory_writes.set_membership(get_backend(), group_id, user_id, False)
     return "", 204

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
+from okta_sim import directory_writes
 from okta_sim.api_v1.parsing import (
     USERS_PAGE,
     flag,
@@ -19,7 +20,7 @@ from okta_sim.api_v1.parsing import (
 )
 from okta_sim.api_v1.rendering import by_id, render_group, render_user
 from okta_sim.backend import get_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 
 bp = Blueprint("users", __name__)
 
@@ -56,9 +57,9 @@ def create_user() -> ResponseReturnValue:
         raise invalid("groupIds", "must be a list of group ids")
     backend = get_backend()
     groups = [reads.get_group(backend, group_id) for group_id in group_ids]
-    user = writes.create_user(backend, body.get("profile"), activate=activate)
+    user = directory_writes.create_user(backend, body.get("profile"), activate=activate)
     for group in groups:
-        writes.set_membership(backend, group["id"], user["id"], True)
+        directory_writes.set_membership(backend, group["id"], user["id"], True)
     return render_user(reads.get_user(backend, user["id"]))
 
 
@@ -72,26 +73,26 @@ def update_user(user_id: str) -> ResponseReturnValue:
     """Partial update: the given profile fields are merged (credentials are accepted and ignored)."""
     body = json_body()
     obj(body, "credentials")
-    return render_user(writes.update_user(get_backend(), user_id, obj(body, "profile"), partial=True))
+    return render_user(directory_writes.update_user(get_backend(), user_id, obj(body, "profile"), partial=True))
 
 
 @bp.put("/users/<user_id>")
 def replace_user(user_id: str) -> ResponseReturnValue:
     body = json_body()
     obj(body, "credentials")
-    return render_user(writes.update_user(get_backend(), user_id, body.get("profile"), partial=False))
+    return render_user(directory_writes.update_user(get_backend(), user_id, body.get("profile"), partial=False))
 
 
 @bp.delete("/users/<user_id>")
 def delete_user(user_id: str) -> ResponseReturnValue:
     """Okta's DELETE deactivates an active user and deletes a deactivated one; both answer 204."""
-    writes.delete_user(get_backend(), user_id)
+    directory_writes.delete_user(get_backend(), user_id)
     return "", 204
 
 
 @bp.post("/users/<user_id>/lifecycle/<action>")
 def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
-    writes.change_status(get_backend(), user_id, action)
+    directory_writes.change_status(get_backend(), user_id, action)
     return {}
 
 

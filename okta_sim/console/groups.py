@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from okta_sim import directory_writes
 from okta_sim.backend import get_backend
 from okta_sim.console.pages import attempt, found, person_name, submit
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 
 bp = Blueprint("groups", __name__, url_prefix="/admin/groups")
 
@@ -20,7 +21,7 @@ def index() -> Any:
     if request.method == "POST":
         form = request.form.to_dict()
         group, error = submit(
-            lambda: writes.create_group(get_backend(), form.get("name", ""), form.get("description", ""))
+            lambda: directory_writes.create_group(get_backend(), form.get("name", ""), form.get("description", ""))
         )
         if group is not None:
             flash(f"The group {group['profile']['name']} was added.", "success")
@@ -44,7 +45,7 @@ def group(group_id: str) -> str:
 def add_member(group_id: str) -> Response:
     found_group = found(reads.get_group, group_id)
     attempt(
-        lambda: writes.set_membership(
+        lambda: directory_writes.set_membership(
             get_backend(), found_group["id"], request.form.get("person", ""), True
         ),
         f"The person was added to {found_group['profile']['name']}.",
@@ -56,7 +57,7 @@ def add_member(group_id: str) -> Response:
 def remove_member(group_id: str, user_id: str) -> Response:
     found_group = found(reads.get_group, group_id)
     attempt(
-        lambda: writes.set_membership(get_backend(), found_group["id"], user_id, False),
+        lambda: directory_writes.set_membership(get_backend(), found_group["id"], user_id, False),
         f"{person_name(user_id)} was removed from {found_group['profile']['name']}.",
     )
     return redirect(url_for("console.groups.group", group_id=found_group["id"]))

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from okta_sim import directory_writes
 from okta_sim.backend import get_backend
 from okta_sim.console.pages import attempt, confirm, found, submit
-from okta_sim.directory import model, reads, writes
+from okta_sim.directory import model, reads
 
 bp = Blueprint("people", __name__, url_prefix="/admin/people")
 
@@ -44,7 +45,7 @@ def index() -> Any:
     if request.method == "POST":
         form = request.form.to_dict()
         user, error = submit(
-            lambda: writes.create_user(get_backend(), {key: form.get(key, "") for key, _ in ADD_PERSON_FORM})
+            lambda: directory_writes.create_user(get_backend(), {key: form.get(key, "") for key, _ in ADD_PERSON_FORM})
         )
         if user is not None:
             flash(f"{model.display_name(user)} was added.", "success")
@@ -66,7 +67,7 @@ def person(user_id: str) -> Any:
     if request.method == "POST":
         form = request.form.to_dict()
         changed, error = submit(
-            lambda: writes.update_user(
+            lambda: directory_writes.update_user(
                 get_backend(), user["id"], {key: form.get(key, "") for key, _ in PROFILE_FORM}
             )
         )
@@ -90,7 +91,7 @@ def person(user_id: str) -> Any:
 def lifecycle(user_id: str, action: str) -> Response:
     user = found(reads.get_user, user_id)
     attempt(
-        lambda: writes.change_status(get_backend(), user["id"], action),
+        lambda: directory_writes.change_status(get_backend(), user["id"], action),
         f"{model.display_name(user)} was {LIFECYCLE_LABELS[action][1]}.",
     )
     return redirect(url_for("console.people.person", user_id=user["id"]))
@@ -104,7 +105,7 @@ def delete(user_id: str) -> Any:
         title=f"Delete {name}?",
         text=f"{name} ({user['profile']['login']}) will be deleted from Okta for good.",
         button="Delete",
-        action=lambda: writes.delete_user(get_backend(), user["id"]),
+        action=lambda: directory_writes.delete_user(get_backend(), user["id"]),
         # delete_user only deactivates someone who is not deactivated yet (Okta's DELETE).
         success=lambda deleted: f"{name} was {'deleted' if deleted else 'deactivated'}.",
         back=url_for("console.people.index"),

@@ -1,3 +1,4 @@
-"""The Okta directory, split so that the provisioning engine can read it without a cycle:
-model (statuses, lifecycle, profile rules), reads (lookups the engine uses) and writes
-(changes, each handed to the engine's directory events)."""
+"""The Okta directory as everything reads it: model (statuses, the lifecycle, the profile rules)
+and reads (people, groups, memberships). Changing it is okta_sim/directory_writes.py, which
+hands each change to the provisioning engine's directory events; keeping the writes outside
+this package lets the engine read the directory without an import cycle."""

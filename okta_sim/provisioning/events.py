@@ -1,4 +1,4 @@
-"""The engine's reactions to directory events: directory.writes calls these after a profile or
+"""The engine's reactions to directory events: directory_writes calls these after a profile or
 status change, a membership change, or a deletion, so every way of changing the directory
 pushes the same way."""
 

@@ -10,10 +10,9 @@ import pytest
 
 from lab.server import ServerThread
 from lab.wiring import AppPair
-from okta_sim import apps
+from okta_sim import apps, directory_writes
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import writes
 from okta_sim.provisioning import integration
 from simcore.clock import LabClock
 from tests.conftest import NOW, Lab
@@ -32,7 +31,7 @@ class Pair:
         return {u["login"]: u for u in self.cybozu.users(subdomain)}
 
     def person(self, login: str, first: str = "Alice", last: str = "Smith", **extra: Any) -> dict[str, Any]:
-        return writes.create_user(
+        return directory_writes.create_user(
             self.okta, {"login": login, "email": login, "firstName": first, "lastName": last, **extra}
         )
 

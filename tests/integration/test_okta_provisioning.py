@@ -7,8 +7,7 @@ from collections import deque
 import httpx2
 import pytest
 
-from okta_sim import apps
-from okta_sim.directory import writes
+from okta_sim import apps, directory_writes
 from okta_sim.errors import Invalid
 from okta_sim.provisioning import actions, assignments, integration, outcomes, records
 from simcore.control import LAB_KEY_HEADER
@@ -79,15 +78,15 @@ def test_profile_update_deactivate_and_reactivate(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
     assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    writes.update_user(pair.okta, alice["id"], {"lastName": "Liddell", "displayName": "Alice L."})
+    directory_writes.update_user(pair.okta, alice["id"], {"lastName": "Liddell", "displayName": "Alice L."})
     user = pair.users()["alice@example.com"]
     assert (user["surname"], user["display"]) == ("Liddell", "Alice L.")
-    writes.change_status(pair.okta, alice["id"], "deactivate")
+    directory_writes.change_status(pair.okta, alice["id"], "deactivate")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
     assert records.get_app_user(pair.okta, app["id"], alice["id"])["status"] == "DEPROVISIONED"
-    writes.change_status(pair.okta, alice["id"], "activate")
+    directory_writes.change_status(pair.okta, alice["id"], "activate")
     assert pair.users()["alice@example.com"]["status"] == "Active"
-    writes.change_status(pair.okta, alice["id"], "suspend")
+    directory_writes.change_status(pair.okta, alice["id"], "suspend")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
 
 
@@ -105,24 +104,24 @@ def test_unassign_deactivates_and_reassign_reactivates(pair: Pair) -> None:
 def test_group_assignment_membership_and_priority(pair: Pair) -> None:
     app = pair.cybozu_app()
     apps.set_username_format(pair.okta, app["id"], "email_prefix")
-    sales = writes.create_group(pair.okta, "Sales")
-    support = writes.create_group(pair.okta, "Support")
+    sales = directory_writes.create_group(pair.okta, "Sales")
+    support = directory_writes.create_group(pair.okta, "Support")
     bob, carol = (
         pair.person("bob@example.com", "Bob", "Jones"),
         pair.person("carol@example.com", "Carol", "White"),
     )
-    writes.set_membership(pair.okta, sales["id"], bob["id"], True)
+    directory_writes.set_membership(pair.okta, sales["id"], bob["id"], True)
     assignments.assign_group(pair.okta, app["id"], sales["id"], profile={"kintone": "Enable"}, priority=1)
     assert pair.users()["bob"]["services"] == {"kintone": True}
-    writes.set_membership(pair.okta, sales["id"], carol["id"], True)  # joins later: provisioned
+    directory_writes.set_membership(pair.okta, sales["id"], carol["id"], True)  # joins later: provisioned
     assert pair.users()["carol"]["status"] == "Active"
-    writes.set_membership(pair.okta, support["id"], bob["id"], True)
+    directory_writes.set_membership(pair.okta, support["id"], bob["id"], True)
     assignments.assign_group(pair.okta, app["id"], support["id"], profile={"garoon": "Enable"}, priority=0)
     assert pair.users()["bob"]["services"] == {
         "kintone": True,
         "garoon": True,
     }  # higher priority group wins; kintone kept
-    writes.set_membership(pair.okta, sales["id"], carol["id"], False)  # leaves: deactivated
+    directory_writes.set_membership(pair.okta, sales["id"], carol["id"], False)  # leaves: deactivated
     assert pair.users()["carol"]["status"] == "Inactive"
     assignments.unassign_group(pair.okta, app["id"], support["id"])
     assert pair.users()["bob"]["status"] == "Active"  # still assigned through Sales
@@ -131,9 +130,9 @@ def test_group_assignment_membership_and_priority(pair: Pair) -> None:
 def test_none_username_format_fails_group_assignment_until_fixed(pair: Pair) -> None:
     app = pair.cybozu_app()
     apps.set_username_format(pair.okta, app["id"], "none")
-    group = writes.create_group(pair.okta, "Sales")
+    group = directory_writes.create_group(pair.okta, "Sales")
     bob = pair.person("bob@example.com", "Bob", "Jones")
-    writes.set_membership(pair.okta, group["id"], bob["id"], True)
+    directory_writes.set_membership(pair.okta, group["id"], bob["id"], True)
     assignments.assign_group(pair.okta, app["id"], group["id"], profile={"kintone": "Enable"})
     app_user = records.get_app_user(pair.okta, app["id"], bob["id"])
     assert app_user["syncState"] == "ERROR"
@@ -194,7 +193,7 @@ def test_turn_off_changes_while_off_restart_and_force_sync(pair: Pair) -> None:
     alice = pair.person("alice@example.com")
     assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     integration.configure_api_integration(pair.okta, app["id"], enabled=False)
-    writes.update_user(pair.okta, alice["id"], {"lastName": "Changed"})
+    directory_writes.update_user(pair.okta, alice["id"], {"lastName": "Changed"})
     bob = pair.person("bob@example.com", "Bob", "Jones")
     assigned_while_off = assignments.assign_user(pair.okta, app["id"], bob["id"], profile={"kintone": "Enable"})
     assert assigned_while_off["note"] == records.ASSIGNED_BEFORE_PROVISIONING

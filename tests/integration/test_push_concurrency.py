@@ -12,10 +12,9 @@ import pytest
 import okta_sim.app
 from cybozu_sim.public import scim_url_template
 from lab.server import ServerThread
-from okta_sim import apps
+from okta_sim import apps, directory_writes
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import writes
 from okta_sim.provisioning import assignments, integration, records
 
 
@@ -56,7 +55,7 @@ def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, Okta
     app = apps.add_app(okta, "cybozu", domain_name="example")
     integration.configure_api_integration(okta, app["id"], enabled=True, token="token")
     integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
-    alice = writes.create_user(
+    alice = directory_writes.create_user(
         okta, {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"}
     )
     pushing = threading.Thread(
@@ -70,7 +69,7 @@ def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, Okta
     answered: list[Any] = []
     reader = threading.Thread(
         target=lambda: answered.append(
-            writes.create_user(
+            directory_writes.create_user(
                 okta,
                 {"login": "bob@example.com", "email": "bob@example.com", "firstName": "B", "lastName": "J"},
             )

@@ -24,9 +24,9 @@ from cybozu_sim.backend import get_backend as cybozu_backend
 from cybozu_sim.seed import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
 from lab.server import ServerThread
-from okta_sim import api_tokens
+from okta_sim import api_tokens, directory_writes
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.seed import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.seed import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
 from simcore.clock import LabClock
@@ -99,7 +99,7 @@ def live_okta(tmp_path: Path, failures: Failures) -> Iterator[tuple[Flask, Serve
 def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], failures: Failures) -> None:
     app, server, data_file = live_okta
     backend = okta_backend(app)
-    edited = writes.create_user(
+    edited = directory_writes.create_user(
         backend,
         {"login": "edited@example.com", "email": "edited@example.com", "firstName": "E", "lastName": "E"},
     )

@@ -25,10 +25,9 @@ from flask import Flask
 from cybozu_sim.backend import get_backend as cybozu_backend
 from lab.server import ServerThread
 from lab.wiring import AppPair
-from okta_sim import api_tokens, apps
+from okta_sim import api_tokens, apps, directory_writes
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import writes
 from okta_sim.provisioning import integration, records
 from simcore.clock import LabClock
 from simcore.control import LAB_KEY_HEADER
@@ -81,7 +80,7 @@ def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
         integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
         integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
         people = [
-            writes.create_user(
+            directory_writes.create_user(
                 okta,
                 {
                     "login": f"p{n}@example.com",
@@ -92,11 +91,11 @@ def lab2(tmp_path: Path, failures: Failures) -> Iterator[Lab2]:
             )
             for n in range(PEOPLE)
         ]
-        groups = [writes.create_group(okta, f"G{n}") for n in range(GROUPS)]
+        groups = [directory_writes.create_group(okta, f"G{n}") for n in range(GROUPS)]
         for n, person in enumerate(people):  # each in one group, every third in two
-            writes.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
+            directory_writes.set_membership(okta, groups[n % GROUPS]["id"], person["id"], True)
             if n % 3 == 0:
-                writes.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
+                directory_writes.set_membership(okta, groups[(n + 1) % GROUPS]["id"], person["id"], True)
         _, api_token = api_tokens.create_token(okta, "reliability")
         yield Lab2(
             okta_app,

@@ -15,9 +15,9 @@ from werkzeug.routing import Rule
 
 from cybozu_sim import tokens, users
 from cybozu_sim.backend import get_backend as cybozu_backend
-from okta_sim import api_tokens, apps
+from okta_sim import api_tokens, apps, directory_writes
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.provisioning import assignments, integration, outcomes
 from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 
@@ -54,7 +54,7 @@ def okta_samples(app: Flask) -> dict[str, str]:
     assignments.assign_group(backend, app_id, group["id"], profile={"kintone": "Enable"})
     token, _ = api_tokens.create_token(backend, "sdk")
     dave = reads.get_user(backend, "dave.brown@example.com")["id"]
-    writes.change_status(backend, dave, "deactivate")  # only a deactivated person has [Delete]
+    directory_writes.change_status(backend, dave, "deactivate")  # only a deactivated person has [Delete]
     task = outcomes.list_tasks(backend)[0]
     return {
         "user_id": alice,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 import okta_sim.app
-from okta_sim import syslog
+from okta_sim import directory_writes, syslog
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.errors import NotFound
 from simcore.store import Store, plain_copy
 from tests.conftest import NOW, Lab
@@ -61,14 +61,14 @@ def test_change_members_adds_and_removes_many_at_once() -> None:
     from simcore.clock import LabClock
 
     backend = OktaBackend(clock=LabClock(NOW))
-    ids = [writes.create_user(backend, person(i))["id"] for i in range(5)]
-    group = writes.create_group(backend, "g")
-    writes.change_members(backend, group["id"], [*ids, ids[0]], True)
+    ids = [directory_writes.create_user(backend, person(i))["id"] for i in range(5)]
+    group = directory_writes.create_group(backend, "g")
+    directory_writes.change_members(backend, group["id"], [*ids, ids[0]], True)
     assert reads.get_group(backend, group["id"])["members"] == ids
-    writes.change_members(backend, group["id"], ids[1:3], False)
+    directory_writes.change_members(backend, group["id"], ids[1:3], False)
     assert reads.get_group(backend, group["id"])["members"] == [ids[0], *ids[3:]]
     with pytest.raises(NotFound):
-        writes.change_members(backend, group["id"], ["00u-missing"], True)
+        directory_writes.change_members(backend, group["id"], ["00u-missing"], True)
 
 
 def test_unique_lookup_follows_puts_deletes_and_restores() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from okta_sim import apps, usernames
+from okta_sim import apps, directory_writes, usernames
 from okta_sim.backend import Egress, OktaBackend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.errors import Invalid, NotFound
 from okta_sim.provisioning import assignments, integration, mapping, records
 from okta_sim.provisioning.scim_client import ScimFailure, filter_user_name, json_complaint, masked
@@ -90,35 +90,35 @@ def test_okta_error_texts() -> None:
 
 
 def test_directory_rules(okta: OktaBackend) -> None:
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     with pytest.raises(Invalid) as clash:
-        writes.create_user(okta, {**PROFILE, "login": "ALICE.SMITH@example.com"})
+        directory_writes.create_user(okta, {**PROFILE, "login": "ALICE.SMITH@example.com"})
     assert clash.value.causes == [
         "login: An object with this field already exists in the current organization"
     ]
     with pytest.raises(Invalid) as missing:
-        writes.create_user(okta, {"login": "bob@example.com", "email": "not-an-email"})
+        directory_writes.create_user(okta, {"login": "bob@example.com", "email": "not-an-email"})
     assert "firstName: The field cannot be left blank" in missing.value.causes
     assert "email: must be in the form of an email address" in missing.value.causes
     with pytest.raises(Invalid):
-        writes.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
+        directory_writes.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
     with pytest.raises(Invalid, match="Cannot suspend a user whose status is STAGED"):
-        writes.change_status(
+        directory_writes.change_status(
             okta,
-            writes.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
+            directory_writes.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
             "suspend",
         )
     assert reads.get_user(okta, "ALICE.smith@example.com")["id"] == user["id"]
-    assert writes.delete_user(okta, user["id"]) is False  # first DELETE deactivates
+    assert directory_writes.delete_user(okta, user["id"]) is False  # first DELETE deactivates
     assert reads.get_user(okta, user["id"])["status"] == "DEPROVISIONED"
-    assert writes.delete_user(okta, user["id"]) is True
+    assert directory_writes.delete_user(okta, user["id"]) is True
     with pytest.raises(NotFound):
         reads.get_user(okta, user["id"])
 
 
 def test_assignments_without_provisioning_are_flagged(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
     assert (
         app_user["note"] == records.ASSIGNED_BEFORE_PROVISIONING and app_user["userName"] == PROFILE["login"]
@@ -145,9 +145,9 @@ def test_only_the_cybozu_app_can_be_added(okta: OktaBackend) -> None:
 
 def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = writes.create_user(okta, PROFILE)
-    group = writes.create_group(okta, "Sales")
-    writes.set_membership(okta, group["id"], user["id"], True)
+    user = directory_writes.create_user(okta, PROFILE)
+    group = directory_writes.create_group(okta, "Sales")
+    directory_writes.set_membership(okta, group["id"], user["id"], True)
     assignments.assign_group(okta, app["id"], group["id"], profile={"kintone": "Enable"})
     with pytest.raises(Invalid, match="Alice Smith is assigned through the group\\(s\\) Sales"):
         assignments.unassign_user(okta, app["id"], user["id"])
@@ -161,7 +161,7 @@ def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta:
 
 def test_the_mapping_table_the_console_shows_is_what_mapped_pushes(okta: OktaBackend) -> None:
     app = apps.add_app(okta, "cybozu", domain_name="example")
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"], profile={"kintone": "Enable"})
     pushed = mapping.mapped(okta, app, user, app_user)
     assert [name for name, _, _ in mapping.ATTRIBUTE_MAPPINGS] == [k for k in pushed if k != "services"]

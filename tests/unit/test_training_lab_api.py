@@ -9,9 +9,9 @@ import cybozu_sim.app
 import okta_sim.app
 from cybozu_sim import accounts
 from cybozu_sim.backend import get_backend as cybozu_backend
-from okta_sim import apps, syslog
+from okta_sim import apps, directory_writes, syslog
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.provisioning import assignments
 from simcore.clock import LabClock
 from tests.conftest import NOW, Lab
@@ -58,12 +58,12 @@ def test_deleting_an_unknown_tenant_is_a_404(cybozu_lab: Lab) -> None:
 
 def test_deleting_an_app_removes_its_assignments_and_tasks(okta_lab: Lab) -> None:
     backend = okta_backend(okta_lab.app)
-    alice = writes.create_user(
+    alice = directory_writes.create_user(
         backend,
         {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"},
     )
-    group = writes.create_group(backend, "cybozu users")
-    writes.set_membership(backend, group["id"], alice["id"], True)
+    group = directory_writes.create_group(backend, "cybozu users")
+    directory_writes.set_membership(backend, group["id"], alice["id"], True)
     gone = apps.add_app(backend, "cybozu", domain_name="example-t1")
     kept = apps.add_app(backend, "cybozu", domain_name="example-t2")
     for app in (gone, kept):

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from okta_sim import apps, usernames
+from okta_sim import apps, directory_writes, usernames
 from okta_sim.backend import OktaBackend
-from okta_sim.directory import reads, writes
+from okta_sim.directory import reads
 from okta_sim.provisioning import assignments, outcomes, push, records
 from simcore.clock import LabClock
 from tests.conftest import NOW
@@ -44,7 +44,7 @@ def app_with(okta: OktaBackend, *, enabled: bool, create: bool = True, fmt: str 
 
 def test_with_the_integration_off_nothing_is_sent_and_the_app_user_says_why(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=False)
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"])
     assert app_user["syncState"] == records.DISABLED
     assert app_user["note"] == records.ASSIGNED_BEFORE_PROVISIONING
@@ -53,7 +53,7 @@ def test_with_the_integration_off_nothing_is_sent_and_the_app_user_says_why(okta
 
 def test_an_unassignment_while_the_integration_is_off_forgets_the_app_user(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=False)
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     assignments.assign_user(okta, app["id"], user["id"])
     assignments.unassign_user(okta, app["id"], user["id"])
     assert okta.app_users.get(records.app_user_key(app["id"], user["id"])) is None
@@ -62,7 +62,7 @@ def test_an_unassignment_while_the_integration_is_off_forgets_the_app_user(okta:
 
 def test_without_create_users_a_new_assignment_waits(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=True, create=False)
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"])
     assert app_user["syncState"] == records.OUT_OF_SYNC and app_user["externalId"] is None
     assert list(okta.exchanges) == []
@@ -70,16 +70,16 @@ def test_without_create_users_a_new_assignment_waits(okta: OktaBackend) -> None:
 
 def test_a_deactivated_person_is_not_created(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=True)
-    user = writes.create_user(okta, PROFILE, activate=False)
-    writes.change_status(okta, user["id"], "activate")
-    writes.change_status(okta, user["id"], "deactivate")
+    user = directory_writes.create_user(okta, PROFILE, activate=False)
+    directory_writes.change_status(okta, user["id"], "activate")
+    directory_writes.change_status(okta, user["id"], "deactivate")
     app_user = assignments.assign_user(okta, app["id"], user["id"])
     assert app_user["externalId"] is None and list(okta.exchanges) == []
 
 
 def test_a_blank_user_name_fails_before_any_request_with_oktas_text(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=True, fmt="none")
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"])
     expected = f"Automatic provisioning of user {PROFILE['login']} to app {app['label']} failed: {usernames.BLANK}"
     assert app_user["syncState"] == records.ERROR and app_user["lastError"] == expected
@@ -90,7 +90,7 @@ def test_a_blank_user_name_fails_before_any_request_with_oktas_text(okta: OktaBa
 
 def test_assigned_before_provisioning_is_pushed_only_when_asked(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=False)
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     assignments.assign_user(okta, app["id"], user["id"])
     app_with_provisioning = {**apps.get_app(okta, app["id"])}
     app_with_provisioning["provisioning"] = {
@@ -111,9 +111,9 @@ def test_assigned_before_provisioning_is_pushed_only_when_asked(okta: OktaBacken
 
 def test_a_removed_person_is_gone_from_every_app(okta: OktaBackend) -> None:
     app = app_with(okta, enabled=False)
-    user = writes.create_user(okta, PROFILE)
+    user = directory_writes.create_user(okta, PROFILE)
     assignments.assign_user(okta, app["id"], user["id"])
-    writes.change_status(okta, user["id"], "deactivate")
-    assert writes.delete_user(okta, user["id"]) is True
+    directory_writes.change_status(okta, user["id"], "deactivate")
+    assert directory_writes.delete_user(okta, user["id"]) is True
     assert records.app_users_of_app(okta, app["id"], include_pending=True) == []
     assert reads.list_users(okta) == []

@@ -2,7 +2,8 @@
 
 Every change that matters to an application (profile, status, group
 membership) is handed to the provisioning engine's directory events, so the
-console, /api/v1 and scenarios trigger the same pushes.
+console, /api/v1 and scenarios trigger the same pushes. The directory's
+reads and rules are the okta_sim.directory package, which the engine imports.
 """
 
 from __future__ import annotations
