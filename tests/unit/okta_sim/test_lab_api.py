@@ -1,18 +1,15 @@
-"""What the scenario engine leans on: okta_sim's bulk seeding endpoint, one-write group
-membership, unique-key lookups and copies in the store, and cybozu_sim's lab API
-staying reachable under a tenant's IP restriction."""
+"""okta_sim.lab_api: the seeding endpoint the scenario engine uses for thousands of people (all or nothing)."""
 
 from __future__ import annotations
 
 import pytest
 
 import okta_sim.app
-from okta_sim import directory_writes, syslog
+from okta_sim import syslog
 from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads
-from okta_sim.errors import NotFound
-from simcore.store import Store, plain_copy
 from tests.conftest import NOW, Lab
+from tests.unit.okta_sim.conftest import person
 
 
 @pytest.fixture
@@ -22,9 +19,6 @@ def okta_lab() -> Lab:
     return Lab(okta_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
 
 
-def person(number: int, **extra: str) -> dict[str, str]:
-    login = f"p{number}@example.com"
-    return {"login": login, "email": login, "firstName": "P", "lastName": str(number), **extra}
 
 
 def test_people_import_creates_people_and_their_group(okta_lab: Lab) -> None:
@@ -54,52 +48,6 @@ def test_people_import_is_all_or_nothing(okta_lab: Lab) -> None:
     assert duplicate["error"].startswith("person 2: Api validation failed: login")
     for body in [{}, {"people": []}, {"people": [person(1)], "group": 3}, {"people": "x"}]:
         okta_lab.call("POST", "/people", body, expect=400)
-
-
-def test_change_members_adds_and_removes_many_at_once() -> None:
-    from okta_sim.backend import OktaBackend
-    from simcore.clock import LabClock
-
-    backend = OktaBackend(clock=LabClock(NOW))
-    ids = [directory_writes.create_user(backend, person(i))["id"] for i in range(5)]
-    group = directory_writes.create_group(backend, "g")
-    directory_writes.change_members(backend, group["id"], [*ids, ids[0]], True)
-    assert reads.get_group(backend, group["id"])["members"] == ids
-    directory_writes.change_members(backend, group["id"], ids[1:3], False)
-    assert reads.get_group(backend, group["id"])["members"] == [ids[0], *ids[3:]]
-    with pytest.raises(NotFound):
-        directory_writes.change_members(backend, group["id"], ["00u-missing"], True)
-
-
-def test_unique_lookup_follows_puts_deletes_and_restores() -> None:
-    store = Store()
-    users = store.collection("users", unique=lambda u: u["login"].lower())
-    users.put({"id": "1", "login": "Alice"})
-    assert users.lookup("alice") == {"id": "1", "login": "Alice"}
-    users.put({"id": "1", "login": "Alicia"})
-    assert users.lookup("alice") is None and users.lookup("alicia")["id"] == "1"  # type: ignore[index]
-    snapshot = store.snapshot()
-    users.delete("1")
-    assert users.lookup("alicia") is None
-    store.restore(snapshot)
-    assert users.lookup("alicia")["id"] == "1"  # type: ignore[index]
-
-
-def test_plain_copy_shares_nothing_mutable() -> None:
-    original = {"a": [1, {"b": [2]}], "c": "x"}
-    copied = plain_copy(original)
-    copied["a"][1]["b"].append(3)
-    assert copied == {"a": [1, {"b": [2, 3]}], "c": "x"} and original == {"a": [1, {"b": [2]}], "c": "x"}
-
-
-def test_the_lab_api_is_not_behind_a_tenants_ip_restriction(lab: Lab) -> None:
-    lab.tenant("acme")
-    lab.call(
-        "PUT", "/tenants/acme/ip-restriction", {"enabled": True, "allowed": ["192.0.2.0/24"]}, expect=200
-    )
-    assert lab.client.get("/acme/scim/v2/Users").status_code == 403  # the tenant's own URLs are restricted
-    lab.call("GET", "/tenants/acme/users", expect=200)
-    lab.call("PUT", "/tenants/acme/ip-restriction", {"enabled": False, "allowed": []}, expect=200)
 
 
 @pytest.mark.parametrize(

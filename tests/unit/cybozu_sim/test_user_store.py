@@ -1,4 +1,4 @@
-"""The tenant user store (cybozu_sim/scim/store.py): CRUD, search, uniqueness, persistence, annotations.
+"""The tenant user store (cybozu_sim/user_store.py): CRUD, search, uniqueness, persistence, annotations.
 
 It replaces the scim2-server storage contract the previous TinyDB storage was
 tested with: the same guarantees, for users held as plain dicts.
