@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lab.scenario.sandbox import SCIM_TIMEOUT
+from lab.replay.sandbox import SCIM_TIMEOUT
 from lab.wiring import okta_config
 
 
@@ -45,7 +45,7 @@ class AppProcess:
 
 
 class ProcessSandbox:
-    """What lab.scenario.api_driver.ApiDriver needs of a sandbox (its URLs and lab key), in two processes."""
+    """What lab.drivers.client.LabClient needs of a sandbox (its URLs and lab key), in two processes."""
 
     def __init__(self, *, scim_timeout: float = SCIM_TIMEOUT) -> None:
         self.lab_key = secrets.token_urlsafe(24)

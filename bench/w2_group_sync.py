@@ -26,7 +26,8 @@ from typing import Any
 
 from bench.processes import ProcessSandbox
 from bench.progress import progress
-from lab.scenario.api_driver import ApiDriver, generated_people
+from lab.drivers.api import ApiDriver
+from lab.drivers.client import LabClient, generated_people
 
 GROUP = "All staff"
 SEED = 20260105
@@ -41,36 +42,36 @@ def seed_people(driver: ApiDriver, n: int) -> None:
     ]
     for start in range(0, n, SEED_CHUNK):
         chunk = people[start : start + SEED_CHUNK]
-        driver.call("okta", "POST", "/_lab/people", {"people": chunk, "group": GROUP})
+        driver.client.call("okta", "POST", "/_lab/people", {"people": chunk, "group": GROUP})
         progress(f"seed {n} people", start + len(chunk), n)
 
 
 def sent(driver: ApiDriver) -> int:
-    return int(driver.call("okta", "GET", "/_lab/exchanges/total")["total"])
+    return int(driver.client.call("okta", "GET", "/_lab/exchanges/total")["total"])
 
 
 def run(n: int) -> dict[str, Any]:
     with ProcessSandbox(scim_timeout=60.0) as sandbox:
-        driver = ApiDriver(sandbox)  # type: ignore[arg-type]  # duck-typed: urls and lab_key
+        driver = ApiDriver(LabClient(sandbox))  # type: ignore[arg-type]  # duck-typed: urls and lab_key
         try:
             tenant = {"licenses": {"kintone": n}, "propagate_provisioning": True, "users": []}
             driver.setup({"cybozu": {"tenants": [{"subdomain": "example", **tenant}]}})
             seed_people(driver, n)
-            token = driver.cybozu_create_api_token(tenant="example", notes="Okta").values["token"]
-            app_id = driver.okta_add_catalog_app(domain_name="example").values["id"]
+            token = driver.do("cybozu.create_api_token", tenant="example", notes="Okta").values["token"]
+            app_id = driver.do("okta.add_catalog_app", domain_name="example").values["id"]
             driver.delete_unlicensed_attributes("example", app_id)
-            driver.okta_assign_group(GROUP, {"kintone": "Enable"}, app=app_id)
-            driver.okta_configure_api_integration(token=token, app=app_id)
-            driver.okta_set_provisioning_to_app(app=app_id)
+            driver.do("okta.assign_group", group=GROUP, services={"kintone": "Enable"}, app=app_id)
+            driver.do("okta.configure_api_integration", token=token, app=app_id)
+            driver.do("okta.set_provisioning_to_app", app=app_id)
 
             before = sent(driver)
             started = time.perf_counter()
-            first = driver.okta_force_sync(app=app_id).message
+            first = driver.do("okta.force_sync", app=app_id).message
             pushed = time.perf_counter()
             middle = sent(driver)
-            second = driver.okta_force_sync(app=app_id).message
+            second = driver.do("okta.force_sync", app=app_id).message
             checked = time.perf_counter()
-            users = driver.call("cybozu", "GET", "/_lab/tenants/example")["users"]
+            users = driver.client.call("cybozu", "GET", "/_lab/tenants/example")["users"]
             return {
                 "n": n,
                 "sync_s": pushed - started,

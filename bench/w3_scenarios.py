@@ -1,6 +1,6 @@
 """W3: the whole scenarios/ folder through the API driver, serially and with pytest -n 2.
 
-Serial: every scenario replayed in this process with ``lab.scenario.runner``
+Serial: every scenario replayed in this process with ``lab.replay.runner``
 (each starts its own sandbox). Parallel: ``pytest scenarios -n 2`` in a
 subprocess (pytest-xdist, two workers). Reports wall times and the slowest
 scenarios.
@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from bench.progress import progress
-from lab.scenario import runner
-from lab.scenario.schema import collect, load_file
+from lab.replay import runner
+from lab.scenario.loader import collect, load_file
 
 FOLDER = Path(__file__).resolve().parents[1] / "scenarios"
 

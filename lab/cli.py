@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             return train(args)
         if args.command in ("check", "run"):
-            from lab.scenario import command
+            from lab.replay import command
 
             return command.check(args) if args.command == "check" else command.run(args)
     except CliError as error:
@@ -257,7 +257,7 @@ def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int
     the two apps only through their HTTP interfaces, like a trainee's browser would."""
     from lab.server import ServerThread
     from lab.training import exercises
-    from lab.training.driver import LabEndpoints
+    from lab.training.client import LabEndpoints
     from lab.training.runs import RunStore, Trainer
     from lab.training.web import create_app
 

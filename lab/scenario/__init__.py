@@ -1,7 +1,9 @@
-"""The scenario engine: YAML scenarios that replay the article against a fresh lab.
+"""The scenario language: YAML scenarios that replay the article against a fresh lab.
 
-``source`` reads a file keeping every value's line and column, ``schema`` and
-``verbs`` validate it, ``sandbox`` starts a lab for one scenario, ``api_driver``
-performs the verbs over HTTP, ``expectations`` compares state, ``runner`` ties
-them together and ``reports`` writes the console summary, JUnit XML and HTML.
+``source`` reads a file keeping every value's line and column; ``verbs`` (with
+``fieldtypes``), ``setup``, ``expect`` and ``metadata`` are the schemas; ``loader``
+validates a document against them and builds the ``model``'s Steps, ``problems``
+placing every error in the file. ``jsonschema``, ``reference`` and ``coverage`` make
+the published schema and docs from the same tables. Performing the verbs is
+``lab.drivers``'; replaying a scenario is ``lab.replay``'s.
 """

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from lab.scenario import article
-from lab.scenario.schema import Scenario, collect, load_file
+from lab.scenario.loader import collect, load_file
+from lab.scenario.model import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

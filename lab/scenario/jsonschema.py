@@ -13,8 +13,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lab.scenario import article
-from lab.scenario.schema import Expect, ExpectError, Metadata
-from lab.scenario.verbs import SERVICES, VERBS, Services
+from lab.scenario.expect import Expect, ExpectError
+from lab.scenario.fieldtypes import APP_SERVICES, Services
+from lab.scenario.metadata import Metadata
+from lab.scenario.verbs import VERBS
 
 SERVICE_STATES = {"anyOf": [{"type": "boolean"}, {"enum": ["Enable", "Disable"]}]}
 
@@ -35,10 +37,10 @@ def field_schema(field: fields.Field) -> dict[str, Any]:
     elif isinstance(field, Services):
         result = {
             "anyOf": [
-                {"type": "array", "items": {"enum": SERVICES}},
+                {"type": "array", "items": {"enum": APP_SERVICES}},
                 {
                     "type": "object",
-                    "propertyNames": {"enum": SERVICES},
+                    "propertyNames": {"enum": APP_SERVICES},
                     "additionalProperties": SERVICE_STATES,
                 },
             ]

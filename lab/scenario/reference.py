@@ -12,8 +12,7 @@ import json
 
 from marshmallow import Schema, fields
 
-from lab.scenario.jsonschema import field_schema
-from lab.scenario.schema import (
+from lab.scenario.expect import (
     Expect,
     ExpectAppUser,
     ExpectCybozuUser,
@@ -21,6 +20,7 @@ from lab.scenario.schema import (
     ExpectExchange,
     ExpectTask,
 )
+from lab.scenario.jsonschema import field_schema
 from lab.scenario.verbs import VERBS
 
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from lab.scenario.schema import Scenario
+from lab.scenario.model import Scenario
 
 TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
 

@@ -2,61 +2,31 @@
 return for ``save:``, and one line of help each.
 
 The article's actions on each side (``cybozu.*``, ``okta.*``) plus the lab's own
-(``lab.*``). The drivers implement each verb by name; ``lab check``, the JSON
-Schema and docs/scenarios.md are all made from this table.
+(``lab.*``). The drivers implement each verb by name and receive the parameters as its
+schema loaded them (defaults included), so a parameter and its default are declared
+here only; ``lab check``, the JSON Schema and docs/scenarios.md are all made from this
+table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lab.scenario.fieldtypes import (
+    APP_SERVICES,
+    TENANT_SERVICES,
+    USERNAME_FORMATS,
+    Count,
+    Flag,
+    Services,
+    Strict,
+    Text,
+)
 from okta_sim.public import PROFILE_FIELDS
-
-SERVICES = ["kintone", "garoon", "office", "mailwise", "secure_access"]
-USERNAME_FORMATS = ["custom", "email", "email_prefix", "okta_username", "okta_username_prefix", "none"]
-
-
-def Text(**kwargs: object) -> fields.String:  # noqa: N802 - reads like a field class
-    return fields.String(validate=validate.Length(min=1, max=2000), **kwargs)  # type: ignore[arg-type]
-
-
-def Flag(**kwargs: object) -> fields.Boolean:  # noqa: N802
-    """Only YAML true/false: "yes" or 1 is a mistake in a scenario, not a boolean."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)  # type: ignore[arg-type]
-
-
-def Count(low: int = 0, high: int = 1_000_000, **kwargs: object) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)  # type: ignore[arg-type]
-
-
-class Strict(Schema):
-    """Every scenario schema refuses unknown keys (marshmallow's default, made explicit)."""
-
-    class Meta:
-        unknown = "raise"
-
-
-class Services(fields.Field):
-    """A list of services to set to Enable, or a mapping ``{service: Enable|Disable|true|false}``."""
-
-    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
-        if isinstance(value, list):
-            pairs = [(name, True) for name in value]
-        elif isinstance(value, dict):
-            pairs = list(value.items())
-        else:
-            raise ValidationError("services is a list of services or a mapping {service: Enable|Disable}")
-        result = {}
-        for name, state in pairs:
-            if name not in SERVICES:
-                raise ValidationError(f"unknown service {name!r}; the services are {', '.join(SERVICES)}")
-            if state not in (True, False, "Enable", "Disable"):
-                raise ValidationError(f"{name}: use Enable or Disable (or true/false)")
-            result[name] = "Enable" if state in (True, "Enable") else "Disable"
-        return result
-
 
 # -- cybozu.com ------------------------------------------------------------------
 
@@ -95,7 +65,7 @@ class CybozuUser(CybozuTarget):
     surname = fields.String()
     given = fields.String()
     email = fields.String()
-    services = fields.List(fields.String(validate=validate.OneOf(SERVICES)), load_default=list)
+    services = fields.List(fields.String(validate=validate.OneOf(TENANT_SERVICES)), load_default=list)
     active = Flag(load_default=True)
 
 
@@ -137,7 +107,7 @@ class ProvisioningToApp(AppTarget):
 
 
 class DeleteProfileAttribute(AppTarget):
-    attribute = fields.String(required=True, validate=validate.OneOf(SERVICES))
+    attribute = fields.String(required=True, validate=validate.OneOf(APP_SERVICES))
 
 
 class SetUsernameFormat(AppTarget):
@@ -361,3 +331,9 @@ VERBS: dict[str, Verb] = {
         Verb("lab.restore", Name, "go back to a snapshot"),
     ]
 }
+
+
+def parameters(verb: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` loaded by the verb's schema, defaults filled in, as a step's parameters are: for
+    the verbs a driver performs on its own account (the setup's, lab.connect's)."""
+    return dict(VERBS[verb].schema().load(given))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lab.scenario.schema import EXPECT_VERB, Scenario, collect, load_file
+from lab.scenario.loader import collect, load_file
+from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -99,8 +100,3 @@ def load_all(folder: Path = SCENARIOS, refused: list[str] | None = None) -> dict
                 continue
             found[exercise.id] = exercise
     return found
-
-
-def solution_steps(exercise: Exercise) -> list[Any]:
-    """The scenario's action steps (standalone ``expect`` steps are checks, not actions)."""
-    return [s for s in exercise.scenario.steps if s.verb != EXPECT_VERB]

@@ -20,9 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lab.scenario import expectations
-from lab.scenario.api_driver import ActionError
-from lab.training.driver import TrainingDriver, run_subdomains
+from lab.drivers.api import ApiDriver
+from lab.drivers.client import ActionError
+from lab.replay import expectations
+from lab.training.client import RunClient, run_subdomains
 from lab.training.exercises import Exercise
 from simcore.journal import replace_durably
 
@@ -163,10 +164,11 @@ class Trainer:
         self.exercises = exercises
         self.store = store or RunStore()
         self.clock = clock
-        self._drivers: dict[str, TrainingDriver] = {}
+        self._clients: dict[str, RunClient] = {}
+        self._drivers: dict[str, ApiDriver] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._start_lock = threading.Lock()
-        self._probe: TrainingDriver | None = None  # lists the lab's environments when a run starts
+        self._probe: RunClient | None = None  # lists the lab's environments when a run starts
 
     # -- lookups ------------------------------------------------------------------
 
@@ -182,23 +184,31 @@ class Trainer:
             raise TrainingError(f"no exercise run {run_id!r}", 404)
         return run
 
-    def driver(self, run: Run) -> TrainingDriver:
-        """The run's driver, made once (making one mints an Okta API token for /api/v1)."""
+    def client(self, run: Run) -> RunClient:
+        """The run's client, made once (making one mints an Okta API token for /api/v1)."""
         with self._start_lock:
-            if run.id not in self._drivers:
-                self._drivers[run.id] = self._connect(run.subdomain, run.renames)
+            if run.id not in self._clients:
+                self._clients[run.id] = self._connect(run.subdomain, run.renames)
+                self._drivers[run.id] = ApiDriver(self._clients[run.id])
                 self._locks.setdefault(run.id, threading.Lock())
-            return self._drivers[run.id]
+            return self._clients[run.id]
 
-    def _connect(self, subdomain: str, renames: dict[str, str] | None = None) -> TrainingDriver:
+    def driver(self, run: Run) -> ApiDriver:
+        """The API driver over the run's client: performs the verbs of its setup (and a solution's)."""
+        self.client(run)
+        return self._drivers[run.id]
+
+    def _connect(self, subdomain: str, renames: dict[str, str] | None = None) -> RunClient:
         try:
-            return TrainingDriver(self.endpoints, subdomain, renames)
+            return RunClient(self.endpoints, subdomain, renames)
         except ActionError as error:
             raise TrainingError(f"cannot reach the lab: {error}", 502) from None
 
     def close(self) -> None:
-        for driver in [*self._drivers.values(), *([self._probe] if self._probe else [])]:
+        for driver in self._drivers.values():
             driver.close()
+        if self._probe is not None:
+            self._probe.close()
 
     # -- start and reset ------------------------------------------------------------
 
@@ -237,10 +247,10 @@ class Trainer:
     def reset(self, run_id: str) -> Run:
         """Reset exercise: delete the run's environment and Okta app, set it up again, start the clock again."""
         run = self.run(run_id)
-        driver = self.driver(run)
+        client = self.client(run)
         with self._locks[run.id]:
             try:
-                driver.teardown()
+                client.teardown()
             except ActionError as error:
                 raise TrainingError(f"the lab refused to reset the run: {error}", 502) from None
             run.ticked, run.hints_shown, run.completed = {}, [], None
@@ -255,8 +265,8 @@ class Trainer:
         """Tick what the lab's state now shows done, in order; note the wrong turns it shows."""
         run = self.run(run_id)
         exercise = self.exercise(run.exercise)
-        driver = self.driver(run)
-        with self._locks[run.id], driver.pin_app() as app_id:
+        client = self.client(run)
+        with self._locks[run.id], client.pin_app() as app_id:
             before = asdict(run)
             items: list[ItemState] = []
             blocked = False
@@ -267,7 +277,7 @@ class Trainer:
                 if blocked or run.completed is not None:
                     items.append(ItemState(index + 1, item["step"], False, None, True))
                     continue
-                found = self.differences(driver, item["done"])
+                found = self.differences(client, item["done"])
                 if not found:
                     run.ticked[index] = round(self.clock() - run.started, 1)
                     items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
@@ -277,7 +287,7 @@ class Trainer:
             hints = []
             if run.completed is None:
                 for index, turn in enumerate(exercise.wrong_turns):
-                    if not self.differences(driver, turn["when"]):
+                    if not self.differences(client, turn["when"]):
                         hints.append(turn["hint"])
                         if index not in run.hints_shown:
                             run.hints_shown.append(index)
@@ -288,11 +298,11 @@ class Trainer:
         return Progress(run, exercise, items, hints, app_id is not None)
 
     @staticmethod
-    def differences(driver: TrainingDriver, expect: dict[str, Any]) -> list[str]:
+    def differences(client: RunClient, expect: dict[str, Any]) -> list[str]:
         """How the run's state differs from an expect block; a state that cannot be read yet
         (no app added, say) is a difference, so the item is simply not done."""
         try:
-            return expectations.check(driver.localize(expect), driver, None, [])
+            return expectations.check(client.localize(expect), client, None, [])
         except ActionError as error:
             return [str(error)]
         except KeyError as error:  # the app or tenant was deleted while the check ran

@@ -3,7 +3,7 @@
 Server-rendered and usable without JavaScript (reload the page to re-judge the
 checklist); a few lines of script poll the run's progress and reload the page
 when it changes. It reads both apps only through their lab control APIs and
-Okta's /api/v1 (see driver.py).
+Okta's /api/v1 (see client.py).
 """
 
 from __future__ import annotations

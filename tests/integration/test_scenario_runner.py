@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from lab.cli import main
-from lab.scenario import runner
-from lab.scenario.schema import load_file
+from lab.replay import runner
+from lab.scenario.loader import load_file
 
 CONNECTED = """
 setup:
@@ -86,7 +86,7 @@ def test_a_failure_names_the_step_expected_actual_and_the_exchange(failing: Path
     assert not result.passed
     record = result.failed_step
     assert record is not None and record.step.index == 3
-    from lab.scenario.reports import failure_text
+    from lab.replay.reports import failure_text
 
     text = failure_text(result)
     assert f"{failing}:17: step 3 (okta.update_assignment)" in text
@@ -177,7 +177,7 @@ def test_lab_run_exit_codes_junit_and_html(
 def test_no_secret_reaches_a_report(passing: Path, tmp_path: Path) -> None:
     """The token a scenario saves is used on the wire but never written to the HTML report."""
     result = runner.run(load_file(passing))
-    from lab.scenario.reports import html_report
+    from lab.replay.reports import html_report
 
     page = html_report([result], tmp_path, 1.0).read_text()
     connect = result.steps[0]

@@ -15,9 +15,9 @@ from typing import Any
 import httpx2
 import pytest
 
-from lab.scenario.api_driver import ActionError
-from lab.scenario.sandbox import Sandbox
-from lab.scenario.schema import load_file
+from lab.drivers.client import ActionError
+from lab.replay.sandbox import Sandbox
+from lab.scenario.loader import load_file
 from lab.training import exercises
 from lab.training.exercises import NotAnExercise
 from lab.training.runs import Run, RunStore, Trainer, TrainingError, allocate
@@ -67,36 +67,36 @@ def test_runs_get_their_own_environment_and_do_not_see_each_other(trainer: Train
     second = trainer.start("exercise-setup-from-scratch", "Ben")
     assert first.subdomain != second.subdomain
     assert {first.subdomain, second.subdomain} <= {
-        t["subdomain"] for t in trainer.driver(first).call("cybozu", "GET", "/_lab/tenants")
+        t["subdomain"] for t in trainer.client(first).call("cybozu", "GET", "/_lab/tenants")
     }
     a, b = trainer.driver(first), trainer.driver(second)
-    a.lab_connect()
-    a.okta_assign_people(user=ALICE, services=KINTONE)
-    assert [u["login"] for u in a.cybozu_users()] == ["Administrator", ALICE]
+    a.do("lab.connect")
+    a.do("okta.assign_people", user=ALICE, services=KINTONE)
+    assert [u["login"] for u in a.client.cybozu_users()] == ["Administrator", ALICE]
     # Ben's environment and checklist show none of Ann's work, and he has no app yet.
-    assert [u["login"] for u in b.cybozu_users()] == ["Administrator"]
+    assert [u["login"] for u in b.client.cybozu_users()] == ["Administrator"]
     assert done(trainer, second) == []
     assert trainer.progress(second.id).app_found is False
     with pytest.raises(ActionError, match=f'Domain Name "{second.subdomain}"'):
-        b.app(None)
-    assert b.tasks("ALL") == [] and b.syslog() == []
+        b.client.app(None)
+    assert b.client.tasks("ALL") == [] and b.client.syslog() == []
     # Ann's app is the one whose Domain Name is her subdomain.
-    assert a.okta_app()["settings"]["domainName"] == first.subdomain
+    assert a.client.okta_app()["settings"]["domainName"] == first.subdomain
     assert done(trainer, first) == [1, 2, 3, 4, 5, 6, 7]  # Alice got kintone only: not the last item
 
 
 def test_items_tick_in_order_and_stay_ticked(trainer: Trainer) -> None:
     run = trainer.start("exercise-recover-deleted-user")
     driver = trainer.driver(run)
-    driver.lab_connect()
+    driver.do("lab.connect")
     # "reactivate Propagate Provisioning" (item 5) matches already, but items tick in order.
     assert done(trainer, run) == [1]
-    driver.okta_assign_people(user=ALICE, services=KINTONE)
+    driver.do("okta.assign_people", user=ALICE, services=KINTONE)
     assert done(trainer, run) == [1, 2]  # the page or the watcher judges while the trainee works
-    driver.cybozu_delete_user(login=ALICE)
+    driver.do("cybozu.delete_user", login=ALICE)
     assert done(trainer, run) == [1, 2, 3]
     # Adding her back by hand undoes the state of item 3; it stays ticked.
-    driver.cybozu_add_user(login=ALICE, display="Alice Smith")
+    driver.do("cybozu.add_user", login=ALICE, display="Alice Smith")
     progress = trainer.progress(run.id)
     assert [i.number for i in progress.items if i.done] == [1, 2, 3]
     waiting = [i for i in progress.items if not i.done]
@@ -107,9 +107,9 @@ def test_items_tick_in_order_and_stay_ticked(trainer: Trainer) -> None:
 def test_reset_puts_the_run_back_to_its_start(trainer: Trainer, clock: FakeClock) -> None:
     run = trainer.start("exercise-setup-from-scratch")
     driver = trainer.driver(run)
-    driver.lab_connect()
-    driver.cybozu_set_propagate_provisioning(False)
-    driver.okta_assign_people(user=ALICE, services=KINTONE)
+    driver.do("lab.connect")
+    driver.do("cybozu.set_propagate_provisioning", enabled=False)
+    driver.do("okta.assign_people", user=ALICE, services=KINTONE)
     progress = trainer.progress(run.id)
     assert progress.hints and progress.run.hints_shown == [0]
     clock.now += 60
@@ -118,10 +118,10 @@ def test_reset_puts_the_run_back_to_its_start(trainer: Trainer, clock: FakeClock
     progress = trainer.progress(run.id)
     assert done(trainer, run) == [] and progress.hints == [] and progress.run.hints_shown == []
     assert progress.app_found is False
-    state = driver.tenant_state()
+    state = driver.client.tenant_state()
     assert state["tokens"] == [] and state["propagate_provisioning"] is False and state["users"] == 1
     # The shared Okta org keeps its people.
-    assert driver.user_id(ALICE)
+    assert driver.client.user_id(ALICE)
 
 
 def test_completion_summary_has_the_time_taken_and_the_hints_shown(
@@ -129,15 +129,15 @@ def test_completion_summary_has_the_time_taken_and_the_hints_shown(
 ) -> None:
     run = trainer.start("exercise-group-username-format")
     driver = trainer.driver(run)
-    driver.lab_connect()
-    driver.okta_set_username_format(format="none")
-    driver.okta_assign_group(group="cybozu users", services=KINTONE)
+    driver.do("lab.connect")
+    driver.do("okta.set_username_format", format="none")
+    driver.do("okta.assign_group", group="cybozu users", services=KINTONE)
     clock.now += 30
     assert len(trainer.progress(run.id).hints) == 1
     # Fix it as the hint says: enter each member's User Name (saving retries the push).
-    driver.okta_set_username_format(format="email_prefix")
-    driver.okta_update_assignment(user="carol.white@example.com", user_name="carol.white")
-    driver.okta_update_assignment(user="dave.brown@example.com", user_name="dave.brown")
+    driver.do("okta.set_username_format", format="email_prefix")
+    driver.do("okta.update_assignment", user="carol.white@example.com", user_name="carol.white")
+    driver.do("okta.update_assignment", user="dave.brown@example.com", user_name="dave.brown")
     clock.now += 95
     progress = trainer.progress(run.id)
     assert progress.complete and progress.run.completed == 125.0
@@ -292,7 +292,7 @@ def test_lab_train_without_a_running_lab_says_so(tmp_path: Path) -> None:
 
 
 def test_a_lab_that_is_gone_is_a_502() -> None:
-    from lab.training.driver import LabEndpoints
+    from lab.training.client import LabEndpoints
 
     nowhere = LabEndpoints({"okta": "http://127.0.0.1:9", "cybozu": "http://127.0.0.1:9"}, "key")
     with pytest.raises(TrainingError, match="cannot reach the lab") as error:

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from lab.scenario.runner import run_step
-from lab.scenario.sandbox import Sandbox
-from lab.scenario.schema import Step
+from lab.replay.runner import run_step
+from lab.replay.sandbox import Sandbox
+from lab.scenario.model import Step
+from lab.scenario.verbs import parameters
 from lab.training import exercises
 from lab.training.exercises import Exercise
 from lab.training.runs import Progress, Trainer
@@ -118,10 +119,10 @@ def perform(trainer: Trainer, run_id: str, actions: list[tuple[str, dict[str, An
     saved: dict[str, Any] = {}
     for index, (verb, params) in enumerate(actions, 1):
         if verb == "cybozu.create_api_token":
-            saved["token"] = driver.cybozu_create_api_token().values["token"]
+            saved["token"] = driver.do("cybozu.create_api_token").values["token"]
             continue
         resolved = {k: saved.get("token") if v == "${token}" else v for k, v in params.items()}
-        run_step(driver, Step(index, verb, resolved, 0), saved, None)
+        run_step(driver, Step(index, verb, parameters(verb, resolved), 0), saved, None)
 
 
 def test_every_exercise_is_found_with_the_articles_words() -> None:

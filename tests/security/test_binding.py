@@ -15,7 +15,7 @@ import lab.server
 import lab.wiring
 from cybozu_sim import ip_gate
 from lab import cli
-from lab.scenario.sandbox import Sandbox
+from lab.replay.sandbox import Sandbox
 from lab.server import ServerThread
 
 

@@ -15,8 +15,8 @@ from flask import Flask
 
 from cybozu_sim import tokens
 from lab.cli import main
-from lab.scenario import reports
-from lab.scenario.runner import StepRecord
+from lab.replay import reports
+from lab.replay.runner import StepRecord
 from okta_sim import apps, syslog
 from okta_sim.backend import get_backend as okta_backend
 from okta_sim.provisioning import integration

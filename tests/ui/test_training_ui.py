@@ -1,8 +1,8 @@
 """Training mode in Chromium: a trainee does the article's setup in the two consoles while
 the exercise page, open in another browser, ticks its checklist by itself.
 
-The trainee's clicks are the lab's UI driver (lab/scenario/ui_driver.py), bound to the
-run's environment and app; it runs in its own thread because Playwright's sync API
+The trainee's clicks are the lab's UI driver (lab/drivers/ui.py) over a run's client,
+bound to the run's environment and app; it runs in its own thread because Playwright's sync API
 is per thread and pytest-playwright's ``page`` is the exercise page.
 
 LAB_UPDATE_SCREENSHOTS=1 writes docs/screenshots/exercise.png (the README's picture).
@@ -19,12 +19,11 @@ from typing import Any, TypeVar
 import pytest
 from playwright.sync_api import Page, expect
 
-from lab.scenario.api_driver import Result
-from lab.scenario.runner import run_step
-from lab.scenario.sandbox import Sandbox
+from lab.replay.runner import run_step
+from lab.replay.sandbox import Sandbox
 from lab.server import ServerThread
 from lab.training import exercises
-from lab.training.driver import TrainingDriver
+from lab.training.client import RunClient
 from lab.training.runs import Run, Trainer
 from lab.training.web import create_app
 
@@ -37,32 +36,11 @@ DONE_AFTER_STEP = [1, 2, 3, 3, 4, 5, 5, 5, 6, 8]
 T = TypeVar("T")
 
 
-def trainee_class() -> type:
-    from lab.scenario.ui_driver import UiDriver  # imports Playwright
+def trainee(lab: Sandbox, run: Run) -> Any:
+    """The UI driver in a run: its subdomain, and the app whose Domain Name is that subdomain."""
+    from lab.drivers.ui import UiDriver  # imports Playwright
 
-    class Trainee(UiDriver):  # type: ignore[misc,valid-type]
-        """The UI driver in a run: its subdomain, and the app whose Domain Name is that subdomain."""
-
-        def __init__(self, lab: Sandbox, run: Run) -> None:
-            super().__init__(lab)
-            self.run_driver = TrainingDriver(lab, run.subdomain, run.renames)
-
-        def tenant(self, given: str | None) -> str:
-            return self.run_driver.tenant(given)
-
-        def app(self, given: str | None) -> str:
-            return self.run_driver.app(given)
-
-        def okta_add_catalog_app(
-            self, domain_name: str, search: str = "cybozu", label: str | None = None
-        ) -> Result:
-            return super().okta_add_catalog_app(str(self.run_driver.local(domain_name)), search, label)
-
-        def close(self) -> None:
-            self.run_driver.close()
-            super().close()
-
-    return Trainee
+    return UiDriver(RunClient(lab, run.subdomain, run.renames))
 
 
 class InBrowser:
@@ -70,7 +48,7 @@ class InBrowser:
 
     def __init__(self, lab: Sandbox, run: Run) -> None:
         self.pool = ThreadPoolExecutor(max_workers=1)
-        self.driver = self.do(lambda: trainee_class()(lab, run))
+        self.driver = self.do(lambda: trainee(lab, run))
 
     def do(self, work: Callable[[], T]) -> T:
         return self.pool.submit(work).result(timeout=300)
@@ -150,10 +128,10 @@ def test_a_wrong_turn_shows_its_hint_and_reset_starts_over(
     trainee = InBrowser(lab, trainer.run(run_id))
     try:
         ui = trainee.driver
-        token = trainee.do(lambda: ui.cybozu_create_api_token(notes="Okta").values["token"])
-        trainee.do(lambda: ui.cybozu_set_propagate_provisioning(True))
-        trainee.do(lambda: ui.okta_add_catalog_app(domain_name="example"))
-        tested = trainee.do(lambda: ui.okta_test_api_credentials(token=token))
+        token = trainee.do(lambda: ui.do("cybozu.create_api_token", notes="Okta").values["token"])
+        trainee.do(lambda: ui.do("cybozu.set_propagate_provisioning", enabled=True))
+        trainee.do(lambda: ui.do("okta.add_catalog_app", domain_name="example"))
+        tested = trainee.do(lambda: ui.do("okta.test_api_credentials", token=token))
         assert not tested.ok and "Invalid JSON: Unexpected character" in (tested.message or "")
     finally:
         trainee.close()

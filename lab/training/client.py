@@ -1,12 +1,13 @@
-"""The API driver of one exercise run: the run's own cybozu.com environment and Okta app.
+"""The lab client of one exercise run: the run's own cybozu.com environment and Okta app.
 
 A run shares the lab (one Okta org, one cybozu_sim) with other trainees, so this
-driver differs from the scenario engine's in three ways: ``tenant()`` is the
-run's subdomain (a scenario's tenant names are translated to the run's),
-``app()`` is the Okta app whose Domain Name is that subdomain — the one the
-trainee adds in the console — and tasks and System Log events are only those
-of that app. Its setup never touches the shared clock and creates Okta people
-and groups only when they are missing.
+client differs from the scenario engine's in three ways: ``tenant()`` is the
+run's subdomain (a scenario's tenant names are translated to the run's, and so is
+the Domain Name an app is added with), ``app()`` is the Okta app whose Domain Name
+is that subdomain — the one the trainee adds in the console — and tasks and System
+Log events are only those of that app. Its setup never touches the shared clock and
+creates Okta people and groups only when they are missing. Any driver performs a
+run's verbs with it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from lab.scenario.api_driver import ActionError, ApiDriver, Result
+from lab.drivers.client import ActionError, Do, Endpoints, LabClient
 
 # The scenario engine's SCIM timeout is short for CI; a trainee's lab uses okta_sim's own.
 LAB_SCIM_TIMEOUT = 60.0
@@ -26,7 +27,7 @@ LAB_SCIM_TIMEOUT = 60.0
 
 @dataclass
 class LabEndpoints:
-    """A running lab as the API driver needs it (built from data/lab.json)."""
+    """A running lab as the client needs it (built from data/lab.json)."""
 
     urls: dict[str, str]
     lab_key: str
@@ -46,10 +47,10 @@ def run_subdomains(base: str, setup: dict[str, Any], subdomain: str) -> dict[str
     return names
 
 
-class TrainingDriver(ApiDriver):
-    """ApiDriver bound to one run: its subdomain(s) and the app whose Domain Name is its subdomain."""
+class RunClient(LabClient):
+    """LabClient bound to one run: its subdomain(s) and the app whose Domain Name is its subdomain."""
 
-    def __init__(self, endpoints: Any, subdomain: str, renames: dict[str, str] | None = None) -> None:
+    def __init__(self, endpoints: Endpoints, subdomain: str, renames: dict[str, str] | None = None) -> None:
         super().__init__(endpoints)
         self.subdomain = subdomain
         self.renames = dict(renames or {})
@@ -74,6 +75,9 @@ class TrainingDriver(ApiDriver):
 
     def tenant(self, given: str | None) -> str:
         return self.local(given) or self.subdomain
+
+    def domain(self, name: str) -> str:
+        return str(self.local(name))
 
     def run_apps(self) -> list[dict[str, Any]]:
         """The Okta apps whose Domain Name is this run's subdomain, oldest first."""
@@ -105,18 +109,6 @@ class TrainingDriver(ApiDriver):
             local["okta_app"]["domain_name"] = self.local(local["okta_app"]["domain_name"])
         return local
 
-    # -- verbs that name a subdomain ---------------------------------------------
-
-    def okta_add_catalog_app(
-        self, domain_name: str, search: str = "cybozu", label: str | None = None
-    ) -> Result:
-        return super().okta_add_catalog_app(str(self.local(domain_name)), search, label)
-
-    def lab_connect(
-        self, tenant: str | None = None, domain_name: str | None = None, delete_unlicensed: bool = True
-    ) -> Result:
-        return super().lab_connect(self.local(tenant), self.local(domain_name), delete_unlicensed)
-
     # -- state: only this run's app ----------------------------------------------
 
     def _app_or_none(self) -> str | None:
@@ -141,15 +133,15 @@ class TrainingDriver(ApiDriver):
 
     # -- setup in a shared lab -----------------------------------------------------
 
-    def setup(self, setup: dict[str, Any]) -> None:
+    def setup(self, setup: dict[str, Any], do: Do) -> None:
         """Create the run's environment(s); add Okta people and groups only when missing
         (the org is shared: another run may have made them, or the demo data has them)."""
         for tenant in (setup.get("cybozu") or {}).get("tenants", []):
-            self.create_tenant(self.tenant(tenant["subdomain"]), tenant)
+            self.create_tenant(self.tenant(tenant["subdomain"]), tenant, do)
         okta = setup.get("okta") or {}
         for person in okta.get("people", []):
             if not self.exists(f"/users/{person['login']}"):
-                self.okta_add_person(**person)
+                do("okta.add_person", **person)
         for group in okta.get("groups", []):
             try:
                 group_id = self.group_id(group["name"])
@@ -162,7 +154,7 @@ class TrainingDriver(ApiDriver):
                     self.okta("PUT", f"/groups/{group_id}/users/{user_id}")
 
     def exists(self, path: str) -> bool:
-        response = self.http.get(self.sandbox.urls["okta"] + "/api/v1" + quote(path, safe="/@"))
+        response = self.http.get(self.endpoints.urls["okta"] + "/api/v1" + quote(path, safe="/@"))
         if response.status_code == 404:
             return False
         if response.status_code >= 400:

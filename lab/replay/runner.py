@@ -8,24 +8,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lab.scenario import end_state, expectations
-from lab.scenario.api_driver import ActionError, ApiDriver, Result
-from lab.scenario.sandbox import Sandbox
-from lab.scenario.schema import EXPECT_VERB, REFERENCE, Scenario, Step
+from lab.drivers.api import ApiDriver
+from lab.drivers.client import ActionError, LabClient
+from lab.drivers.protocol import Driver, Params, Result
+from lab.replay import end_state, expectations
+from lab.replay.sandbox import Sandbox
+from lab.scenario.model import EXPECT_VERB, REFERENCE, Scenario, Step
 
 
-def ui_driver(sandbox: Sandbox, trace: bool = False) -> Any:
-    from lab.scenario.ui_driver import UiDriver  # Playwright is imported only when a browser is wanted
+def ui_driver(sandbox: Sandbox, trace: bool = False) -> Driver:
+    from lab.drivers.ui import UiDriver  # Playwright is imported only when a browser is wanted
 
-    return UiDriver(sandbox, trace=trace)
+    return UiDriver(LabClient(sandbox), trace=trace)
 
 
-def api_driver(sandbox: Sandbox, trace: bool = False) -> Any:
-    return ApiDriver(sandbox)
+def api_driver(sandbox: Sandbox, trace: bool = False) -> Driver:
+    return ApiDriver(LabClient(sandbox))
 
 
 # driver name -> factory(sandbox, trace): trace keeps what shows a failing step (the UI driver's trace)
-DRIVERS: dict[str, Callable[[Sandbox, bool], Any]] = {"api": api_driver, "ui": ui_driver}
+DRIVERS: dict[str, Callable[[Sandbox, bool], Driver]] = {"api": api_driver, "ui": ui_driver}
 
 
 @dataclass
@@ -79,12 +81,12 @@ def resolve(value: Any, saved: dict[str, Any]) -> Any:
     return value
 
 
-def perform(driver: Any, step: Step, params: dict[str, Any]) -> Result:
+def perform(driver: Driver, step: Step, params: Params) -> Result:
+    """The step's verb, by name; an app's refusal is a failed Result with its message."""
     try:
-        result: Result = getattr(driver, step.verb.replace(".", "_"))(**params)
+        return driver.perform(step.verb, params)
     except ActionError as error:
         return Result(ok=False, message=str(error))
-    return result
 
 
 def judge(step: Step, result: Result) -> list[str]:
@@ -108,7 +110,11 @@ def describe_error(wanted: dict[str, Any]) -> str:
 
 
 def run_step(
-    driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None, artifacts: Path | None = None
+    driver: Driver,
+    step: Step,
+    saved: dict[str, Any],
+    previous: StepRecord | None,
+    artifacts: Path | None = None,
 ) -> StepRecord:
     record = StepRecord(step)
     started = time.perf_counter()
@@ -125,7 +131,7 @@ def run_step(
 
 
 def _run_step(
-    driver: Any, step: Step, saved: dict[str, Any], previous: StepRecord | None, record: StepRecord
+    driver: Driver, step: Step, saved: dict[str, Any], previous: StepRecord | None, record: StepRecord
 ) -> None:
     if step.verb == EXPECT_VERB:
         # A standalone expect reads the message and SCIM requests of the action before it.
@@ -135,7 +141,7 @@ def _run_step(
     else:
         result = perform(driver, step, resolve(step.params, saved))
         record.message = result.message
-        record.exchanges = driver.exchanges()
+        record.exchanges = driver.client.exchanges()
         record.failures += judge(step, result)
         results = {**({"message": result.message} if result.message is not None else {}), **result.values}
         for name, key in step.save.items():
@@ -146,7 +152,7 @@ def _run_step(
     if step.expect and not record.failures:
         try:
             record.failures += expectations.check(
-                resolve(step.expect, saved), driver, record.message, record.exchanges
+                resolve(step.expect, saved), driver.client, record.message, record.exchanges
             )
         except ActionError as error:
             record.failures.append(f"could not read the lab's state: {error}")
@@ -184,7 +190,7 @@ def run(
                     if step.verb != EXPECT_VERB:
                         previous = record
                 if capture and result.passed:
-                    result.end_state = end_state.capture(actor)
+                    result.end_state = end_state.capture(actor.client)
             finally:
                 actor.close()
     except Exception as error:  # noqa: BLE001 - the report must say the lab broke, not crash the run

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lab.drivers.client import LabClient
+
 RANDOM = re.compile(r"\b(?:[0-9a-f]{32}|00[ugta][A-Za-z0-9]{15,20})\b")
 
 
@@ -18,12 +20,12 @@ def plain(text: Any) -> Any:
     return RANDOM.sub("<id>", text) if isinstance(text, str) else text
 
 
-def capture(driver: Any) -> dict[str, Any]:
-    """Read both apps through the driver's lab-API readers (the same ones expectations use)."""
-    logins = {u["id"]: u["profile"]["login"] for u in driver.okta_pages("/users", limit=200)}
+def capture(client: LabClient) -> dict[str, Any]:
+    """Read both apps through the client's lab-API readers (the same ones expectations use)."""
+    logins = {u["id"]: u["profile"]["login"] for u in client.okta_pages("/users", limit=200)}
     tenants = {}
-    for subdomain in driver.tenants:
-        tenant = driver.tenant_state(subdomain)
+    for subdomain in client.tenants:
+        tenant = client.tenant_state(subdomain)
         tenants[subdomain] = {
             "propagate_provisioning": tenant["propagate_provisioning"],
             "ip_restriction": tenant["ip_restriction"],
@@ -41,12 +43,12 @@ def capture(driver: Any) -> dict[str, Any]:
                     u["linked"],
                     u["held"],
                 )
-                for u in driver.cybozu_users(subdomain)
+                for u in client.cybozu_users(subdomain)
             ),
         }
     apps = []
-    for app_id in driver.apps:
-        app = driver.okta_app(app_id)
+    for app_id in client.apps:
+        app = client.okta_app(app_id)
         apps.append(
             {
                 "label": app["label"],
@@ -70,7 +72,7 @@ def capture(driver: Any) -> dict[str, Any]:
         )
     tasks = sorted(
         (logins.get(t["user_id"], t["user_id"]), t["status"], t["operation"], plain(t["message"]))
-        for t in driver.tasks("ALL")
+        for t in client.tasks("ALL")
     )
     people = sorted(
         (
@@ -81,7 +83,7 @@ def capture(driver: Any) -> dict[str, Any]:
             u["profile"].get("email"),
             u["profile"].get("displayName"),
         )
-        for u in driver.okta_pages("/users", limit=200)
+        for u in client.okta_pages("/users", limit=200)
     )
     return {"cybozu": tenants, "okta": {"apps": apps, "tasks": tasks, "people": people}}
 

@@ -7,8 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from lab.scenario import reports, runner, selection
-from lab.scenario.schema import Scenario, collect, load_file
+from lab.replay import reports, runner
+from lab.scenario import selection
+from lab.scenario.loader import collect, load_file
+from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario, Problem
 
 INVALID = 2

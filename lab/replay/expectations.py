@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 
 class State(Protocol):
-    """What the expectations read; a driver provides it over HTTP."""
+    """What the expectations read; a driver's client provides it over HTTP."""
 
     def cybozu_users(self, tenant: str | None = None) -> list[dict[str, Any]]: ...
     def app_users(self, app: str | None = None) -> list[dict[str, Any]]: ...

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from lab.scenario.runner import ScenarioResult, StepRecord
+from lab.replay.runner import ScenarioResult, StepRecord
 
 WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
 MASK = "********"

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from lab.scenario import end_state, reports, runner
-from lab.scenario.schema import Scenario, load_file
+from lab.replay import end_state, reports, runner
+from lab.scenario.loader import load_file
+from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario
 
 FOLDER = "scenarios"

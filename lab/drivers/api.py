@@ -1,0 +1,255 @@
+"""The API driver: performs each scenario verb through the apps' HTTP interfaces.
+
+Okta's actions go through okta_sim's /api/v1 (as Okta's own API would take them)
+and, for the console buttons Okta has no public API for ([Test API
+Credentials], [Force Sync], [Retry Selected]), through okta_sim's lab control
+API, which calls the same domain functions as the console. cybozu.com's admin
+actions go through cybozu_sim's lab control API. Nothing here touches storage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lab.drivers.client import ActionError
+from lab.drivers.lab_verbs import LabVerbs
+from lab.drivers.protocol import Params, Result
+from okta_sim.public import CYBOZU_APP, USERNAME_FORMATS, search_catalog
+
+
+def enabled(on: bool) -> dict[str, str]:
+    return {"status": "ENABLED" if on else "DISABLED"}
+
+
+class ApiDriver(LabVerbs):
+    """Every verb as an HTTP request (or a few) to the app that owns it."""
+
+    name = "api"
+
+    # -- cybozu.com ---------------------------------------------------------------
+
+    def tenant_path(self, params: Params) -> str:
+        return f"/_lab/tenants/{self.client.tenant(params.get('tenant'))}"
+
+    def cybozu_create_api_token(self, params: Params) -> Result:
+        body: dict[str, Any] = {"notes": params.get("notes", "")}
+        if params.get("expiration"):
+            body["expires"] = params["expiration"]
+        answer = self.client.call("cybozu", "POST", f"{self.tenant_path(params)}/tokens", body)
+        return Result(
+            values={"token": answer["token"], "scim_endpoint": answer["scim_endpoint"], "id": answer["id"]}
+        )
+
+    def cybozu_disable_api_token(self, params: Params) -> Result:
+        path = f"{self.tenant_path(params)}/tokens/{params['id']}"
+        self.client.call("cybozu", "PUT", path, {"enabled": False})
+        return Result()
+
+    def cybozu_delete_api_token(self, params: Params) -> Result:
+        self.client.call("cybozu", "DELETE", f"{self.tenant_path(params)}/tokens/{params['id']}")
+        return Result()
+
+    def cybozu_set_propagate_provisioning(self, params: Params) -> Result:
+        path = f"{self.tenant_path(params)}/propagate-provisioning"
+        self.client.call("cybozu", "PUT", path, {"enabled": params["enabled"]})
+        return Result()
+
+    def cybozu_set_ip_restriction(self, params: Params) -> Result:
+        entries = list(params["allowed"])
+        if params["allow_okta_ips"]:
+            entries += self.client.okta_egress()
+        body = {"enabled": params["enabled"], "allowed": entries}
+        self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/ip-restriction", body)
+        return Result()
+
+    def cybozu_add_user(self, params: Params) -> Result:
+        body = {key: params.get(key, "") for key in ("login", "surname", "given", "email")}
+        body.update(
+            services=params["services"],
+            active=params["active"],
+            display=params.get("display") or params["login"],
+        )
+        answer = self.client.call("cybozu", "POST", f"{self.tenant_path(params)}/users", body)
+        return Result(values={"id": answer["id"]})
+
+    def cybozu_delete_user(self, params: Params) -> Result:
+        subdomain, login = self.client.tenant(params.get("tenant")), params["login"]
+        user = next((u for u in self.client.cybozu_users(subdomain) if u["login"] == login), None)
+        if user is None:
+            raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
+        self.client.call("cybozu", "DELETE", f"/_lab/tenants/{subdomain}/users/{user['id']}")
+        return Result()
+
+    # -- Okta -----------------------------------------------------------------------
+
+    def okta_add_catalog_app(self, params: Params) -> Result:
+        search = params["search"]
+        if not any(entry.key == CYBOZU_APP for entry in search_catalog(search)):
+            raise ActionError(f'Searching the App Catalog for "{search}" does not find Cybozu (cybozu.com).')
+        domain_name = self.client.domain(params["domain_name"])
+        body: dict[str, Any] = {"name": CYBOZU_APP, "settings": {"app": {"domainName": domain_name}}}
+        if params.get("label"):
+            body["label"] = params["label"]
+        app = self.client.okta("POST", "/apps", body)
+        self.client.apps.append(app["id"])
+        return Result(values={"id": app["id"], "label": app["label"]})
+
+    def okta_configure_api_integration(self, params: Params) -> Result:
+        on = params["enabled"]
+        self.integration(self.client.app(params.get("app")), on, params.get("token"))
+        return Result(message=f"API integration: {'Enabled' if on else 'Disabled'}")
+
+    def integration(self, app_id: str, on: bool, token: str | None = None) -> None:
+        """Save "Enable API integration" (with the token when one is given), or turn it off."""
+        connection = f"/apps/{app_id}/connections/default"
+        if on and token:
+            self.client.okta("POST", connection, {"profile": {"authScheme": "TOKEN", "token": token}})
+        elif on:  # the saved token is kept
+            self.client.okta("POST", f"{connection}/lifecycle/activate")
+        else:
+            self.client.okta("POST", f"{connection}/lifecycle/deactivate")
+
+    def okta_test_api_credentials(self, params: Params) -> Result:
+        path = f"/_lab/apps/{self.client.app(params.get('app'))}/test-credentials"
+        answer = self.client.call("okta", "POST", path, {"token": params["token"]})
+        return Result(ok=answer["ok"], message=answer["message"])
+
+    def okta_set_provisioning_to_app(self, params: Params) -> Result:
+        body = {
+            "create": {"lifecycleCreate": enabled(params["create"])},
+            "update": {
+                "profile": enabled(params["update"]),
+                "lifecycleDeactivate": enabled(params["deactivate"]),
+            },
+        }
+        self.client.okta(
+            "PUT", f"/apps/{self.client.app(params.get('app'))}/features/USER_PROVISIONING", body
+        )
+        return Result()
+
+    def okta_delete_profile_attribute(self, params: Params) -> Result:
+        body = {"definitions": {"custom": {"properties": {params["attribute"]: None}}}}
+        self.client.okta("POST", f"/meta/schemas/apps/{self.client.app(params.get('app'))}/default", body)
+        return Result()
+
+    def okta_set_username_format(self, params: Params) -> Result:
+        chosen = params["format"]
+        if chosen == "none":
+            template: dict[str, Any] = {"type": "NONE"}
+        elif chosen == "custom":
+            template = {"type": "CUSTOM", "template": params.get("expression")}
+        else:
+            template = {"type": "BUILT_IN", "template": USERNAME_FORMATS[chosen][1]}
+        body = {"credentials": {"userNameTemplate": template}}
+        self.client.okta("PUT", f"/apps/{self.client.app(params.get('app'))}", body)
+        return Result()
+
+    def pushed(self, app_id: str, app_user: dict[str, Any]) -> Result:
+        """An assignment's push failed when its sync state is ERROR; the console shows Okta's error."""
+        if app_user.get("syncState") != "ERROR":
+            return Result()
+        found = next((u for u in self.client.app_users(app_id) if u["user_id"] == app_user["id"]), {})
+        return Result(ok=False, message=found.get("lastError") or "the push failed")
+
+    def okta_assign_people(self, params: Params) -> Result:
+        app_id = self.client.app(params.get("app"))
+        user_id = self.client.user_id(params["user"])
+        body: dict[str, Any] = {"id": user_id, "scope": "USER", "profile": params["services"]}
+        if "user_name" in params:
+            body["credentials"] = {"userName": params["user_name"]}
+        return self.pushed(app_id, self.client.okta("POST", f"/apps/{app_id}/users", body))
+
+    def okta_update_assignment(self, params: Params) -> Result:
+        app_id = self.client.app(params.get("app"))
+        user_id = self.client.user_id(params["user"])
+        body: dict[str, Any] = {}
+        if "user_name" in params:
+            body["credentials"] = {"userName": params["user_name"]}
+        if "services" in params:
+            # The services named change; the others keep their values, as on the console's form.
+            current = self.client.okta("GET", f"/apps/{app_id}/users/{user_id}")["profile"]
+            body["profile"] = {**current, **params["services"]}
+        return self.pushed(app_id, self.client.okta("POST", f"/apps/{app_id}/users/{user_id}", body))
+
+    def okta_assign_group(self, params: Params) -> Result:
+        body: dict[str, Any] = {"profile": params["services"]}
+        if "priority" in params:
+            body["priority"] = params["priority"]
+        app_id, group_id = self.client.app(params.get("app")), self.client.group_id(params["group"])
+        self.client.okta("PUT", f"/apps/{app_id}/groups/{group_id}", body)
+        return Result()
+
+    def okta_unassign(self, params: Params) -> Result:
+        app_id = self.client.app(params.get("app"))
+        if "user" in params:
+            self.client.okta("DELETE", f"/apps/{app_id}/users/{self.client.user_id(params['user'])}")
+        else:
+            self.client.okta("DELETE", f"/apps/{app_id}/groups/{self.client.group_id(params['group'])}")
+        return Result()
+
+    def okta_add_person(self, params: Params) -> Result:
+        login = params["login"]
+        profile = {
+            "login": login,
+            "firstName": params["first_name"],
+            "lastName": params["last_name"],
+            "email": params.get("email") or login,
+        }
+        if params.get("display_name"):
+            profile["displayName"] = params["display_name"]
+        user = self.client.call("okta", "POST", "/api/v1/users", {"profile": profile}, activate="true")
+        return Result(values={"id": user["id"]})
+
+    def user_path(self, params: Params) -> str:
+        return f"/users/{self.client.user_id(params['user'])}"
+
+    def okta_update_user(self, params: Params) -> Result:
+        self.client.okta("POST", self.user_path(params), {"profile": params["profile"]})
+        return Result()
+
+    def okta_deactivate_user(self, params: Params) -> Result:
+        self.client.okta("POST", f"{self.user_path(params)}/lifecycle/deactivate")
+        return Result()
+
+    def okta_activate_user(self, params: Params) -> Result:
+        self.client.okta("POST", f"{self.user_path(params)}/lifecycle/activate")
+        return Result()
+
+    def member_path(self, params: Params) -> str:
+        return f"/groups/{self.client.group_id(params['group'])}{self.user_path(params)}"
+
+    def okta_add_to_group(self, params: Params) -> Result:
+        self.client.okta("PUT", self.member_path(params))
+        return Result()
+
+    def okta_remove_from_group(self, params: Params) -> Result:
+        self.client.okta("DELETE", self.member_path(params))
+        return Result()
+
+    def okta_force_sync(self, params: Params) -> Result:
+        answer = self.client.call(
+            "okta", "POST", f"/_lab/apps/{self.client.app(params.get('app'))}/force-sync"
+        )
+        return Result(
+            ok=not answer["errors"],
+            message=answer["message"],
+            values={"checked": answer["checked"], "errors": answer["errors"], "message": answer["message"]},
+        )
+
+    def okta_retry_tasks(self, params: Params) -> Result:
+        user_id = self.client.user_id(params["user"]) if params.get("user") else None
+        selected = [t["id"] for t in self.client.tasks() if user_id is None or t["user_id"] == user_id]
+        if not selected:
+            raise ActionError("Select the tasks to retry.")
+        answer = self.client.call("okta", "POST", "/_lab/tasks/retry", {"task_ids": selected})
+        still_open = sum(t["status"] == "OPEN" for t in answer["tasks"])
+        return Result(ok=not still_open, message=answer["message"], values={"message": answer["message"]})
+
+    def okta_turn_off_provisioning(self, params: Params) -> Result:
+        return self.do("okta.configure_api_integration", enabled=False, app=params.get("app"))
+
+    def okta_restart_provisioning(self, params: Params) -> Result:
+        app_id = self.client.app(params.get("app"))
+        self.integration(app_id, True)
+        self.do("okta.set_provisioning_to_app", app=app_id)
+        return Result(message="API integration: Enabled", values={"message": "API integration: Enabled"})

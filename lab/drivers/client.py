@@ -1,0 +1,239 @@
+"""One HTTP client for both apps of a lab: requests that fail with the app's own message,
+the names a scenario has given things (tenants, apps), the scenario's setup, and the
+readers of state that expectations and end states use.
+
+Okta is reached through okta_sim's /api/v1 (as Okta's own API would be) and its lab
+control API; cybozu.com through cybozu_sim's lab control API. Nothing here touches
+storage. Every driver performs its verbs with one of these.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx2
+from faker import Faker
+
+from simcore.control import LAB_KEY_HEADER
+
+DEFAULT_START = "2026-01-05T09:00:00Z"
+# Performs a verb with its parameters as keywords (the driver's ``do``): the setup's users,
+# IP restriction and people are made as a step would make them, through the driver's consoles.
+Do = Callable[..., object]
+
+
+class ActionError(Exception):
+    """The app refused the action; the message is what its console would show."""
+
+
+class Endpoints(Protocol):
+    """A running lab as a client needs it: both apps' base URLs ("okta", "cybozu") and the lab key."""
+
+    urls: dict[str, str]
+    lab_key: str
+    scim_timeout: float  # okta_sim's SCIM timeout: a "timeout" fault waits a little longer
+
+
+def okta_message(body: Any, fallback: str) -> str:
+    """Okta's error JSON as the console words it: summary (cause; cause)."""
+    if isinstance(body, dict) and "errorSummary" in body:
+        causes = [c.get("errorSummary", "") for c in body.get("errorCauses") or [] if isinstance(c, dict)]
+        return f"{body['errorSummary']} ({'; '.join(causes)})" if causes else str(body["errorSummary"])
+    if isinstance(body, dict) and "error" in body:
+        return str(body["error"])
+    return fallback
+
+
+class LabClient:
+    """One scenario's connection to its lab, with the names it has learnt (tenants, apps)."""
+
+    def __init__(self, endpoints: Endpoints) -> None:
+        self.endpoints = endpoints
+        self.http = httpx2.Client(timeout=120.0, headers={LAB_KEY_HEADER: endpoints.lab_key})
+        self.tenants: list[str] = []
+        self.apps: list[str] = []
+        self.sign_in()
+
+    def sign_in(self) -> None:
+        """Mint the API token the client's /api/v1 calls use (an Okta token expires after 30 days
+        unused on the lab clock, so a scenario that jumps ahead gets a fresh one)."""
+        token = self.call("okta", "POST", "/_lab/api-tokens", {"name": "scenario"})["token"]
+        self.http.headers["Authorization"] = f"SSWS {token}"
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- HTTP ---------------------------------------------------------------------
+
+    def call(self, app: str, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        """One request; an error answer raises ActionError with the app's own message."""
+        url = self.endpoints.urls[app] + path
+        try:
+            response = self.http.request(method, url, json=body, params=params or None)
+            if response.status_code == 401 and app == "okta" and path.startswith("/api/v1/"):
+                # The client's own token expired (30 days unused on a clock the scenario moved): an
+                # administrator would create another one and carry on.
+                self.sign_in()
+                response = self.http.request(method, url, json=body, params=params or None)
+        except httpx2.HTTPError as error:
+            raise ActionError(f"{app}_sim did not answer {method} {path}: {error}") from None
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = None
+        if response.status_code >= 400:
+            raise ActionError(
+                okta_message(data, f"{app}_sim answered {response.status_code} to {method} {path}")
+            )
+        return data
+
+    def okta(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        return self.call("okta", method, "/api/v1" + path, body, **params)
+
+    def okta_pages(self, path: str, **params: Any) -> list[Any]:
+        """Every page of an /api/v1 list, following ``Link: <...>; rel="next"``."""
+        url: str | None = self.endpoints.urls["okta"] + "/api/v1" + path
+        found: list[Any] = []
+        while url:
+            response = self.http.get(url, params=params or None)
+            if response.status_code >= 400:
+                raise ActionError(
+                    okta_message(response.json(), f"okta_sim answered {response.status_code} to GET {path}")
+                )
+            found += response.json()
+            url, params = response.links.get("next", {}).get("url"), {}
+        return found
+
+    def both(self, method: str, path: str, body: Any = None) -> list[Any]:
+        return [self.call(app, method, path, body) for app in ("okta", "cybozu")]
+
+    # -- names --------------------------------------------------------------------
+
+    def tenant(self, given: str | None) -> str:
+        if given:
+            return given
+        if not self.tenants:
+            raise ActionError("no cybozu.com tenant: add one under setup.cybozu.tenants")
+        return self.tenants[0]
+
+    def app(self, given: str | None) -> str:
+        if given:
+            return given
+        if not self.apps:
+            raise ActionError("no Okta app yet: add one with okta.add_catalog_app first")
+        return self.apps[-1]
+
+    def domain(self, name: str) -> str:
+        """The "Domain Name" a scenario's subdomain has in this lab: itself."""
+        return name
+
+    def user_id(self, login: str) -> str:
+        return str(self.okta("GET", f"/users/{quote(login, safe='@')}")["id"])
+
+    def group_id(self, name: str) -> str:
+        for group in self.okta_pages("/groups", q=name, limit=200):
+            if group["profile"]["name"] == name:
+                return str(group["id"])
+        raise ActionError(f"Not found: Resource not found: {name} (UserGroup)")
+
+    # -- setup --------------------------------------------------------------------
+
+    def create_tenant(self, subdomain: str, tenant: dict[str, Any], do: Do) -> None:
+        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, IP restriction."""
+        body = {
+            "subdomain": subdomain,
+            "licenses": tenant["licenses"],
+            "propagate_provisioning": tenant["propagate_provisioning"],
+        }
+        self.call("cybozu", "POST", "/_lab/tenants", body)
+        if subdomain not in self.tenants:
+            self.tenants.append(subdomain)
+        for user in tenant["users"]:
+            do("cybozu.add_user", tenant=subdomain, **user)
+        if "ip_restriction" in tenant:
+            do("cybozu.set_ip_restriction", tenant=subdomain, **tenant["ip_restriction"])
+
+    def setup(self, setup: dict[str, Any], do: Do) -> None:
+        self.both("POST", "/_lab/clock", {"freeze": setup.get("clock") or DEFAULT_START})
+        for tenant in (setup.get("cybozu") or {}).get("tenants", []):
+            self.create_tenant(tenant["subdomain"], tenant, do)
+        okta = setup.get("okta") or {}
+        for person in okta.get("people", []):
+            do("okta.add_person", **person)
+        members: dict[str, list[str]] = {}
+        for group in okta.get("groups", []):
+            members.setdefault(group["name"], []).extend(self.user_id(login) for login in group["members"])
+        for name, user_ids in members.items():
+            group = self.okta("POST", "/groups", {"profile": {"name": name}})
+            for user_id in user_ids:
+                self.okta("PUT", f"/groups/{group['id']}/users/{user_id}")
+        for spec in okta.get("generate", []):
+            # Thousands of people: one request to okta_sim's seeding endpoint, not one per person.
+            people = [
+                {
+                    "login": p["login"],
+                    "email": p["login"],
+                    "firstName": p["first_name"],
+                    "lastName": p["last_name"],
+                }
+                for p in generated_people(spec)
+            ]
+            self.call("okta", "POST", "/_lab/people", {"people": people, "group": spec.get("group")})
+
+    # -- state, for expectations and end states -------------------------------------
+
+    def clear_exchanges(self) -> None:
+        self.call("okta", "DELETE", "/_lab/exchanges")
+
+    def exchanges(self) -> list[dict[str, Any]]:
+        return list(self.call("okta", "GET", "/_lab/exchanges"))
+
+    def cybozu_users(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        return list(self.call("cybozu", "GET", f"/_lab/tenants/{self.tenant(tenant)}/users"))
+
+    def app_users(self, app: str | None = None) -> list[dict[str, Any]]:
+        return list(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}")["appUsers"])
+
+    def tenant_state(self, tenant: str | None = None) -> dict[str, Any]:
+        return dict(self.call("cybozu", "GET", f"/_lab/tenants/{self.tenant(tenant)}"))
+
+    def okta_app(self, app: str | None = None) -> dict[str, Any]:
+        return dict(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}"))
+
+    def tasks(self, status: str = "OPEN") -> list[dict[str, Any]]:
+        return list(self.call("okta", "GET", "/_lab/tasks", status=status))
+
+    def syslog(self) -> list[dict[str, Any]]:
+        return self.okta_pages("/logs", since="2000-01-01T00:00:00Z", limit=1000)
+
+    def okta_egress(self) -> list[str]:
+        """Okta's current egress addresses, as its documentation publishes them."""
+        return list(self.call("okta", "GET", "/_lab/egress")["addresses"])
+
+    def unlicensed_attributes(self, subdomain: str, app_id: str) -> list[str]:
+        """The app's service attributes the tenant has no licences for (STEP2-3 deletes them)."""
+        tenant = self.call("cybozu", "GET", f"/_lab/tenants/{subdomain}")
+        licensed = {u["code"] for u in tenant["licenses"]}
+        schema = self.okta("GET", f"/meta/schemas/apps/{app_id}/default")
+        return [name for name in schema["definitions"]["custom"]["properties"] if name not in licensed]
+
+
+def generated_people(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """``count`` people from Faker seeded with ``seed``: the same names on every run."""
+    fake = Faker("en_US")
+    fake.seed_instance(spec["seed"])
+    people = []
+    for number in range(1, spec["count"] + 1):
+        first, last = fake.first_name(), fake.last_name()
+        local = f"{ascii_word(first)}.{ascii_word(last)}{number}"
+        people.append({"login": f"{local}@{spec['email_domain']}", "first_name": first, "last_name": last})
+    return people
+
+
+def ascii_word(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower()) or "user"

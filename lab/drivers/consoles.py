@@ -1,0 +1,228 @@
+"""The two consoles in one Chromium page (Playwright): signing in as each one's administrator,
+finding the pages the article names, and reading what a page answers.
+
+What a page learns from the lab's state (which tenant, which app, a person's id) it asks
+the client, as the UI driver's verbs do.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, sync_playwright
+
+from cybozu_sim.public import ADMIN_LOGIN as CYBOZU_ADMIN
+from cybozu_sim.public import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
+from lab.browser import LAUNCH_ARGS, find_browser
+from lab.drivers.client import ActionError, LabClient
+from lab.drivers.protocol import Result
+from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
+from okta_sim.public import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
+from okta_sim.public import LOGIN_LOCKED, attribute_label
+
+TIMEOUT_MS = 20_000
+NAVIGATION_TIMEOUT_MS = 300_000
+
+
+class Consoles:
+    """A browser on the lab's two consoles, for one driver."""
+
+    def __init__(self, client: LabClient, *, trace: bool = False) -> None:
+        self.client = client
+        self.urls = client.endpoints.urls
+        self.trace = trace
+        self._playwright = sync_playwright().start()
+        launch: dict[str, Any] = {"headless": True, "args": LAUNCH_ARGS}
+        executable = find_browser()
+        if executable:
+            launch["executable_path"] = executable
+        self.browser = self._playwright.chromium.launch(**launch)
+        self.context = self.browser.new_context()
+        self.context.set_default_timeout(TIMEOUT_MS)
+        # A bulk assignment answers only when every push is done.
+        self.context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        if trace:  # a trace costs time: only when the failing step's artifacts are kept
+            self.context.tracing.start(screenshots=True, snapshots=True)
+        self.page: Page = self.context.new_page()
+        self.okta_signed_in = False
+        self.cybozu_tenant: str | None = None
+
+    def close(self) -> None:
+        try:
+            self.context.close()
+            self.browser.close()
+        finally:
+            self._playwright.stop()
+
+    # -- failure artifacts ----------------------------------------------------------
+
+    def begin_step(self) -> None:
+        if self.trace:
+            self.context.tracing.start_chunk()
+
+    def end_step(self, failed: bool, folder: Path | None) -> list[Path]:
+        """Keep the screenshot and the Playwright trace of a failing step (``playwright show-trace``)."""
+        if not self.trace:
+            return []
+        if not failed or folder is None:
+            self.context.tracing.stop_chunk()
+            return []
+        folder.mkdir(parents=True, exist_ok=True)
+        screenshot, trace = folder / "screenshot.png", folder / "trace.zip"
+        self.page.screenshot(path=str(screenshot), full_page=True)
+        self.context.tracing.stop_chunk(path=str(trace))
+        return [screenshot, trace]
+
+    # -- reading a page ---------------------------------------------------------------
+
+    def present(self, target: Locator) -> bool:
+        """Whether the page shows ``target`` now. Clicks and fills wait for what they need, but a
+        count does not: it must not read the page a click is still leaving."""
+        self.page.wait_for_load_state("domcontentloaded")
+        return target.count() > 0
+
+    def outcome(self) -> tuple[bool, str | None]:
+        """The console's flash message: role=status is a success, role=alert an error."""
+        alert = self.page.get_by_role("alert")
+        if self.present(alert):
+            return False, alert.first.inner_text().strip()
+        status = self.page.get_by_role("status")
+        return True, status.first.inner_text().strip() if self.present(status) else None
+
+    def checked(self, *, keep_message: bool = False) -> Result:
+        """The page's outcome as a step's: an error message raises ActionError."""
+        ok, message = self.outcome()
+        if not ok:
+            raise ActionError(message or "the console refused the action")
+        return Result(message=message if keep_message else None)
+
+    # -- cybozu.com console -------------------------------------------------------------
+
+    def cybozu_admin(self, tenant: str | None, section: str) -> str:
+        """Sign in to the tenant (as its administrator) and open a [cybozu.com Administration] section."""
+        subdomain = self.client.tenant(tenant)
+        base = f"{self.urls['cybozu']}/{subdomain}"
+        if self.cybozu_tenant != subdomain:
+            self.page.goto(f"{base}/login")
+            self.page.get_by_label("Login name").fill(CYBOZU_ADMIN)
+            self.page.get_by_label("Password").fill(CYBOZU_PASSWORD)
+            self.page.get_by_role("button", name="Login").click()
+            self.cybozu_tenant = subdomain
+        else:
+            self.page.goto(f"{base}/")
+        self.page.get_by_role("link", name="cybozu.com Administration").click()
+        self.page.get_by_role("navigation", name="cybozu.com Administration").get_by_role(
+            "link", name=section, exact=True
+        ).click()
+        return subdomain
+
+    def token_row(self, tenant: str | None, token_id: str) -> Locator:
+        subdomain = self.cybozu_admin(tenant, "Provisioning")
+        ids = [t["id"] for t in self.client.tenant_state(subdomain)["tokens"]]
+        if token_id not in ids:
+            raise ActionError(f"no API token {token_id} in {subdomain}")
+        rows = self.page.get_by_role("table", name="API tokens").locator("tbody tr")
+        return rows.nth(ids.index(token_id))
+
+    # -- Okta console -----------------------------------------------------------------
+
+    def okta_go(self, path: str = "/admin/") -> None:
+        self.page.goto(self.urls["okta"] + path)
+        if not self.okta_signed_in:
+            self.page.get_by_label("Username").fill(OKTA_ADMIN)
+            self.page.get_by_label("Password").fill(OKTA_PASSWORD)
+            self.page.get_by_role("button", name="Sign In").click()
+            self.okta_signed_in = True
+            self.page.goto(self.urls["okta"] + path)
+
+    def applications(self) -> None:
+        """[Applications] in the admin menu."""
+        self.okta_go()
+        self.page.get_by_role("navigation", name="Admin menu").get_by_role(
+            "link", name="Applications"
+        ).click()
+
+    def okta_app_page(self, app: str | None, tab: str | None = None) -> str:
+        """[Applications] > the app > a tab. Several apps may share a label: the id picks the row."""
+        app_id = self.client.app(app)
+        self.applications()
+        self.page.locator(f'main a[href*="/admin/apps/{app_id}/"]').first.click()
+        if tab:
+            self.page.get_by_role("tab", name=tab).click()
+        return app_id
+
+    def integration_form(self, app: str | None) -> str:
+        """[Provisioning] > [Integration] > [Configure API Integration] or [Edit]."""
+        app_id = self.okta_app_page(app, "Provisioning")
+        settings = self.page.get_by_role("navigation", name="Settings")
+        if self.present(settings):
+            settings.get_by_role("link", name="Integration").click()
+        configure = self.page.get_by_role("button", name="Configure API Integration")
+        (
+            configure if self.present(configure) else self.page.get_by_role("button", name="Edit", exact=True)
+        ).click()
+        return app_id
+
+    def to_app(self, app: str | None) -> str:
+        app_id = self.okta_app_page(app, "Provisioning")
+        self.page.get_by_role("navigation", name="Settings").get_by_role("link", name="To App").click()
+        return app_id
+
+    def assignment_form(self, user_name: str | None, services: dict[str, str] | None) -> Result:
+        """The form behind [Assign]: User Name and the services, then [Save and Go Back]."""
+        field = self.page.get_by_label("User Name")
+        if user_name is not None and user_name != field.input_value():
+            if not field.is_editable():
+                raise ActionError(f"{LOGIN_LOCKED} (The User Name field is read-only.)")
+            field.fill(user_name)
+        for name, value in (services or {}).items():
+            select = self.page.get_by_label(attribute_label(name), exact=True)
+            if not self.present(select):
+                raise ActionError(
+                    f"Property name '{name}' is not defined in the app user profile: "
+                    f"the assignment form has no {attribute_label(name)}"
+                )
+            select.select_option(value)
+        # A group's assignment answers once every member's push is done.
+        self.page.get_by_role("button", name="Save and Go Back").click(timeout=NAVIGATION_TIMEOUT_MS)
+        ok, message = self.outcome()
+        if not ok and self.present(self.page.get_by_role("button", name="Save and Go Back")):
+            raise ActionError(message or "the assignment was refused")
+        return Result(ok=ok, message=None if ok else message)
+
+    def open_assignment(self, app: str | None, kind: str, cell: str, missing: str, path: str) -> str:
+        """[Assign] > [Assign to People|Groups] > the row's [Assign]; when the row says Assigned
+        (a person through a group, a group again), the existing assignment's form instead."""
+        app_id = self.okta_app_page(app, "Assignments")
+        self.page.get_by_role("button", name="Assign", exact=True).click()
+        self.page.get_by_role("link", name=f"Assign to {kind}").click()
+        row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=cell, exact=True))
+        if not self.present(row):
+            raise ActionError(missing)
+        button = row.get_by_role("button", name=re.compile("^Assign "))
+        if self.present(button):
+            button.click()
+        else:
+            self.existing_assignment(app_id, kind, path)
+        return app_id
+
+    def existing_assignment(self, app_id: str, kind: str, path: str) -> None:
+        """[Assignments] > [People|Groups] > the name: the form of an existing assignment."""
+        self.okta_go(f"/admin/apps/{app_id}/assignments")
+        self.page.get_by_role("navigation", name="Filters").get_by_role("link", name=kind).click()
+        self.page.locator(f'main a[href$="{path}"]').first.click()
+
+    def person_page(self, user: str) -> str:
+        user_id = self.client.user_id(user)
+        self.okta_go(f"/admin/people/{user_id}")
+        return user_id
+
+    def group_page(self, group: str) -> None:
+        self.okta_go(f"/admin/groups/{self.client.group_id(group)}")
+
+    def person_name(self, user: str) -> str:
+        """A person as the console lists them: the display name, else first and last name."""
+        profile = self.client.okta("GET", f"/users/{self.client.user_id(user)}")["profile"]
+        return str(profile.get("displayName") or f"{profile['firstName']} {profile['lastName']}")

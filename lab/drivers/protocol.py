@@ -1,0 +1,41 @@
+"""What the runner relies on of a driver, and what performing a verb gives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from lab.drivers.client import LabClient
+
+# A verb's parameters as its schema loaded them (lab.scenario.verbs), defaults included.
+Params = Mapping[str, Any]
+
+
+@dataclass
+class Result:
+    ok: bool = True
+    message: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Driver(Protocol):
+    """Performs a scenario's verbs, one way (HTTP, the consoles); the state is read through ``client``."""
+
+    name: str
+    client: LabClient
+
+    def setup(self, setup: dict[str, Any]) -> None: ...
+
+    def perform(self, verb: str, params: Params) -> Result:
+        """Do ``verb``; an app's refusal raises ActionError with its message."""
+        ...
+
+    def begin_step(self) -> None: ...
+
+    def end_step(self, failed: bool, folder: Path | None) -> list[Path]:
+        """Files that show a failing step (the UI driver keeps a screenshot and a trace)."""
+        ...
+
+    def close(self) -> None: ...
