@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from simcore.control import LAB_KEY_HEADER
-from simcore.journal import StoreCorrupt
+from simcore.journal import StoreCorrupt, replace_durably
 
 DEFAULT_DATA_DIR = "data"
 RUNTIME_FILE = "lab.json"
@@ -217,8 +217,9 @@ def up(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     runtime_file = data_dir / RUNTIME_FILE
-    runtime_file.write_text(json.dumps(runtime, indent=2))
-    runtime_file.chmod(0o600)
+    # Whole or not at all (a reader polling for the file must never see it half written), and
+    # readable by its owner only (mkstemp's 0600): it holds the lab key.
+    replace_durably(runtime_file, json.dumps(runtime, indent=2).encode())
     cybozu_server.start()
     okta_server.start()
     training_server.start()

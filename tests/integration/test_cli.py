@@ -114,6 +114,8 @@ def test_lab_up_prints_urls_and_logins(tmp_path: Path) -> None:
     process, runtime = start_lab(tmp_path)
     try:
         lines = [process.stdout.readline() for _ in range(6)]
+        # lab.json holds the lab key: its owner's only, as the secret key is.
+        assert os.stat(tmp_path / "lab.json").st_mode & 0o077 == 0
     finally:
         stop_lab(process)
     text = "".join(lines)
