@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from simcore.control import LAB_KEY_HEADER
 # pytester runs the scenario plugin on scratch folders (tests/integration/test_scenario_runner.py).
 pytest_plugins = ["pytester"]
 
+# The repository: docs, scenarios and the broken-scenario corpus are read from here.
+ROOT = Path(__file__).resolve().parents[1]
 ALL_SERVICES = {"kintone": 10, "garoon": 10, "office": 10, "mailwise": 10, "secure_access": 10}
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
