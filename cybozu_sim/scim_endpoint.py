@@ -1,7 +1,7 @@
 """The SCIM 2.0 endpoint of each tenant: /{subdomain}/scim/v2/...
 
 Flask only carries bytes: the tenant is looked up, the Bearer token checked,
-then cybozu_sim's own SCIM service (cybozu_sim/scim/service.py) answers with
+then cybozu_sim's own SCIM service (cybozu_sim/scim_service.py) answers with
 plain JSON. Every answer, refusals included, is ``application/scim+json``.
 """
 
