@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from cybozu_sim.public import SERVICES as CYBOZU_SERVICES
-from okta_sim.public import SERVICE_ATTRIBUTES
+from okta_sim.public import DISABLE, ENABLE, SERVICE_ATTRIBUTES
 from okta_sim.public import USERNAME_FORMATS as OKTA_USERNAME_FORMATS
 
 # Okta: the Cybozu app's service attributes (assignments, the Profile Editor).
@@ -51,7 +51,7 @@ class Services(fields.Field):
         for name, state in pairs:
             if name not in APP_SERVICES:
                 raise ValidationError(f"unknown service {name!r}; the services are {', '.join(APP_SERVICES)}")
-            if state not in (True, False, "Enable", "Disable"):
+            if state not in (True, False, ENABLE, DISABLE):
                 raise ValidationError(f"{name}: use Enable or Disable (or true/false)")
-            result[name] = "Enable" if state in (True, "Enable") else "Disable"
+            result[name] = ENABLE if state in (True, ENABLE) else DISABLE
         return result

@@ -17,8 +17,9 @@ from lab.scenario.expect import Expect, ExpectError
 from lab.scenario.fieldtypes import APP_SERVICES, Services
 from lab.scenario.metadata import Metadata
 from lab.scenario.verbs import VERBS
+from okta_sim.public import DISABLE, ENABLE
 
-SERVICE_STATES = {"anyOf": [{"type": "boolean"}, {"enum": ["Enable", "Disable"]}]}
+SERVICE_STATES = {"anyOf": [{"type": "boolean"}, {"enum": [ENABLE, DISABLE]}]}
 
 
 def field_schema(field: fields.Field) -> dict[str, Any]:
