@@ -1,5 +1,6 @@
-"""The String functions an expression may call (``String.x(...)`` or ``fn:x(...)``), with the
-arity and argument kinds the parser checks and the null rules the evaluation follows."""
+"""The String functions an expression may call (``String.x(...)`` or ``fn:x(...)``, and a few bare, as
+the reference's deprecated forms), with the arity and argument kinds the parser checks and the null
+rules the evaluation follows."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ FUNCTIONS: dict[str, Function] = {
     "removeSpaces": Function(lambda s: s.replace(" ", ""), 1),
     "replace": Function(_replace, 3),
     "replaceFirst": Function(lambda s, match, new: s.replace(match, new, 1), 3),
+    "startsWith": Function(lambda s, prefix: s.startswith(prefix), 2, kind=BOOLEAN),
     "stringContains": Function(lambda s, search: search in s, 2, kind=BOOLEAN),
     "stringSwitch": Function(string_switch, 4, True, takes_null=True),
     "substring": Function(_substring, 3, numbers=(1, 2)),
@@ -77,3 +79,8 @@ FUNCTIONS: dict[str, Function] = {
     "toUpperCase": Function(lambda s: s.upper(), 1),
     "toLowerCase": Function(lambda s: s.lower(), 1),
 }
+
+# The functions that may also be called bare, e.g. toLowerCase(user.email): the deprecated forms the
+# Okta Expression Language reference lists beside the String functions (okta-developer-docs,
+# docs/reference/okta-expression-language/index.md, "String functions").
+LEGACY = ("substring", "substringAfter", "substringBefore", "toLowerCase", "toUpperCase")

@@ -9,19 +9,23 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from okta_sim.expressions.functions import FUNCTIONS, Function, string_switch
+from okta_sim.expressions.arithmetic import MAX_NUMBER
+from okta_sim.expressions.functions import FUNCTIONS, LEGACY, Function, string_switch
 from okta_sim.expressions.tree import (
     ATTRIBUTES,
     MAX_DEPTH,
     MAX_LENGTH,
+    Arithmetic,
     Attribute,
     Call,
     Compare,
     Concat,
     Conditional,
     Constant,
+    Default,
     Expression,
     Logic,
+    Negate,
     Not,
 )
 from okta_sim.expressions.values import BOOLEAN, DESCRIBE, NULL, NUMBER, TEXT, ExpressionError, Value
@@ -35,9 +39,12 @@ class _Token:
     value: Value = None
 
 
-_SYMBOLS = ("${", "==", "!=", "&&", "||", "(", ")", ",", ".", ":", "+", "?", "!", "}")
+# Longest first, so that "<=" is not read as "<" then "=".
+_SYMBOLS = ("${", "==", "!=", "<=", ">=", "&&", "||", "?:")
+_SYMBOLS += tuple("(),.:+-*/%<>?!}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"-?[0-9]+")  # no subtraction in the language, so "-" only signs a number
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # unsigned: "-" is an operator, so String.len(x)-20 subtracts
+_EQUALITY, _ORDER = ("==", "!="), ("<", ">", "<=", ">=")
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 
 
@@ -56,7 +63,7 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("name", match.group(), column))
             i = match.end()
         elif match := _NUMBER.match(text, i):
-            tokens.append(_Token("number", match.group(), column, int(match.group())))
+            tokens.append(_Token("number", match.group(), column, _whole_number(match, column)))
             i = match.end()
         elif symbol := next((s for s in _SYMBOLS if text.startswith(s, i)), None):
             tokens.append(_Token("symbol", symbol, column))
@@ -65,6 +72,21 @@ def _tokenize(text: str) -> list[_Token]:
             raise ExpressionError(f'Unexpected "{text[i]}" at column {column}', column)
     tokens.append(_Token("end", "", len(text) + 1))
     return tokens
+
+
+def _whole_number(match: re.Match[str], column: int) -> int:
+    """A literal's value: a Java int, as SpEL reads ``1234``; decimals (``3.141``) have no use in a username."""
+    if match.group(1):
+        raise ExpressionError(
+            f"Decimal numbers such as {match.group()} at column {column} are not supported; use a whole number",
+            column,
+        )
+    if int(match.group()) > MAX_NUMBER:
+        raise ExpressionError(
+            f"The number {match.group()} at column {column} is too large; the largest is {MAX_NUMBER:,}",
+            column,
+        )
+    return int(match.group())
 
 
 def _read_string(text: str, start: int) -> tuple[str, int]:
@@ -90,9 +112,6 @@ def _read_string(text: str, start: int) -> tuple[str, int]:
     raise ExpressionError(f"Unterminated string starting at column {start + 1}", start + 1)
 
 
-
-
-
 def _did_you_mean(word: str, choices: Iterable[str], prefix: str = "") -> str:
     """A hint for a typo such as user.firstname or String.toLowercase; "" when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1)
@@ -114,6 +133,12 @@ def _require(node: Expression, allowed: tuple[str, ...], what: str) -> None:
         raise ExpressionError(
             f"{what} at column {node.column} gives {DESCRIBE[node.kind]}; it must give {wanted}", node.column
         )
+
+
+def _either(first: Expression, second: Expression) -> str:
+    """The kind of a value that is one of two nodes' (a ternary's branches, ?:'s sides): text when they differ."""
+    kinds = {first.kind, second.kind} - {NULL}
+    return kinds.pop() if len(kinds) == 1 else (NULL if not kinds else TEXT)
 
 
 class _Parser:
@@ -176,6 +201,10 @@ class _Parser:
 
     def expression(self) -> Expression:
         condition = self.logic(any_of=True)
+        if self.at("?:"):
+            with self.nested(self.advance().column):
+                fallback = self.expression()
+            return Default(condition, fallback, condition.column, _either(condition, fallback))
         if not self.at("?"):
             return condition
         question = self.advance()
@@ -184,9 +213,7 @@ class _Parser:
             then = self.expression()
             self.expect(":", '":" of "?"')
             otherwise = self.expression()
-        kinds = {then.kind, otherwise.kind} - {NULL}
-        kind = kinds.pop() if len(kinds) == 1 else (NULL if not kinds else TEXT)
-        return Conditional(condition, then, otherwise, condition.column, kind)
+        return Conditional(condition, then, otherwise, condition.column, _either(then, otherwise))
 
     def logic(self, any_of: bool) -> Expression:
         symbols = ("OR", "||") if any_of else ("AND", "&&")
@@ -201,32 +228,67 @@ class _Parser:
         return operand if len(operands) == 1 else Logic(any_of, tuple(operands), operand.column)
 
     def compare(self) -> Expression:
-        left = self.concat()
-        if not self.at("==", "!="):
+        left = self.sum()
+        if not self.at(*_EQUALITY, *_ORDER):
             return left
-        negated = self.advance().text == "!="
-        return Compare(negated, left, self.concat(), left.column)
+        operator = self.advance()
+        right = self.sum()
+        if operator.text in _ORDER:
+            self.check_order(operator, left, right)
+        return Compare(operator.text, left, right, left.column)
 
-    def concat(self) -> Expression:
-        parts = [self.unary()]
-        while self.at("+"):
-            plus = self.advance()
-            parts.append(self.unary())
-            if len(parts) == 2 and parts[0].kind == NUMBER and parts[1].kind == NUMBER:
-                raise ExpressionError(
-                    f'Adding numbers with "+" at column {plus.column} is not supported; "+" joins text',
-                    plus.column,
-                )
-        return parts[0] if len(parts) == 1 else Concat(tuple(parts), parts[0].column)
+    @staticmethod
+    def check_order(operator: _Token, left: Expression, right: Expression) -> None:
+        """< > <= >= compare two numbers or two texts (Java's Comparable); anything else is a mistake."""
+        for side in (left, right):
+            _require(side, (NUMBER, TEXT, NULL), f'The operand of "{operator.text}"')
+        if {left.kind, right.kind} == {NUMBER, TEXT}:
+            raise ExpressionError(
+                f'"{operator.text}" at column {operator.column} compares {DESCRIBE[left.kind]} with '
+                f"{DESCRIBE[right.kind]}; compare numbers with numbers and text with text",
+                operator.column,
+            )
+
+    def sum(self) -> Expression:
+        """``+`` adds when both sides give numbers and joins as text otherwise; ``-`` only subtracts."""
+        node = self.product()
+        while self.at("+", "-"):
+            operator = self.advance()
+            right = self.product()
+            if operator.text == "+" and not node.kind == right.kind == NUMBER:
+                parts = node.parts if isinstance(node, Concat) else (node,)
+                node = Concat((*parts, right), node.column)
+            else:
+                node = self.arithmetic(node, operator, right)
+        return node
+
+    def product(self) -> Expression:
+        node = self.unary()
+        while self.at("*", "/", "%"):
+            operator = self.advance()
+            node = self.arithmetic(node, operator, self.unary())
+        return node
+
+    @staticmethod
+    def arithmetic(left: Expression, operator: _Token, right: Expression) -> Arithmetic:
+        for side in (left, right):
+            _require(side, (NUMBER, NULL), f'The operand of "{operator.text}"')
+        step = ((operator.text, right),)
+        if isinstance(left, Arithmetic):  # applied to the result so far, so the chain stays flat
+            return Arithmetic(left.first, left.rest + step, left.column)
+        return Arithmetic(left, step, left.column)
 
     def unary(self) -> Expression:
-        if not self.at("!"):
+        if not self.at("!", "-"):
             return self.primary()
-        bang = self.advance()
-        with self.nested(bang.column):
+        sign = self.advance()
+        with self.nested(sign.column):
             operand = self.unary()
+        if sign.text == "-":
+            _require(operand, (NUMBER, NULL), 'The operand of "-"')
+            return Negate(operand, sign.column)
         _require(operand, (BOOLEAN,), 'The operand of "!"')
-        return Not(operand, bang.column)
+        return Not(operand, sign.column)
 
     def primary(self) -> Expression:
         token = self.advance()
@@ -244,7 +306,12 @@ class _Parser:
         if token.text in ("user", "source"):
             return self.attribute(token)
         if token.text in ("String", "fn"):
-            return self.call(token)
+            separator = "." if token.text == "String" else ":"
+            self.expect(separator, f'"{separator}" after "{token.text}"')
+            name = self.expect_name(f'a function name after "{token.text}{separator}"')
+            return self.call(token.column, f"{token.text}{separator}", name.text, FUNCTIONS)
+        if token.text in LEGACY or self.at("("):
+            return self.call(token.column, "", token.text, LEGACY)
         word = token.text
         if word in ATTRIBUTES:
             hint = f"; did you mean user.{word}?"
@@ -263,18 +330,15 @@ class _Parser:
             )
         return Attribute(name.text, root.column)
 
-    def call(self, prefix: _Token) -> Call:
-        separator = "." if prefix.text == "String" else ":"
-        self.expect(separator, f'"{separator}" after "{prefix.text}"')
-        name = self.expect_name(f'a function name after "{prefix.text}{separator}"')
-        spelling = f"{prefix.text}{separator}{name.text}"
-        function = FUNCTIONS.get(name.text)
-        if function is None:
-            raise ExpressionError(
-                f'Unknown function "{spelling}" at column {prefix.column}'
-                + _did_you_mean(name.text, FUNCTIONS, f"{prefix.text}{separator}"),
-                prefix.column,
+    def call(self, column: int, prefix: str, name: str, known: Iterable[str]) -> Call:
+        """``prefix`` + ``name`` + arguments, where ``known`` lists the names this spelling may call."""
+        spelling = prefix + name
+        if name not in known:
+            hint = (
+                f"; did you mean String.{name}?" if name in FUNCTIONS else _did_you_mean(name, known, prefix)
             )
+            raise ExpressionError(f'Unknown function "{spelling}" at column {column}{hint}', column)
+        function = FUNCTIONS[name]
         opening = self.expect("(", f'"(" after {spelling}')
         args: list[Expression] = []
         with self.nested(opening.column):
@@ -284,8 +348,8 @@ class _Parser:
                     self.advance()
                     args.append(self.expression())
             self.expect(")", '"," or ")"')
-        self.check_arguments(function, spelling, args, prefix.column)
-        return Call(name.text, tuple(args), prefix.column)
+        self.check_arguments(function, spelling, args, column)
+        return Call(name, tuple(args), column)
 
     def expect_name(self, what: str) -> _Token:
         if self.peek.kind != "name":
@@ -322,10 +386,6 @@ def parse(text: str) -> Expression:
     return _Parser(_tokenize(text)).parse()
 
 
-
-
 def check(text: str) -> None:
     """Raise ExpressionError if ``text`` is not a valid expression; what [Save] runs on a username format."""
     parse(text)
-
-

@@ -61,8 +61,26 @@ class Concat:
 
 
 @dataclass(frozen=True)
+class Arithmetic:
+    """``a - b * c``'s levels as flat nodes: ``first``, then each (operator, operand) applied to the
+    result so far, left to right, so a long chain cannot make evaluation recurse deeply either."""
+
+    first: Expression
+    rest: tuple[tuple[str, Expression], ...]  # the operator is one of + - * / %
+    column: int
+    kind: ClassVar[str] = NUMBER
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Expression
+    column: int
+    kind: ClassVar[str] = NUMBER
+
+
+@dataclass(frozen=True)
 class Compare:
-    negated: bool  # True for !=
+    operator: str  # == != < > <= >=
     left: Expression
     right: Expression
     column: int
@@ -95,4 +113,16 @@ class Conditional:
     kind: str  # the branches' kind; TEXT (and the result is converted to text) when they differ
 
 
-Expression = Constant | Attribute | Call | Concat | Compare | Logic | Not | Conditional
+@dataclass(frozen=True)
+class Default:
+    """``value ?: fallback`` (the Elvis operator): ``fallback`` when ``value`` is null or ""."""
+
+    value: Expression
+    fallback: Expression
+    column: int
+    kind: str  # as Conditional's
+
+
+Expression = (
+    Constant | Attribute | Call | Concat | Arithmetic | Negate | Compare | Logic | Not | Conditional | Default
+)

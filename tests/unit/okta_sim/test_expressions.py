@@ -6,7 +6,7 @@ import pytest
 
 from okta_sim.expressions.evaluation import evaluate, render
 from okta_sim.expressions.parser import check, parse
-from okta_sim.expressions.tree import MAX_DEPTH, MAX_LENGTH, Attribute, Call
+from okta_sim.expressions.tree import MAX_DEPTH, MAX_LENGTH, Arithmetic, Attribute, Call, Concat, Constant
 from okta_sim.expressions.values import ExpressionError
 
 ALICE = {
@@ -215,6 +215,181 @@ def test_literals_and_operators(expression: str, expected: str) -> None:
     assert render(expression, ALICE) == expected
 
 
+# The sample user of the reference's "Popular expressions" (okta-developer-docs,
+# docs/reference/okta-expression-language/index.md).
+WINSTON = {
+    "login": "winston.churchill@gmail.com",
+    "email": "winston.churchill@gmail.com",
+    "firstName": "Winston",
+    "lastName": "Churchill",
+}
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # help.okta.com, "Smart Card expressions": the last 20 characters (here of the login)
+        (
+            "String.substring(user.login, String.len(user.login)-20, String.len(user.login))",
+            ".churchill@gmail.com",
+        ),
+        (
+            "String.substring(user.login, String.len(user.login) - 20, String.len(user.login))",
+            ".churchill@gmail.com",
+        ),
+        (
+            'String.stringContains(user.email, "@") ? String.substringBefore(user.email, "@") : user.email',
+            "winston.churchill",
+        ),
+        # the reference's deprecated bare functions, as its table writes them
+        ("toUpperCase(source.firstName)", "WINSTON"),
+        ("toLowerCase(source.firstName)", "winston"),
+        ("substringBefore(user.email, '@')", "winston.churchill"),
+        ("substringAfter(user.email, '@')", "gmail.com"),
+        ("substring(source.firstName, 1, 4)", "ins"),
+        # "Popular expressions"
+        ("substring(user.firstName, 0, 1) + user.lastName", "WChurchill"),
+        ("substring(user.firstName, 0, 1) + substring(user.lastName, 0, 6)", "WChurch"),
+        ('toLowerCase(substring( user.firstName, 0, 1)) + "." + toLowerCase(user.lastName)', "w.churchill"),
+        (  # the reference writes a lone backslash as "\"; in the lab's strings \ escapes, so it is "\\"
+            'toUpperCase(substringBefore( substringAfter(user.email, "@"), ".")) + "\\\\" + '
+            'substringBefore( user.email, "@")',
+            "GMAIL\\winston.churchill",
+        ),
+        # the String function the reference lists besides those the lab had
+        ('String.startsWith("Kiss", "K")', "true"),
+        ('String.startsWith(user.login, "churchill")', "false"),
+        # "Conditional samples" (profile mapping), on the Okta profile's middleName
+        (
+            'user.firstName + " " + (String.len(user.middleName) == 0 ? "" : '
+            '(String.substring(user.middleName, 0, 1) + ". ")) + user.lastName',
+            "Winston Churchill",
+        ),
+        # "Constants and operators": the Elvis operator gives its right side for null or ""
+        ("user.nickName ?: user.firstName", "Winston"),
+        ('"" ?: user.firstName', "Winston"),
+        ('user.firstName ?: "x"', "Winston"),
+        ("user.nickName ?: user.title", None),
+        ('user.nickName ?: user.title ?: "anonymous"', "anonymous"),
+        ("String.len(user.nickName) ?: 7", "0"),
+        ("user.nickName ?: 7", "7"),
+    ],
+)
+def test_forms_from_okta_documentation(expression: str, expected: str | None) -> None:
+    assert render(expression, WINSTON) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # Spring's SpEL reference, "Mathematical Operators" (Okta's language is based on SpEL)
+        ("1 + 1", "2"),
+        ("1 - -3", "4"),
+        ("-2 * -3", "6"),
+        ("6 / -3", "-2"),
+        ("7 % 4", "3"),
+        ("8 / 5 % 2", "1"),
+        ("1+2-3*8", "-21"),
+        # Java's int: division truncates, the remainder takes the dividend's sign, overflow wraps
+        ("-7 / 2", "-3"),
+        ("-7 % 2", "-1"),
+        ("7 % -2", "1"),
+        ("2147483647 + 1", "-2147483648"),
+        ("-2147483647 - 2", "2147483647"),
+        ("65536 * 65536", "0"),
+        ("-(-2147483647 - 1)", "-2147483648"),
+        ("(-2147483647 - 1) / -1", "-2147483648"),
+        # precedence and grouping
+        ("(1 + 2) * 3", "9"),
+        ("2 * (1 + 2)", "6"),
+        ("10 - 4 - 3", "3"),
+        ("1-2", "-1"),
+        ("--1", "1"),
+        # + adds two numbers and joins anything else as text, left to right
+        ('1 + 2 + "x"', "3x"),
+        ('"x" + 1 + 2', "x12"),
+        ('"x" + (1 + 2)', "x3"),
+        ("String.len(user.firstName) + 1", "6"),
+        ("String.len(user.firstName) + user.lastName", "5Smith"),
+        ("1 + null", "1"),
+        # a null number gives null, as a String function given null does
+        ("1 - null", None),
+        ("-null", None),
+        ("(user.title == null ? null : 1) + 1", None),
+        ('(user.title == null ? null : 1) + "x"', "x"),
+        # with the String functions
+        (
+            'String.substring(user.login, 0, String.len(user.login) - String.len("@example.com"))',
+            "alice.smith",
+        ),
+        (
+            "String.substring(user.firstName, String.len(user.firstName) - 3, String.len(user.firstName))",
+            "ice",
+        ),
+        ("String.substring(user.lastName, 0, String.len(user.lastName) / 2)", "Sm"),
+        ('String.len(user.firstName) % 2 == 1 ? "odd" : "even"', "odd"),
+    ],
+)
+def test_arithmetic(expression: str, expected: str | None) -> None:
+    assert render(expression, ALICE) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("String.len(user.firstName) > 4", "true"),
+        ("String.len(user.firstName) < 5", "false"),
+        ("String.len(user.firstName) <= 5", "true"),
+        ("String.len(user.firstName) >= 6", "false"),
+        ("-1 < 0", "true"),
+        # text compares as Java's String.compareTo: by UTF-16 code units
+        ("'black' < 'block'", "true"),
+        ('user.lastName >= "Smith"', "true"),
+        ('user.lastName > "smith"', "false"),
+        ('"\U0001f600" < "\uffff"', "true"),
+        # SpEL: null is less than any value, so X > null is true and X < null false
+        ('user.title < "a"', "true"),
+        ('"a" > user.title', "true"),
+        ('"a" < user.title', "false"),
+        ("user.title <= user.nickName", "true"),
+        ("user.title < user.nickName", "false"),
+        ("String.len(user.firstName) > null", "true"),
+        # in a condition, bound tighter than AND and looser than arithmetic
+        ('String.len(user.lastName) > 4 AND String.len(user.firstName) - 1 >= 4 ? "long" : "short"', "long"),
+        ('String.len(user.lastName) < 4 OR user.firstName == "Bob" ? "short" : "long"', "long"),
+        ('!(String.len(user.lastName) < 4) ? "long" : "short"', "long"),
+    ],
+)
+def test_ordering_comparisons(expression: str, expected: str) -> None:
+    assert render(expression, ALICE) == expected
+
+
+def test_division_by_zero_fails_when_evaluated() -> None:
+    expression = parse(
+        "1 / String.len(user.title)"
+    )  # accepted at [Save]: the divisor is 0 only for some people
+    assert evaluate(expression, {"title": "CEO"}) == "0"
+    with pytest.raises(ExpressionError) as caught:
+        evaluate(expression, ALICE)
+    assert str(caught.value) == "Division by zero: the divisor at column 5 gives 0"
+    assert caught.value.column == 5
+    with pytest.raises(ExpressionError, match="Division by zero: the divisor at column 6 gives 0"):
+        render("7 % (1 - 1)", ALICE)
+
+
+def test_arithmetic_tree_shape() -> None:
+    assert parse("1 - 2 * 3") == Arithmetic(
+        Constant(1, 1), (("-", Arithmetic(Constant(2, 5), (("*", Constant(3, 9)),), 5)),), 1
+    )
+    assert parse("10 - 4 - 3") == Arithmetic(
+        Constant(10, 1), (("-", Constant(4, 6)), ("-", Constant(3, 10))), 1
+    )
+    assert parse('1 + 2 + "x"') == Concat(
+        (Arithmetic(Constant(1, 1), (("+", Constant(2, 5)),), 1), Constant("x", 9)), 1
+    )
+    assert parse("toLowerCase(user.email)") == Call("toLowerCase", (Attribute("email", 13),), 1)
+
+
 def test_limits_are_inclusive() -> None:
     nested = "(" * MAX_DEPTH + "user.login" + ")" * MAX_DEPTH
     assert render(nested, ALICE) == "alice.smith@example.com"
@@ -227,6 +402,11 @@ def test_limits_are_inclusive() -> None:
     assert len(chain) == 999 and render(chain, ALICE) == "a" * 250
     conditions = " OR ".join(["false"] * 100) + ' ? "yes" : "no"'
     assert render(conditions, ALICE) == "no"
+    sums = "-".join(["1"] * 500)  # arithmetic chains are flat too
+    assert len(sums) == 999 and render(sums, ALICE) == "-498"
+    products = "*".join(["1"] * 500)
+    assert render(products, ALICE) == "1"
+    assert render("-" * MAX_DEPTH + "1", ALICE) == "1"
 
 
 @pytest.mark.parametrize(
@@ -247,7 +427,6 @@ def test_limits_are_inclusive() -> None:
         ("user.login # x", 'Unexpected "#" at column 12', 12),
         ("$source.login", 'Unexpected "$" at column 1', 1),
         ("AND", 'Unexpected "AND" at column 1', 1),
-        ("1-2", 'Unexpected "-2" at column 2', 2),
         ("user.login + }", 'Unexpected "}" at column 14', 14),
         ('"abc', "Unterminated string starting at column 1", 1),
         ('user.login + "abc', "Unterminated string starting at column 14", 14),
@@ -340,7 +519,46 @@ def test_limits_are_inclusive() -> None:
             "Argument 3 of String.substring at column 33 gives true",
             33,
         ),
-        ('1 + 2 + "x"', 'Adding numbers with "+" at column 3 is not supported; "+" joins text', 3),
+        # arithmetic takes numbers; < > <= >= compare like with like and do not chain
+        ("user.login - 1", 'The operand of "-" at column 1 gives text; it must give a number', 1),
+        ('1 * "2"', 'The operand of "*" at column 5 gives text; it must give a number', 5),
+        ("true % 2", 'The operand of "%" at column 1 gives true or false; it must give a number', 1),
+        ('"a" + 1 - 2', 'The operand of "-" at column 1 gives text; it must give a number', 1),
+        ("-user.login", 'The operand of "-" at column 2 gives text; it must give a number', 2),
+        (
+            "user.login < 5",
+            '"<" at column 12 compares text with a number; compare numbers with numbers and text with text',
+            12,
+        ),
+        (
+            "String.len(user.login) >= user.firstName",
+            '">=" at column 24 compares a number with text',
+            24,
+        ),
+        (
+            "true > false",
+            'The operand of ">" at column 1 gives true or false; it must give a number or text',
+            1,
+        ),
+        ("1 < 2 < 3", 'Unexpected "<" at column 7', 7),
+        ("1 <= 2 == true", 'Unexpected "==" at column 8', 8),
+        ("user.login =< 1", 'Unexpected "=" at column 12', 12),
+        ("3.141", "Decimal numbers such as 3.141 at column 1 are not supported; use a whole number", 1),
+        ("2147483648", "The number 2147483648 at column 1 is too large; the largest is 2,147,483,647", 1),
+        ("1 + " + "9" * 40, f"The number {'9' * 40} at column 5 is too large", 5),
+        ('user.title matches "x"', 'Unexpected "matches" at column 12', 12),
+        ("user.title ?:", "Unexpected end of the expression at column 14", 14),
+        # the bare (legacy) functions are the reference's five; the others need String. or fn:
+        ("len(user.login)", 'Unknown function "len" at column 1; did you mean String.len?', 1),
+        (
+            "tolowercase(user.login)",
+            'Unknown function "tolowercase" at column 1; did you mean toLowerCase?',
+            1,
+        ),
+        ("foo(user.login)", 'Unknown function "foo" at column 1', 1),
+        ("toLowerCase", 'Expected "(" after toLowerCase at column 12', 12),
+        ("substring(user.login, 0)", "substring takes 3 arguments (2 given) at column 1", 1),
+        ('substring(user.login, "0", 1)', "Argument 2 of substring at column 23 gives text", 23),
     ],
 )
 def test_invalid_expressions(expression: str, message: str, column: int | None) -> None:
@@ -366,6 +584,8 @@ def test_too_long() -> None:
         ("!" * 200 + "true", 51),
         ("fn:toLowerCase(" * 55 + "source.login" + ")" * 55, 50 * 15 + 15),
         ("true ? " * 60 + '"a"' + ' : "b"' * 60, 50 * 7 + 6),
+        ("-" * 200 + "1", 51),
+        ("user.title ?: " * 60 + '"a"', 50 * 14 + 12),
         ("(" * (MAX_DEPTH + 1) + "user.login" + ")" * (MAX_DEPTH + 1), MAX_DEPTH + 1),
     ],
 )
