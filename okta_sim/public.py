@@ -8,6 +8,7 @@ so every label, login and format lives once, in okta_sim. An architecture test
 
 from __future__ import annotations
 
+from okta_sim.api_v1.log_query import RETENTION as LOG_RETENTION
 from okta_sim.apps import SERVICE_ATTRIBUTES, attribute_label
 from okta_sim.catalog import CYBOZU as CYBOZU_APP
 from okta_sim.catalog import search as search_catalog
@@ -24,6 +25,7 @@ __all__ = [
     "DISABLE",  # an assignment's service values
     "ENABLE",
     "LOGIN_LOCKED",  # the refusal of a User Name change once provisioned
+    "LOG_RETENTION",  # how far back /api/v1/logs answers (a timedelta)
     "PROFILE_FIELDS",  # the attributes of Okta's user profile
     "PROFILE_FORM",  # the person form's fields: (attribute, label)
     "SERVICE_ATTRIBUTES",  # the app's service attributes: (attribute, Profile Editor label)

@@ -18,6 +18,8 @@ from urllib.parse import quote
 import httpx2
 from faker import Faker
 
+from okta_sim.public import LOG_RETENTION
+from simcore.clock import isoformat, parse_instant
 from simcore.control import LAB_KEY_HEADER
 
 DEFAULT_START = "2026-01-05T09:00:00Z"
@@ -208,7 +210,11 @@ class LabClient:
         return list(self.call("okta", "GET", "/_lab/tasks", status=status))
 
     def syslog(self) -> list[dict[str, Any]]:
-        return self.okta_pages("/logs", since="2000-01-01T00:00:00Z", limit=1000)
+        """Every event Okta still keeps, as a bounded request (since and until): a polling one (no
+        until) has a next link on every page, so following them would never end."""
+        now = parse_instant(self.call("okta", "GET", "/_lab/clock")["now"])
+        window = {"since": isoformat(now - LOG_RETENTION), "until": isoformat(now)}
+        return self.okta_pages("/logs", **window, limit=1000)
 
     def okta_egress(self) -> list[str]:
         """Okta's current egress addresses, as its documentation publishes them."""

@@ -1,13 +1,12 @@
 """Reading an /api/v1 request: the body as a JSON object, its fields with the JSON types the domain
-expects, query parameters (flags, instants, ``filter``), and Okta's ``limit``/``after`` paging with
-its ``Link`` header."""
+expects, query parameters (flags, ``filter``), and Okta's ``limit``/``after`` paging with its
+``Link`` header."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -17,7 +16,6 @@ from werkzeug.exceptions import BadRequest
 from okta_sim.api_v1.protocol import InvalidSearch
 from okta_sim.errors import Invalid
 from simcore import jsontext
-from simcore.clock import parse_instant
 
 T = TypeVar("T")
 
@@ -26,6 +24,7 @@ T = TypeVar("T")
 class Paging:
     default: int
     maximum: int
+    minimum: int = 1
 
 
 USERS_PAGE = Paging(200, 200)
@@ -34,8 +33,9 @@ COLLECTION_PAGE = Paging(20, 200)  # groups, apps, app users, app groups
 
 MEMBERS_PAGE = Paging(1000, 1000)
 
-LOGS_PAGE = Paging(100, 1000)
+LOGS_PAGE = Paging(100, 1000, minimum=0)  # listLogEvents: "Integer between 0 and 1000", default 100
 
+PAGE_PARAMETERS = ("after", "limit")  # what a rel="next" link sets anew
 
 
 def json_body(*, required: bool = True) -> dict[str, Any]:
@@ -92,16 +92,6 @@ def flag(name: str, default: bool) -> bool:
     return value.lower() == "true"
 
 
-def instant(name: str) -> datetime | None:
-    value = request.args.get(name)
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:59:59-23:59 is past year 9999 in UTC
-        raise invalid(name, "must be an ISO 8601 instant, e.g. 2026-04-01T09:00:00.000Z") from None
-
-
 def search_filter(pattern: re.Pattern[str]) -> re.Match[str] | None:
     """The ``filter`` query parameter matched against the one form an endpoint supports."""
     value = request.args.get("filter")
@@ -117,29 +107,47 @@ def starts_with(value: Any, prefix: str) -> bool:
     return isinstance(value, str) and value.lower().startswith(prefix.lower())
 
 
+def page_size(paging: Paging) -> int:
+    """The ``limit`` query parameter: a number out of range or no number is E0000001; above the
+    maximum is the maximum."""
+    try:
+        limit = int(request.args.get("limit", str(paging.default)))
+    except ValueError:
+        limit = paging.minimum - 1
+    if limit < paging.minimum:
+        raise invalid("limit", f"must be an integer from {paging.minimum} to {paging.maximum}")
+    return min(limit, paging.maximum)
+
+
+def after_cursor(cursors: Sequence[str], after: str | None) -> int:
+    """Where a page starts in a list of cursors: just past ``after`` (0 without one); a cursor the
+    list does not hold is E0000001."""
+    if not after:
+        return 0
+    try:
+        return cursors.index(after) + 1
+    except ValueError:
+        raise invalid("after", "is not a cursor of this list; take it from the rel=next link") from None
+
+
+def link_header(following: dict[str, str] | None) -> dict[str, str]:
+    """Okta's ``Link`` header: rel="self" (this request) and, when ``following`` is given, rel="next":
+    this request with its paging parameters replaced by ``following``'s."""
+    links = [f'<{request.url}>; rel="self"']
+    if following is not None:
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGE_PARAMETERS]
+        links.append(f'<{request.base_url}?{urlencode([*kept, *following.items()])}>; rel="next"')
+    return {"Link": ", ".join(links)}
+
+
 def paginated(
     items: list[T], cursor: Callable[[T], str], render: Callable[[T], Any], paging: Paging
 ) -> tuple[list[Any], dict[str, str]]:
     """One page of ``items`` after the ``after`` cursor, with Okta's ``Link`` header (self, next)."""
-    raw_limit = request.args.get("limit", str(paging.default))
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        limit = 0
-    if limit < 1:
-        raise invalid("limit", f"must be an integer from 1 to {paging.maximum}")
-    limit = min(limit, paging.maximum)
-    start = 0
-    after = request.args.get("after")
-    if after:
-        positions = [index for index, item in enumerate(items) if cursor(item) == after]
-        if not positions:
-            raise invalid("after", "is not a cursor of this list; take it from the rel=next link")
-        start = positions[0] + 1
+    limit = page_size(paging)
+    start = after_cursor([cursor(item) for item in items], request.args.get("after"))
     page = items[start : start + limit]
-    links = [f'<{request.url}>; rel="self"']
+    following = None
     if start + limit < len(items):
-        kept = [(k, v) for k, v in request.args.items(multi=True) if k not in ("after", "limit")]
-        query = urlencode([*kept, ("after", cursor(page[-1])), ("limit", str(limit))])
-        links.append(f'<{request.base_url}?{query}>; rel="next"')
-    return [render(item) for item in page], {"Link": ", ".join(links)}
+        following = {"after": cursor(page[-1]), "limit": str(limit)}
+    return [render(item) for item in page], link_header(following)

@@ -65,6 +65,7 @@ CODE_STATUS = {
     "E0000011": {401},
     "E0000022": {405},
     "E0000031": {400},
+    "E0000053": {400},  # the System Log: a filter it cannot read, a since over 180 days old
     "E0000047": {429},
 }
 USER_KEYS = {
@@ -579,6 +580,19 @@ FILTERS = st.one_of(
             'lastUpdated gt "2026-01-01T00:00:00.000Z"',
             "",
             "\x00",
+            # The System Log's SCIM filters (okta_sim/api_v1/log_filter.py), well formed or not.
+            'target.id eq "00uNOBODY" and not (outcome.result eq "FAILURE")',
+            '(actor.id ne "x" or severity pr) and displayMessage co "Okta"',
+            "authenticationContext.authenticationStep ge 0",
+            "securityContext.isProxy eq true",
+            'debugContext.debugData.url co "/oauth/"',
+            'published gt "2026-01-01T00:00:00.000Z"',
+            'target[id eq "x"]',
+            'eventType eq "\\ud800"',
+            'eventType eq "\\x"',
+            "not (" * 40,
+            "eventType eq 1e999",
+            "eventType eq " + "9" * 5_000,
         ]
     ),
     st.text(max_size=40),
@@ -596,6 +610,7 @@ QUERY = st.dictionaries(
             "since",
             "until",
             "sortBy",
+            "sortOrder",
             "sendEmail",
             "x",
         ]
@@ -617,6 +632,10 @@ QUERY = st.dictionaries(
                 "0001-01-01T00:00:00+14:00",
                 "2026-13-01",
                 "yesterday",
+                "ASCENDING",
+                "DESCENDING",
+                "descending",
+                "XOxBw-2JIRnCFd0gG0GjHAAABjY alice",
                 'profile.login sw "a"',
                 "a" * 3_000,
             ]  # fmt: skip
