@@ -141,7 +141,7 @@ def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[
         return save(
             backend,
             app,
-            "application.appuser_schema.delete",
+            "application.lifecycle.update",
             f"Delete attribute {attribute} of {app['label']}",
         )
 

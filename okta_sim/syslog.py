@@ -21,7 +21,10 @@ def record(
     reason: str | None = None,
     severity: str | None = None,
     actor: str = "Okta System",
+    transaction: str = "WEB",
 ) -> dict[str, Any]:
+    """Record one event. ``transaction`` is Okta's transaction type: WEB for what an administrator's
+    request did, JOB for what a background job (a push) did."""
     event = {
         "uuid": str(uuid.uuid4()),
         "published": isoformat(backend.clock.now()),
@@ -32,6 +35,7 @@ def record(
         "actor": {"id": "0oa_system", "type": "SystemPrincipal", "displayName": actor},
         "outcome": {"result": result, "reason": reason},
         "target": targets or [],
+        "transaction": {"type": transaction, "id": uuid.uuid4().hex[:20], "detail": {}},
     }
     with backend.store.transaction() as db:
         db.table(TABLE).insert(event)

@@ -198,6 +198,9 @@ def event_matches(item: dict[str, Any], event: dict[str, Any]) -> bool:
         and ("outcome" not in item or event["outcome"]["result"] == item["outcome"])
         and ("message" not in item or event["displayMessage"] == item["message"])
         and ("message_contains" not in item or item["message_contains"] in event["displayMessage"])
+        and ("reason" not in item or event["outcome"].get("reason") == item["reason"])
+        and ("reason_contains" not in item or item["reason_contains"] in (event["outcome"].get("reason") or ""))
+        and ("user" not in item or any(t.get("alternateId") == item["user"] for t in event.get("target", [])))
     )
 
 
@@ -205,6 +208,10 @@ def check_syslog(wanted: list[dict[str, Any]], events: list[dict[str, Any]]) -> 
     found = []
     for item in wanted:
         if not any(event_matches(item, e) for e in events):
-            same = [e["displayMessage"] for e in events if e["eventType"] == item["event_type"]]
+            same = [
+                " / ".join(filter(None, (e["displayMessage"], e["outcome"].get("reason"))))
+                for e in events
+                if e["eventType"] == item["event_type"]
+            ]
             found.append(f"System Log: expected {item!r}; events of that type: {same[-3:] or 'none'}")
     return found

@@ -52,8 +52,11 @@ class ExpectExchange(Strict):
 class ExpectEvent(Strict):
     event_type = Text(required=True)
     outcome = fields.String(validate=validate.OneOf(["SUCCESS", "FAILURE"]))
-    message = fields.String()
+    message = fields.String(metadata={"doc": "the displayMessage (Okta's description of the event type)"})
     message_contains = fields.String()
+    reason = fields.String(metadata={"doc": "outcome.reason: what failed, in Okta's words (the task's text)"})
+    reason_contains = fields.String()
+    user = Text(metadata={"doc": "a target's alternateId: the Okta login or the app username"})
 
 
 class ToApp(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from okta_sim import apps, syslog
+from okta_sim import apps
 from okta_sim.backend import OktaBackend
 from okta_sim.errors import NotFound
 from okta_sim.provisioning.push import sync
@@ -14,19 +14,13 @@ from okta_sim.provisioning.records import ERROR, app_users_of_app, get_app_user
 
 def force_sync(backend: OktaBackend, app_id: str) -> dict[str, int]:
     """[Force Sync]: reapply the mappings to every app user; push only what changed."""
-    app = apps.get_app(backend, app_id)
+    apps.get_app(backend, app_id)  # an unknown app is Okta's 404, not an empty sync
     counts = {"checked": 0, "errors": 0}
     for app_user in app_users_of_app(backend, app_id, include_pending=True):
         counts["checked"] += 1
         result = sync(backend, app_id, app_user["user_id"], provision=True)
         if result and result.get("syncState") == ERROR:
             counts["errors"] += 1
-    syslog.record(
-        backend,
-        "application.provision.force_sync",
-        f"Force Sync of {app['label']}: {counts['checked']} users checked, {counts['errors']} errors",
-        targets=[syslog.app_target(app)],
-    )
     return counts
 
 

@@ -27,8 +27,10 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
         syslog.record(
             backend,
             "application.integration.rate_limit_exceeded",
-            f"Rate limit exceeded for {app['label']}: retrying after {wait:g} s",
+            "API rate limit exceeded",
             result="FAILURE",
+            reason=f"Rate limit exceeded for {app['label']}: retrying after {wait:g} s",
+            transaction="JOB",
             targets=[syslog.app_target(app)],
         )
 
@@ -55,15 +57,15 @@ def test_credentials(backend: OktaBackend, app: dict[str, Any], token: str) -> O
         message = f"Error authenticating: {failure.describe()}"
         syslog.record(
             backend,
-            "application.provision.integration.test_credentials",
-            message,
+            "application.integration.authentication_failure",
+            "Error authenticating",
             result="FAILURE",
             reason=message,
             targets=target,
         )
         return Outcome(False, message)
     message = f"{app['label']} was verified successfully!"
-    syslog.record(backend, "application.provision.integration.test_credentials", message, targets=target)
+    syslog.record(backend, "application.provision.integration.call_api", "Application integration API called", targets=target)
     return Outcome(True, message)
 
 
@@ -96,7 +98,7 @@ def configure_api_integration(
             return apps.save(
                 backend,
                 app,
-                "application.provision.integration.enable",
+                "application.lifecycle.update",
                 f"Enable API integration for {app['label']}",
             )
     with backend.store.transaction():
@@ -106,7 +108,7 @@ def configure_api_integration(
         return apps.save(
             backend,
             app,
-            "application.provision.integration.disable",
+            "application.lifecycle.update",
             f"Disable API integration for {app['label']}",
         )
 
@@ -127,6 +129,6 @@ def set_provisioning_to_app(
         return apps.save(
             backend,
             app,
-            "application.provision.feature.update",
+            "application.lifecycle.update",
             f"Update Provisioning to App for {app['label']}",
         )

@@ -8,6 +8,8 @@ from typing import Any
 
 from okta_sim import ids, syslog
 from okta_sim.backend import OktaBackend
+from okta_sim.directory import model
+from okta_sim.provisioning.event_types import PUSH_EVENTS
 from okta_sim.provisioning.records import ERROR, PUSH_FIELDS, SYNCHRONIZED
 
 
@@ -15,19 +17,26 @@ def log_push(
     backend: OktaBackend,
     app: dict[str, Any],
     user: dict[str, Any],
+    app_user: dict[str, Any],
     operation: str,
-    message: str,
     *,
-    failed: bool,
+    reason: str | None = None,
 ) -> None:
+    """The System Log event of one push, as Okta records it: its event type and description, the
+    failure (if any) as the outcome's reason, severity ERROR, a JOB transaction, and the User,
+    AppUser and AppInstance it concerns."""
+    event_type, description = PUSH_EVENTS[operation]
     syslog.record(
         backend,
-        f"application.provision.user.{operation}",
-        message,
-        result="FAILURE" if failed else "SUCCESS",
-        reason=message if failed else None,
+        event_type,
+        description,
+        result="FAILURE" if reason else "SUCCESS",
+        reason=reason,
+        severity="ERROR" if reason else "INFO",
+        transaction="JOB",
         targets=[
             syslog.target("User", user["id"], user["profile"]["login"]),
+            {**syslog.target("AppUser", user["id"], app_user.get("userName") or ""), "displayName": model.display_name(user)},
             syslog.app_target(app),
         ],
     )
@@ -68,8 +77,12 @@ def fail(
     app_user: dict[str, Any],
     operation: str,
     message: str,
+    *,
+    event: str | None = None,
 ) -> None:
-    """A push failed: the app user is in ERROR and its (single) open task says why."""
+    """A push failed: the app user is in ERROR and its (single) open task says why.
+
+    ``event`` is the step that failed where it is not the operation itself (a create's lookup)."""
     with backend.store.transaction():
         app_user["syncState"] = ERROR
         app_user["lastError"] = message
@@ -85,7 +98,7 @@ def fail(
             }
             task.update(operation=operation, message=message, created=backend.now())
             backend.tasks.put(task)
-        log_push(backend, app, user, operation, message, failed=True)
+        log_push(backend, app, user, app_user, event or operation, reason=message)
 
 
 def done(
@@ -94,7 +107,6 @@ def done(
     user: dict[str, Any],
     app_user: dict[str, Any],
     operation: str,
-    message: str,
 ) -> None:
     """A push succeeded: the app user is in sync and its open task, if any, is resolved."""
     with backend.store.transaction():
@@ -103,7 +115,7 @@ def done(
         app_user["lastSync"] = backend.now()
         if save_push(backend, app_user):
             resolve_task(backend, app_user["key"])
-        log_push(backend, app, user, operation, message, failed=False)
+        log_push(backend, app, user, app_user, operation)
 
 
 def list_tasks(backend: OktaBackend, *, status: str | None = "OPEN") -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any
 from okta_sim import apps, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
+from okta_sim.provisioning.event_types import failure_text
 from okta_sim.provisioning.integration import client
 from okta_sim.provisioning.mapping import mapped, merged, scim_body, should_be_active
 from okta_sim.provisioning.outcomes import done, fail, resolve_task, save_push
@@ -57,7 +58,6 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
         user = reads.get_user(backend, user_id)
         settings = app["provisioning"]
         toggles = settings["toApp"]
-        label, login, name = app["label"], user["profile"]["login"], model.display_name(user)
 
         if not settings["enabled"]:
             if app_user.get("pendingRemoval"):
@@ -94,15 +94,7 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
                 pushed["active"] = active
                 app_user["status"] = "PROVISIONED" if active else "DEPROVISIONED"
                 app_user["pushed"] = pushed
-                verb = "reactivation" if active else "deactivation"
-                done(
-                    backend,
-                    app,
-                    user,
-                    app_user,
-                    "reactivate" if active else "deactivate",
-                    f"Automatic {verb} of user {login} in app {label} succeeded",
-                )
+                done(backend, app, user, app_user, "reactivate" if active else "deactivate")
             if active and values != pushed.get("values"):
                 if not toggles["update"]:
                     app_user["syncState"] = OUT_OF_SYNC
@@ -112,24 +104,12 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
                 remote = scim.get(app_user["externalId"])
                 scim.replace(app_user["externalId"], merged(remote, user, values, active=True))
                 app_user["pushed"] = {"values": values, "active": True}
-                done(
-                    backend,
-                    app,
-                    user,
-                    app_user,
-                    "update",
-                    f"Automatic profile push of user {login} to app {label} succeeded",
-                )
+                done(backend, app, user, app_user, "update")
     except ScimFailure as failure:
         operation = (
             "update" if active == pushed.get("active", True) else ("reactivate" if active else "deactivate")
         )
-        context = {
-            "update": f"Automatic profile push of user {login} to app {label} failed: Error while updating user {name}",
-            "deactivate": f"Automatic deactivation of user {login} in app {label} failed: Error while deactivating user {name}",
-            "reactivate": f"Automatic reactivation of user {login} in app {label} failed: Error while reactivating user {name}",
-        }[operation]
-        fail(backend, app, user, app_user, operation, f"{context}: {failure.describe()}")
+        _failed(backend, app, user, app_user, operation, failure.describe())
     return backend.app_users.get(app_user["key"])
 
 
@@ -141,51 +121,34 @@ def _create(
     values: dict[str, Any],
 ) -> dict[str, Any]:
     """Okta's create: look the login name up, match an existing user or POST a new one."""
-    label, login, name = app["label"], user["profile"]["login"], model.display_name(user)
-    prefix = f"Automatic provisioning of user {login} to app {label} failed"
     if not app_user["userName"]:
-        fail(backend, app, user, app_user, "create", f"{prefix}: {usernames.BLANK}")
+        _failed(backend, app, user, app_user, "create", usernames.BLANK, step="blank")
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
     try:
         with client(backend, app) as scim:
             try:
                 found = scim.find(app_user["userName"])
             except ScimFailure as failure:
-                fail(
-                    backend,
-                    app,
-                    user,
-                    app_user,
-                    "create",
-                    f"{prefix}: Error while verifying if user {app_user['userName']} exists: {failure.describe()}",
-                )
+                _failed(backend, app, user, app_user, "create", failure.describe(), step="verify")
                 return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
             if found:
                 remote = scim.get(found["id"])
                 scim.replace(found["id"], merged(remote, user, values, active=True))
-                external_id, verb = found["id"], "matched"
+                external_id = found["id"]
             else:
                 body = scim_body(user, values, active=True)
                 body["password"] = secrets.token_urlsafe(18)
                 created = scim.create(body)
                 if not created.get("id"):
                     raise ScimFailure("Create new user returned empty user.")
-                external_id, verb = created["id"], "created"
+                external_id = created["id"]
     except ScimFailure as failure:
-        detail = failure.describe() if failure.status else failure.reason
-        fail(backend, app, user, app_user, "create", f"{prefix}: Error while creating user {name}: {detail}")
+        _failed(backend, app, user, app_user, "create", failure.describe() if failure.status else failure.reason)
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
     app_user.update(
         externalId=external_id, status="PROVISIONED", note=None, pushed={"values": values, "active": True}
     )
-    done(
-        backend,
-        app,
-        user,
-        app_user,
-        "create",
-        f"Automatic provisioning of user {login} to app {label} succeeded ({verb})",
-    )
+    done(backend, app, user, app_user, "create")
     return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
 
 
@@ -194,7 +157,6 @@ def _deprovision_removed(
 ) -> None:
     """An unassigned user: deactivate it in cybozu.com (if allowed), then forget the app user."""
     toggles = app["provisioning"]["toApp"]
-    label, login, name = app["label"], user["profile"]["login"], model.display_name(user)
     if (
         app_user.get("externalId")
         and toggles["deactivate"]
@@ -206,28 +168,36 @@ def _deprovision_removed(
         except ScimFailure as failure:
             if failure.status == 404:  # already gone from cybozu.com: nothing left to deactivate
                 return _forget(backend, app_user)
-            fail(
-                backend,
-                app,
-                user,
-                app_user,
-                "deactivate",
-                f"Automatic deactivation of user {login} in app {label} failed: Error while deactivating user {name}: {failure.describe()}",
-            )
+            _failed(backend, app, user, app_user, "deactivate", failure.describe())
             return None
         # Recorded even though the app user is about to be forgotten: if it was assigned again
         # while this request was on the wire, it stays, and the next push must reactivate it.
         app_user["pushed"] = {**(app_user.get("pushed") or {}), "active": False}
         app_user["status"] = "DEPROVISIONED"
-        done(
-            backend,
-            app,
-            user,
-            app_user,
-            "deactivate",
-            f"Automatic deactivation of user {login} in app {label} succeeded",
-        )
+        done(backend, app, user, app_user, "deactivate")
     return _forget(backend, app_user)
+
+
+def _failed(
+    backend: OktaBackend,
+    app: dict[str, Any],
+    user: dict[str, Any],
+    app_user: dict[str, Any],
+    operation: str,
+    detail: str,
+    *,
+    step: str | None = None,
+) -> None:
+    """Record a failed push in Okta's words; ``step`` is the part that failed, where it is not
+    the operation itself (a create's lookup, or Okta's own blank-username check)."""
+    text = failure_text(
+        step or operation,
+        name=model.display_name(user),
+        app=app["label"],
+        user_name=app_user.get("userName") or "",
+        detail=detail,
+    )
+    fail(backend, app, user, app_user, operation, text, event="verify" if step == "verify" else None)
 
 
 def _forget(backend: OktaBackend, app_user: dict[str, Any]) -> None:

@@ -85,9 +85,13 @@ def test_step2_through_the_management_api(api: httpx2.Client, pair: Pair) -> Non
     assert ok(api.post(f"/users/{alice['id']}/lifecycle/deactivate")) == {}
     assert pair.users()["alice"]["status"] == "Inactive"
     assert ok(api.get(f"/apps/{app['id']}/users/{alice['id']}"))["status"] == "DEPROVISIONED"
-    assert "office" in str(
-        api.get("/logs", params={"filter": 'eventType eq "application.appuser_schema.delete"'}).json()
+    assert "Delete attribute office" in str(
+        api.get("/logs", params={"filter": 'eventType eq "application.lifecycle.update"'}).json()
     )
+    pushed = api.get("/logs", params={"filter": 'eventType eq "application.provision.user.deactivate"'}).json()
+    assert [(e["severity"], e["transaction"]["type"], [t["type"] for t in e["target"]]) for e in pushed] == [
+        ("INFO", "JOB", ["User", "AppUser", "AppInstance"])
+    ]
 
 
 def test_a_wrong_token_is_refused_with_oktas_message(api: httpx2.Client, pair: Pair) -> None:

@@ -138,7 +138,7 @@ def test_none_username_format_fails_group_assignment_until_fixed(pair: Pair) -> 
     assert app_user["syncState"] == "ERROR"
     (task,) = outcomes.list_tasks(pair.okta)
     assert task["message"] == (
-        "Automatic provisioning of user bob@example.com to app Cybozu (cybozu.com) failed: "
+        "Automatic provisioning of user Bob Jones to app Cybozu (cybozu.com) failed: "
         "Blank is an invalid value for userName field"
     )
     assignments.update_assignment(pair.okta, app["id"], bob["id"], user_name="bob")  # Save Assignment and Retry
@@ -170,7 +170,7 @@ def test_a_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(
     assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     (task,) = outcomes.list_tasks(pair.okta)
     assert (
-        "Error while creating user Alice Smith: Conflict. Errors reported by remote server: The user"
+        "Error while creating user alice@example.com: Conflict. Errors reported by remote server: The user"
         in task["message"]
     )
     assert "alice@example.com" not in pair.users()
@@ -264,7 +264,7 @@ def test_a_revoked_token_fails_the_lookup_with_okta_text(pair: Pair) -> None:
     assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
     (task,) = outcomes.list_tasks(pair.okta)
     assert task["message"] == (
-        "Automatic provisioning of user alice@example.com to app Cybozu (cybozu.com) failed: Error while verifying "
+        "Automatic provisioning of user Alice Smith to app Cybozu (cybozu.com) failed: Error while verifying "
         "if user alice@example.com exists: Unauthorized. Errors reported by remote server: The API token is disabled."
     )
     pair.cybozu.call("PUT", f"/tenants/example/tokens/{token_id}", {"enabled": True}, expect=200)

@@ -136,7 +136,7 @@ def test_the_system_log_never_holds_a_password_or_token(okta: Flask, closed_port
     events = syslog.events(backend)
     assert {e["eventType"] for e in events} >= {
         "user.session.start",
-        "application.provision.integration.test_credentials",
+        "application.integration.authentication_failure",
     }
     for text in (repr(events), logs.get_data(as_text=True)):
         for secret in (password, cybozu_token, ssws):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from okta_sim import apps, directory_writes, usernames
+from okta_sim import apps, directory_writes, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import reads
 from okta_sim.provisioning import assignments, outcomes, push, records
@@ -81,11 +81,25 @@ def test_a_blank_user_name_fails_before_any_request_with_oktas_text(okta: OktaBa
     app = app_with(okta, enabled=True, fmt="none")
     user = directory_writes.create_user(okta, PROFILE)
     app_user = assignments.assign_user(okta, app["id"], user["id"])
-    expected = f"Automatic provisioning of user {PROFILE['login']} to app {app['label']} failed: {usernames.BLANK}"
+    expected = f"Automatic provisioning of user Alice Smith to app {app['label']} failed: {usernames.BLANK}"
     assert app_user["syncState"] == records.ERROR and app_user["lastError"] == expected
     [task] = outcomes.list_tasks(okta)
     assert (task["operation"], task["message"]) == ("create", expected)
     assert list(okta.exchanges) == []
+    # The System Log as Okta writes it: the catalog's description, the text as the outcome's reason.
+    [event] = [e for e in syslog.events(okta) if e["eventType"].startswith("application.provision.user")]
+    assert (event["eventType"], event["displayMessage"], event["outcome"], event["severity"]) == (
+        "application.provision.user.push",
+        "Push new user to external application",
+        {"result": "FAILURE", "reason": expected},
+        "ERROR",
+    )
+    assert event["transaction"]["type"] == "JOB"
+    assert [(t["type"], t["alternateId"]) for t in event["target"]] == [
+        ("User", "alice@example.com"),
+        ("AppUser", ""),
+        ("AppInstance", app["label"]),
+    ]
 
 
 def test_assigned_before_provisioning_is_pushed_only_when_asked(okta: OktaBackend) -> None:
