@@ -55,7 +55,7 @@ def add_app(
         "created": stamp,
         "lastUpdated": stamp,
         "settings": {"domainName": domain_name.strip()},
-        "signOn": {"usernameFormat": usernames.DEFAULT, "custom": None},
+        "signOn": {"usernameFormat": usernames.DEFAULT, "custom": None, "updateOn": usernames.DEFAULT_UPDATE_ON},
         "provisioning": default_provisioning(),
         "attributes": [name for name, _ in SERVICE_ATTRIBUTES],
     }
@@ -112,15 +112,19 @@ def set_general(
 
 
 def set_username_format(
-    backend: OktaBackend, app_id: str, fmt: str, custom: str | None = None
+    backend: OktaBackend, app_id: str, fmt: str, custom: str | None = None, update_on: str | None = None
 ) -> dict[str, Any]:
-    """[Sign On] > [Settings] > [Edit] > "Application username format" > [Save]."""
+    """[Sign On] > [Settings] > [Edit] > "Application username format" (and "Update application
+    username on", kept when not given) > [Save]."""
     usernames.check_format(fmt, custom)
+    if update_on is not None:
+        usernames.check_update_on(update_on)
     with backend.store.transaction():
         app = get_app(backend, app_id)
         app["signOn"] = {
             "usernameFormat": fmt,
             "custom": custom.strip() if fmt == "custom" and custom else None,
+            "updateOn": update_on or usernames.update_on(app["signOn"]),
         }
         return save(
             backend, app, "application.lifecycle.update", f"Update Sign On settings of {app['label']}"

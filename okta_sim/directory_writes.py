@@ -58,6 +58,7 @@ def update_user(backend: OktaBackend, user_id: str, profile: Any, *, partial: bo
         clean = model.check_profile(backend, merged, user_id=user["id"])
         if clean == user["profile"]:
             return user
+        before = user["profile"]
         user["profile"] = clean
         user["lastUpdated"] = backend.now()
         backend.users.put(user)
@@ -67,7 +68,7 @@ def update_user(backend: OktaBackend, user_id: str, profile: Any, *, partial: bo
             f"Update profile for user {clean['login']}",
             targets=[syslog.target("User", user["id"], clean["login"])],
         )
-    events.user_changed(backend, user["id"])
+    events.user_changed(backend, user["id"], before)
     return get_user(backend, user["id"])
 
 

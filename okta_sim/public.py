@@ -14,9 +14,10 @@ from okta_sim.catalog import CYBOZU as CYBOZU_APP
 from okta_sim.catalog import search as search_catalog
 from okta_sim.console.people import PROFILE_FORM
 from okta_sim.directory.model import PROFILE_FIELDS
-from okta_sim.provisioning.records import DISABLE, ENABLE, LOGIN_LOCKED
+from okta_sim.provisioning.records import DISABLE, ENABLE
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from okta_sim.usernames import FORMATS as USERNAME_FORMATS
+from okta_sim.usernames import UPDATE_ON as USERNAME_UPDATE_ON
 
 __all__ = [
     "ADMIN_LOGIN",  # the org's administrator (demo data, and every scenario's lab)
@@ -24,12 +25,12 @@ __all__ = [
     "DEFAULT_ADMIN_PASSWORD",
     "DISABLE",  # an assignment's service values
     "ENABLE",
-    "LOGIN_LOCKED",  # the refusal of a User Name change once provisioned
     "LOG_RETENTION",  # how far back /api/v1/logs answers (a timedelta)
     "PROFILE_FIELDS",  # the attributes of Okta's user profile
     "PROFILE_FORM",  # the person form's fields: (attribute, label)
     "SERVICE_ATTRIBUTES",  # the app's service attributes: (attribute, Profile Editor label)
     "USERNAME_FORMATS",  # key -> (console label, Okta Expression Language template or None)
+    "USERNAME_UPDATE_ON",  # "Update application username on": key -> (console label, pushStatus)
     "attribute_label",
     "search_catalog",
 ]

@@ -25,6 +25,15 @@ FORMATS: dict[str, tuple[str, str | None]] = {
     "none": ("(None)", None),
 }
 DEFAULT = "okta_username"
+# Sign On > "Update application username on": key -> (label in the console, Okta's pushStatus in
+# credentials.userNameTemplate). Okta's Admin Console offers "Create and update" and "Create only"
+# (okta-developer-docs, guides/create-an-app-integration); the API's pushStatus is PUSH / DONT_PUSH
+# (the management API's ApplicationCredentialsUsernameTemplate).
+UPDATE_ON: dict[str, tuple[str, str]] = {
+    "create_and_update": ("Create and update", "PUSH"),
+    "create_only": ("Create only", "DONT_PUSH"),
+}
+DEFAULT_UPDATE_ON = "create_and_update"
 BLANK = "Blank is an invalid value for userName field"
 
 
@@ -39,6 +48,18 @@ def check_format(fmt: str, custom: str | None) -> None:
             check(custom)
         except ExpressionError as error:
             raise Invalid(f"Invalid expression: {error}") from None
+
+
+def check_update_on(update_on: str) -> None:
+    if update_on not in UPDATE_ON:
+        raise Invalid(
+            f"Unknown 'Update application username on' value {update_on!r}; choose one of {', '.join(UPDATE_ON)}."
+        )
+
+
+def update_on(sign_on: Mapping[str, Any]) -> str:
+    """An app's "Update application username on" (apps stored before the setting had the default)."""
+    return str(sign_on.get("updateOn") or DEFAULT_UPDATE_ON)
 
 
 def template(fmt: str, custom: str | None) -> str | None:

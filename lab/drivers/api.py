@@ -14,7 +14,7 @@ from typing import Any
 from lab.drivers.client import ActionError
 from lab.drivers.lab_verbs import LabVerbs
 from lab.drivers.protocol import Params, Result
-from okta_sim.public import CYBOZU_APP, USERNAME_FORMATS, search_catalog
+from okta_sim.public import CYBOZU_APP, USERNAME_FORMATS, USERNAME_UPDATE_ON, search_catalog
 
 
 def enabled(on: bool) -> dict[str, str]:
@@ -140,6 +140,8 @@ class ApiDriver(LabVerbs):
             template = {"type": "CUSTOM", "template": params.get("expression")}
         else:
             template = {"type": "BUILT_IN", "template": USERNAME_FORMATS[chosen][1]}
+        if params.get("update_on"):
+            template["pushStatus"] = USERNAME_UPDATE_ON[params["update_on"]][1]
         body = {"credentials": {"userNameTemplate": template}}
         self.client.okta("PUT", f"/apps/{self.client.app(params.get('app'))}", body)
         return Result()

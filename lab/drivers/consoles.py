@@ -20,7 +20,7 @@ from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Result
 from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.public import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
-from okta_sim.public import LOGIN_LOCKED, attribute_label
+from okta_sim.public import attribute_label
 
 TIMEOUT_MS = 20_000
 NAVIGATION_TIMEOUT_MS = 300_000
@@ -174,8 +174,6 @@ class Consoles:
         """The form behind [Assign]: User Name and the services, then [Save and Go Back]."""
         field = self.page.get_by_label("User Name")
         if user_name is not None and user_name != field.input_value():
-            if not field.is_editable():
-                raise ActionError(f"{LOGIN_LOCKED} (The User Name field is read-only.)")
             field.fill(user_name)
         for name, value in (services or {}).items():
             select = self.page.get_by_label(attribute_label(name), exact=True)

@@ -18,7 +18,7 @@ from lab.drivers.client import ActionError, LabClient
 from lab.drivers.consoles import Consoles
 from lab.drivers.lab_verbs import LabVerbs
 from lab.drivers.protocol import Params, Result
-from okta_sim.public import PROFILE_FORM, USERNAME_FORMATS, attribute_label
+from okta_sim.public import PROFILE_FORM, USERNAME_FORMATS, USERNAME_UPDATE_ON, attribute_label
 
 APP_URL = re.compile(r"/admin/apps/([^/]+)/")
 TO_APP = {"create": "Create Users", "update": "Update User Attributes", "deactivate": "Deactivate Users"}
@@ -205,6 +205,10 @@ class UiDriver(LabVerbs):
         self.page.get_by_label("Application username format").select_option(label=USERNAME_FORMATS[chosen][0])
         if chosen == "custom":
             self.page.get_by_label("Custom expression").fill(params.get("expression") or "")
+        if params.get("update_on"):
+            self.page.get_by_label("Update application username on").select_option(
+                label=USERNAME_UPDATE_ON[params["update_on"]][0]
+            )
         self.page.get_by_role("button", name="Save", exact=True).click()
         return self.consoles.checked()
 

@@ -26,7 +26,7 @@ from lab.scenario.fieldtypes import (
     Strict,
     Text,
 )
-from okta_sim.public import PROFILE_FIELDS
+from okta_sim.public import PROFILE_FIELDS, USERNAME_UPDATE_ON
 
 # -- cybozu.com ------------------------------------------------------------------
 
@@ -113,6 +113,10 @@ class DeleteProfileAttribute(AppTarget):
 class SetUsernameFormat(AppTarget):
     format = fields.String(required=True, validate=validate.OneOf(USERNAME_FORMATS))
     expression = Text(metadata={"doc": "Okta Expression Language, for format custom"})
+    update_on = fields.String(
+        validate=validate.OneOf(USERNAME_UPDATE_ON),
+        metadata={"doc": '"Update application username on" (unchanged if not given)'},
+    )
 
     @validates_schema
     def expression_for_custom(self, data: dict, **kwargs: object) -> None:

@@ -35,13 +35,25 @@ from okta_sim.provisioning import integration
 
 bp = Blueprint("applications", __name__)
 
-def parse_template(value: Any) -> tuple[str, str | None]:
-    """Okta's ``credentials.userNameTemplate`` -> (username format key, custom expression), checked."""
+def parse_push_status(value: Any) -> str | None:
+    """``userNameTemplate.pushStatus`` -> "Update application username on" (None: leave it)."""
+    if value is None or value == "NOT_SPECIFIED":
+        return None
+    found = next((key for key, (_, status) in usernames.UPDATE_ON.items() if status == value), None)
+    if found is None:
+        raise invalid("userNameTemplate.pushStatus", "must be PUSH, DONT_PUSH or NOT_SPECIFIED")
+    return found
+
+
+def parse_template(value: Any) -> tuple[str, str | None, str | None]:
+    """Okta's ``credentials.userNameTemplate`` -> (username format key, custom expression,
+    "Update application username on"), checked."""
     if not isinstance(value, dict):
         raise invalid("userNameTemplate", "must be an object")
     kind, template = value.get("type", "BUILT_IN"), value.get("template")
+    update_on = parse_push_status(value.get("pushStatus"))
     if kind == "NONE":
-        return "none", None
+        return "none", None, update_on
     if template is not None and not isinstance(template, str):
         raise invalid("userNameTemplate.template", "must be a string")
     if kind == "CUSTOM":
@@ -61,7 +73,7 @@ def parse_template(value: Any) -> tuple[str, str | None]:
         usernames.check_format(*choice)
     except Invalid as error:
         raise Invalid("Api validation failed: userNameTemplate", [error.message, *error.causes]) from None
-    return choice
+    return (*choice, update_on)
 
 
 @bp.get("/apps")

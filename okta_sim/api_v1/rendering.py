@@ -73,6 +73,7 @@ def render_username_template(sign_on: dict[str, Any]) -> dict[str, Any]:
     return {
         "template": usernames.template(fmt, sign_on["custom"]),
         "type": TEMPLATE_TYPES.get(fmt, "BUILT_IN"),
+        "pushStatus": usernames.UPDATE_ON[usernames.update_on(sign_on)][1],
     }
 
 

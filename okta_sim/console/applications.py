@@ -84,11 +84,16 @@ def sign_on(app_id: str) -> Any:
     return settings_section(
         app_id,
         "app_sign_on.html",
-        lambda app: {"format": app["signOn"]["usernameFormat"], "custom": app["signOn"]["custom"] or ""},
+        lambda app: {
+            "format": app["signOn"]["usernameFormat"],
+            "custom": app["signOn"]["custom"] or "",
+            "update_on": usernames.update_on(app["signOn"]),
+        },
         lambda form: apps.set_username_format(
-            get_backend(), app_id, form.get("format", ""), form.get("custom") or None
+            get_backend(), app_id, form.get("format", ""), form.get("custom") or None, form.get("update_on") or None
         ),
         "The Sign On settings were saved.",
         FORMATS=usernames.FORMATS,
+        UPDATE_ON=usernames.UPDATE_ON,
         CUSTOM_EXAMPLES=CUSTOM_EXAMPLES,
     )

@@ -140,7 +140,6 @@ def assign_person(app_id: str, user_id: str) -> Any:
         name=name,
         form=form,
         error=error,
-        locked=bool(existing and existing.get("externalId")),
         back=back,
     )
 
@@ -178,7 +177,6 @@ def assign_group(app_id: str, group_id: str) -> Any:
         name=found_group["profile"]["name"],
         form=form,
         error=error,
-        locked=False,
         back=url_for("console.assignments.picker", app_id=app["id"], kind="groups"),
     )
 

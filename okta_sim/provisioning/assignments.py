@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from okta_sim import apps, syslog
+from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
 from okta_sim.errors import Invalid, NotFound
@@ -33,7 +33,7 @@ def assign_user(
         existing = backend.app_users.get(app_user_key(app["id"], user["id"]))
         if existing and existing.get("pendingRemoval"):
             existing = None
-        name = check_user_name(existing, user_name)
+        name = check_user_name(user_name)
         if existing:
             existing["individual"] = True
             existing["profile"] = clean
@@ -60,11 +60,12 @@ def assign_user(
 def update_assignment(
     backend: OktaBackend, app_id: str, user_id: str, *, user_name: Any = None, profile: Any = None
 ) -> dict[str, Any]:
-    """Change an app user's login name (until provisioned) or services, and push."""
+    """Change an app user's login name or services, and push (a changed login name is pushed as
+    "Update application username on" allows)."""
     with backend.store.transaction():
         app = apps.get_app(backend, app_id)
         app_user = get_app_user(backend, app_id, user_id)
-        name = check_user_name(app_user, user_name)
+        name = check_user_name(user_name)
         if name is not None:
             app_user["userName"] = name
         if profile is not None:
@@ -200,3 +201,35 @@ def drop_unassigned_members(backend: OktaBackend, app_id: str, members: list[str
             app_user["pendingRemoval"] = True
             backend.app_users.put(app_user)
     return affected
+
+
+def follow_username_format(backend: OktaBackend, app_id: str, user_id: str, before: dict[str, Any]) -> None:
+    """"Update application username on: Create and update": an app username that follows the
+    format follows a change of the Okta attribute behind it (a username the administrator typed
+    stays). The next push sends it; okta-developer-docs, guides/create-an-app-integration."""
+    with backend.store.transaction():
+        app = apps.get_app(backend, app_id)
+        app_user = backend.app_users.get(app_user_key(app_id, user_id))
+        if app_user is None or usernames.update_on(app["signOn"]) != "create_and_update":
+            return
+        user = reads.get_user(backend, user_id)
+        sign_on = app["signOn"]
+        old, new = (
+            usernames.initial_user_name(sign_on["usernameFormat"], sign_on["custom"], profile)
+            for profile in (before, user["profile"])
+        )
+        if not new or new == old or app_user["userName"] != old:
+            return
+        app_user["userName"] = new
+        app_user["lastUpdated"] = backend.now()
+        backend.app_users.put(app_user)
+        syslog.record(
+            backend,
+            "application.user_membership.change_username",
+            "Change user's application username",
+            targets=[
+                syslog.target("User", user["id"], user["profile"]["login"]),
+                syslog.target("AppUser", user["id"], new),
+                syslog.app_target(app),
+            ],
+        )

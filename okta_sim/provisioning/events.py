@@ -4,16 +4,26 @@ pushes the same way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from okta_sim import apps
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import reads
-from okta_sim.provisioning.assignments import drop_unassigned_members, ensure_group_app_user, unassign_group
+from okta_sim.provisioning.assignments import (
+    drop_unassigned_members,
+    ensure_group_app_user,
+    follow_username_format,
+    unassign_group,
+)
 from okta_sim.provisioning.push import sync
 
 
-def user_changed(backend: OktaBackend, user_id: str) -> None:
-    """A profile or status change: push it to every app the user has."""
+def user_changed(backend: OktaBackend, user_id: str, before: dict[str, Any] | None = None) -> None:
+    """A profile or status change: push it to every app the user has. ``before`` is the profile
+    before a profile change: an app username that follows the format follows it."""
     for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        if before is not None:
+            follow_username_format(backend, app_user["app_id"], user_id, before)
         sync(backend, app_user["app_id"], user_id)
 
 

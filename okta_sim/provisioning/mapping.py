@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okta_sim import usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
 from okta_sim.provisioning.records import ENABLE, app_groups_of_app
@@ -54,7 +55,7 @@ def mapped(
     profile = user["profile"]
     services = effective_profile(backend, app, app_user)
     return {
-        "userName": app_user["userName"],
+        "userName": pushed_user_name(app, app_user),
         "givenName": profile.get("firstName"),
         "familyName": profile.get("lastName"),
         "email": profile.get("email"),
@@ -62,6 +63,15 @@ def mapped(
         "locale": profile.get("locale") or "en_US",
         "services": {name: value == ENABLE for name, value in sorted(services.items())},
     }
+
+
+def pushed_user_name(app: dict[str, Any], app_user: dict[str, Any]) -> str:
+    """The username a push sends: the app user's, except that with "Update application username
+    on: Create only" a provisioned user keeps the one it was created with."""
+    created = (app_user.get("pushed") or {}).get("values")
+    if created and usernames.update_on(app["signOn"]) == "create_only":
+        return str(created["userName"])
+    return str(app_user["userName"])
 
 
 def scim_body(user: dict[str, Any], values: dict[str, Any], *, active: bool) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from okta_sim.provisioning.outcomes import done, fail, resolve_task, save_push
 from okta_sim.provisioning.records import (
     ASSIGNED_BEFORE_PROVISIONING,
     DISABLED,
+    ERROR,
     OUT_OF_SYNC,
     app_user_key,
 )
@@ -95,7 +96,10 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
                 app_user["status"] = "PROVISIONED" if active else "DEPROVISIONED"
                 app_user["pushed"] = pushed
                 done(backend, app, user, app_user, "reactivate" if active else "deactivate")
-            if active and values != pushed.get("values"):
+            # A failed push is sent again (retry, or the next change) even if the values are back to
+            # what was last pushed: Okta retries the failed task, so the app user leaves ERROR.
+            failed_before = app_user.get("syncState") == ERROR
+            if active and (values != pushed.get("values") or failed_before):
                 if not toggles["update"]:
                     app_user["syncState"] = OUT_OF_SYNC
                     with backend.store.transaction():

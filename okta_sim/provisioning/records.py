@@ -17,12 +17,6 @@ from okta_sim.errors import Invalid, NotFound
 ENABLE, DISABLE = "Enable", "Disable"
 
 
-LOGIN_LOCKED = (
-    "Login names cannot be changed after the user is provisioned. To change it, delete the user from "
-    "cybozu.com, recreate the user on Okta, and sync again."
-)
-
-
 ASSIGNED_BEFORE_PROVISIONING = (
     "User was assigned this application before Provisioning was enabled and not provisioned in the "
     "downstream application. Click Provision User."
@@ -128,14 +122,15 @@ def initial_user_name(app: dict[str, Any], user: dict[str, Any]) -> str:
     return usernames.initial_user_name(sign_on["usernameFormat"], sign_on["custom"], user["profile"])
 
 
-def check_user_name(app_user: dict[str, Any] | None, user_name: Any) -> str | None:
+def check_user_name(user_name: Any) -> str | None:
+    """An assignment's User Name as typed. Okta lets an administrator change it after the user is
+    provisioned and pushes the change; whether the app accepts it is the app's business (cybozu.com
+    refuses it, "Log in names of synced users cannot be updated")."""
     if user_name is None:
         return None
     if not isinstance(user_name, str):
         raise Invalid("Api validation failed: userName", ["userName: must be a string"])
     user_name = user_name.strip()
-    if app_user and app_user.get("externalId") and user_name != app_user["userName"]:
-        raise Invalid(LOGIN_LOCKED)
     if len(user_name) > 128:
         raise Invalid("Api validation failed: userName", ["userName: must be at most 128 characters"])
     return user_name

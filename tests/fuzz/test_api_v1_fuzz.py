@@ -105,7 +105,7 @@ def group_shape(body: Any) -> None:
 
 def app_shape(body: Any) -> None:
     assert body["id"].startswith("0oa") and body["name"] == "cybozu" and isinstance(body["label"], str)
-    assert set(body["credentials"]["userNameTemplate"]) == {"template", "type"}
+    assert set(body["credentials"]["userNameTemplate"]) == {"template", "type", "pushStatus"}
     assert isinstance(body["settings"]["app"]["domainName"], str) and isinstance(body["features"], list)
     assert "token" not in json.dumps(body)
 

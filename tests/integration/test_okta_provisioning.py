@@ -180,12 +180,14 @@ def test_a_user_deleted_in_cybozu_is_not_recreated_until_propagation_is_toggled(
     assert pair.users()["alice@example.com"]["status"] == "Active" and outcomes.list_tasks(pair.okta) == []
 
 
-def test_login_names_cannot_be_changed_once_provisioned(pair: Pair) -> None:
+def test_a_new_login_name_is_pushed_and_cybozu_refuses_it(pair: Pair) -> None:
     app = pair.cybozu_app()
     alice = pair.person("alice@example.com")
     assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
-    with pytest.raises(Exception, match="Login names cannot be changed after the user is provisioned"):
-        assignments.update_assignment(pair.okta, app["id"], alice["id"], user_name="alice2")
+    changed = assignments.update_assignment(pair.okta, app["id"], alice["id"], user_name="alice2")
+    assert (changed["userName"], changed["syncState"]) == ("alice2", "ERROR")
+    assert "Login names of synced users cannot be updated" in changed["lastError"]
+    assert "alice2" not in pair.users() and "alice@example.com" in pair.users()
 
 
 def test_turn_off_changes_while_off_restart_and_force_sync(pair: Pair) -> None:
@@ -304,3 +306,31 @@ def test_the_lab_counts_every_request_sent_beyond_the_wire_log(pair: Pair) -> No
         person = pair.person(f"p{number}@example.com")
         assignments.assign_user(pair.okta, app["id"], person["id"], profile={"kintone": "Enable"})
     assert (before, len(pair.okta.exchanges), total() - before) == (1, 3, 6)  # lookup + create each
+
+
+@pytest.mark.parametrize("update_on", ["create_and_update", "create_only"])
+def test_update_application_username_on_decides_whether_a_new_email_is_pushed(pair: Pair, update_on: str) -> None:
+    app = pair.cybozu_app()
+    apps.set_username_format(pair.okta, app["id"], "email", update_on=update_on)
+    alice = pair.person("alice@example.com")
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    directory_writes.update_user(pair.okta, alice["id"], {"email": "alice.new@example.com"})
+    app_user = records.get_app_user(pair.okta, app["id"], alice["id"])
+    put = [e for e in pair.okta.exchanges if e["method"] == "PUT"][-1]
+    if update_on == "create_and_update":
+        # The username follows the email, is pushed, and cybozu.com refuses to rename a synced user.
+        assert (app_user["userName"], app_user["syncState"]) == ("alice.new@example.com", "ERROR")
+        assert (put["request"]["userName"], put["status"]) == ("alice.new@example.com", 400)
+        (task,) = outcomes.list_tasks(pair.okta)
+        assert task["message"].startswith(
+            "Automatic profile push of user Alice Smith to app Cybozu (cybozu.com) failed: Error while trying "
+            "to push profile update for alice.new@example.com: Bad Request. Errors reported by remote server: "
+            'Login names of synced users cannot be updated (login name "alice@example.com").'
+        )
+        assert pair.users()["alice@example.com"]["email"] == "alice@example.com"
+    else:
+        # Create only: the username stays what it was created with; the new email goes through.
+        assert (app_user["userName"], app_user["syncState"]) == ("alice@example.com", "SYNCHRONIZED")
+        assert (put["request"]["userName"], put["status"]) == ("alice@example.com", 200)
+        assert pair.users()["alice@example.com"]["email"] == "alice.new@example.com"
+        assert outcomes.list_tasks(pair.okta) == []

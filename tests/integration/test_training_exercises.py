@@ -82,6 +82,11 @@ WRONG_TURNS: dict[str, list[list[tuple[str, dict[str, Any]]]]] = {
         [
             ("lab.connect", {}),
             ("okta.assign_people", {"user": ALICE, "services": KINTONE}),
+            ("okta.update_assignment", {"user": ALICE, "user_name": "asmith"}),
+        ],
+        [
+            ("lab.connect", {}),
+            ("okta.assign_people", {"user": ALICE, "services": KINTONE}),
             ("cybozu.delete_user", {"login": ALICE}),
             ("okta.unassign", {"user": ALICE}),
             ("okta.assign_people", {"user": ALICE, "user_name": "asmith", "services": KINTONE}),

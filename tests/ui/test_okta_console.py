@@ -125,7 +125,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
     page.get_by_role("link", name="Assign to People").click()
     page.get_by_role("button", name="Assign Alice Smith").click()
     expect(page.get_by_label("User Name")).to_have_value(ALICE)
-    expect(page.get_by_text("Login names cannot be changed afterwards.")).to_be_visible()
+    expect(page.get_by_text("The cybozu.com login name.")).to_be_visible()
     page.get_by_label("kintone").select_option("Enable")
     page.get_by_role("button", name="Save and Go Back").click()
     expect(page.get_by_role("status")).to_have_text("Alice Smith is assigned to Cybozu (cybozu.com).")
@@ -168,9 +168,9 @@ def test_unassigning_a_person_makes_the_cybozu_user_inactive(page: Page, sandbox
     sign_in(page, sandbox)
     open_app(page)
     page.get_by_role("tab", name="Assignments").click()
-    # Once provisioned, the login name is locked; the services stay editable.
+    # Okta lets the User Name be edited (a change is pushed; cybozu.com refuses it), and the services.
     page.get_by_role("link", name="Alice Smith").click()
-    expect(page.get_by_label("User Name")).not_to_be_editable()
+    expect(page.get_by_label("User Name")).to_be_editable()
     expect(page.get_by_label("kintone")).to_have_value("Enable")
     page.get_by_role("link", name="Cancel").click()
     # Unassigning Users: [Assignments] > [People] > [×] > [OK]

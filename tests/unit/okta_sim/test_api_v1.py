@@ -354,7 +354,9 @@ def test_create_get_and_update_an_app(api: Api) -> None:
     assert app["id"].startswith("0oa") and app["name"] == "cybozu" and app["label"] == "Cybozu"
     assert (app["status"], app["signOnMode"], app["features"]) == ("ACTIVE", "SAML_2_0", [])
     assert app["settings"] == {"app": {"domainName": "example"}}
-    assert app["credentials"] == {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}}
+    assert app["credentials"] == {
+        "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN", "pushStatus": "PUSH"}
+    }
     assert app["_links"]["self"]["href"] == f"http://localhost/api/v1/apps/{app['id']}"
     assert api.ok("GET", f"/apps/{app['id']}") == app
     assert [a["id"] for a in api.ok("GET", "/apps")] == [app["id"]]
@@ -362,14 +364,22 @@ def test_create_get_and_update_an_app(api: Api) -> None:
     email = {"credentials": {"userNameTemplate": {"template": "${source.email}", "type": "BUILT_IN"}}}
     changed = api.ok("PUT", path, {"label": "kintone", "settings": {"app": {"domainName": "other"}}, **email})
     assert changed["label"] == "kintone" and changed["settings"]["app"]["domainName"] == "other"
-    assert changed["credentials"]["userNameTemplate"] == {"template": "${source.email}", "type": "BUILT_IN"}
-    custom = {"credentials": {"userNameTemplate": {"template": CUSTOM, "type": "CUSTOM"}}}
+    assert changed["credentials"]["userNameTemplate"] == {
+        "template": "${source.email}",
+        "type": "BUILT_IN",
+        "pushStatus": "PUSH",
+    }
+    # "Update application username on: Create only" is pushStatus DONT_PUSH; it stays until changed.
+    custom = {"credentials": {"userNameTemplate": {"template": CUSTOM, "type": "CUSTOM", "pushStatus": "DONT_PUSH"}}}
     assert api.ok("PUT", path, custom)["credentials"]["userNameTemplate"] == {
         "template": CUSTOM,
         "type": "CUSTOM",
+        "pushStatus": "DONT_PUSH",
     }
-    none = api.ok("PUT", path, {"credentials": {"userNameTemplate": {"type": "NONE"}}})
-    assert none["credentials"]["userNameTemplate"] == {"template": None, "type": "NONE"}
+    none = api.ok("PUT", path, {"credentials": {"userNameTemplate": {"type": "NONE", "pushStatus": "NOT_SPECIFIED"}}})
+    assert none["credentials"]["userNameTemplate"] == {"template": None, "type": "NONE", "pushStatus": "DONT_PUSH"}
+    bad = {"credentials": {"userNameTemplate": {"type": "NONE", "pushStatus": "SOMETIMES"}}}
+    assert_error(api("PUT", path, bad), 400, "E0000001")
     assert_error(api("PUT", path, {"settings": {"app": {"domainName": "Not A Domain!"}}}), 400, "E0000001")
     assert_error(api("GET", "/apps/0oaNOPE"), 404, "E0000007")
 

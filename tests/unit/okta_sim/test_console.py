@@ -284,8 +284,11 @@ def test_application_username_format(console: Console, app_id: str, backend: Okt
     form = text(console.get(path, query_string={"mode": "edit"}))
     assert "Application username format" in form and "Custom expression" in form
     options = re.findall(r"<option value=\"[a-z_]+\"(?: selected)?>([^<]+)</option>", form)
-    assert options == [label for label, _ in usernames.FORMATS.values()]
-    assert options == ["Custom", "Email", "Email Prefix", "Okta username", "Okta username prefix", "(None)"]
+    assert options[:-2] == [label for label, _ in usernames.FORMATS.values()]
+    assert options == [
+        *("Custom", "Email", "Email Prefix", "Okta username", "Okta username prefix", "(None)"),
+        *("Create and update", "Create only"),  # "Update application username on"
+    ]
     assert 'String.substringBefore(user.login, "@")' in form
     saved = console.post(path, {"format": "email_prefix", "custom": ""}, follow_redirects=True)
     assert "The Sign On settings were saved." in text(saved) and "Email Prefix" in text(saved)
@@ -293,8 +296,10 @@ def test_application_username_format(console: Console, app_id: str, backend: Okt
     refused = text(console.post(path, {"format": "custom", "custom": broken}))
     assert 'role="alert"' in refused and "column 39" in refused
     assert f'value="{broken}"' in refused  # kept as typed
-    console.post(path, {"format": "custom", "custom": 'user.firstName + "." + user.lastName'})
-    assert apps.get_app(backend, app_id)["signOn"]["custom"] == 'user.firstName + "." + user.lastName'
+    console.post(path, {"format": "custom", "custom": 'user.firstName + "." + user.lastName', "update_on": "create_only"})
+    sign_on = apps.get_app(backend, app_id)["signOn"]
+    assert sign_on["custom"] == 'user.firstName + "." + user.lastName' and sign_on["updateOn"] == "create_only"
+    assert "<dt>Update application username on</dt><dd>Create only</dd>" in text(console.get(path))
 
 
 def test_provisioning_to_app_needs_the_api_integration(console: Console, app_id: str) -> None:
@@ -380,7 +385,7 @@ def test_assign_a_person_before_provisioning_is_enabled(
     form_path = f"/admin/apps/{app_id}/assign/people/{alice}"
     form = text(console.get(form_path))
     assert '<label for="field-user_name">User Name</label>' in form
-    assert 'value="alice.smith@example.com"' in form and "Login names cannot be changed afterwards." in form
+    assert 'value="alice.smith@example.com"' in form and "The cybozu.com login name." in form
     for label in ("kintone", "Garoon", "Cybozu Office", "MailWise", "Secure Access"):
         assert f">{label}</label>" in form
     assert ">Enable</option>" in form and ">Disable</option>" in form
