@@ -81,6 +81,7 @@ def change_status(backend: OktaBackend, user_id: str, action: str) -> dict[str, 
         if user["status"] not in allowed:
             raise Invalid(f"Cannot {action} a user whose status is {user['status']}.")
         stamp = backend.now()
+        previous = user["status"]
         user["status"] = target
         user["statusChanged"] = stamp
         user["lastUpdated"] = stamp
@@ -93,6 +94,10 @@ def change_status(backend: OktaBackend, user_id: str, action: str) -> dict[str, 
             f"{action.capitalize()} Okta user {user['profile']['login']}",
             targets=[syslog.target("User", user["id"], user["profile"]["login"])],
         )
+    if target == DEPROVISIONED:
+        events.user_deactivated(backend, user["id"])
+    elif previous == DEPROVISIONED:
+        events.user_reactivated(backend, user["id"])
     events.user_changed(backend, user["id"])
     return get_user(backend, user["id"])
 

@@ -209,13 +209,21 @@ class ApiDriver(LabVerbs):
         self.client.okta("POST", self.user_path(params), {"profile": params["profile"]})
         return Result()
 
-    def okta_deactivate_user(self, params: Params) -> Result:
-        self.client.okta("POST", f"{self.user_path(params)}/lifecycle/deactivate")
+    def lifecycle(self, params: Params, operation: str) -> Result:
+        self.client.okta("POST", f"{self.user_path(params)}/lifecycle/{operation}")
         return Result()
 
+    def okta_deactivate_user(self, params: Params) -> Result:
+        return self.lifecycle(params, "deactivate")
+
     def okta_activate_user(self, params: Params) -> Result:
-        self.client.okta("POST", f"{self.user_path(params)}/lifecycle/activate")
-        return Result()
+        return self.lifecycle(params, "activate")
+
+    def okta_suspend_user(self, params: Params) -> Result:
+        return self.lifecycle(params, "suspend")
+
+    def okta_unsuspend_user(self, params: Params) -> Result:
+        return self.lifecycle(params, "unsuspend")
 
     def member_path(self, params: Params) -> str:
         return f"/groups/{self.client.group_id(params['group'])}{self.user_path(params)}"

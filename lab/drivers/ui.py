@@ -225,16 +225,15 @@ class UiDriver(LabVerbs):
         tasks = self.client.tasks()
         task = next((t for t in tasks if t["user_id"] == user_id and t["app_id"] == app_id), None)
         if task is not None and "services" not in params and "user_name" in params:
-            # Tasks: the User Name a failed push needs, then [Save Assignment and Retry].
+            # Tasks: the User Name a failed push needs, then [Save Assignment and Retry] - the page
+            # offers it only for a blank-username failure; any other goes through the assignment.
             self.consoles.okta_go("/admin/tasks")
-            self.page.locator(f"#user-name-{task['id']}").fill(params["user_name"])
-            self.page.locator(f"#user-name-{task['id']}").locator("xpath=ancestor::form").get_by_role(
-                "button", name="Save Assignment and Retry"
-            ).click()
-            ok, message = self.consoles.outcome()
-            if not ok:
-                return Result(ok=False, message=message)
-            return Result()
+            field = self.page.locator(f"#user-name-{task['id']}")
+            if self.consoles.present(field):
+                field.fill(params["user_name"])
+                field.locator("xpath=ancestor::form").get_by_role("button", name="Save Assignment and Retry").click()
+                ok, message = self.consoles.outcome()
+                return Result() if ok else Result(ok=False, message=message)
         self.consoles.existing_assignment(app_id, "People", f"/assign/people/{user_id}")
         return self.consoles.assignment_form(params.get("user_name"), params.get("services"))
 
@@ -291,10 +290,11 @@ class UiDriver(LabVerbs):
         return self.consoles.checked()
 
     def lifecycle(self, user: str, button: str) -> Result:
+        """A person's lifecycle button ([Deactivate], [Activate], [Suspend], [Unsuspend])."""
         self.consoles.person_page(user)
         found = self.page.get_by_role("button", name=button, exact=True)
         if not self.consoles.present(found):
-            raise ActionError(f"{user} cannot be {button.lower()}d now")
+            raise ActionError(f"{user} has no [{button}] button now (their status does not allow it)")
         found.click()
         return self.consoles.checked()
 
@@ -303,6 +303,12 @@ class UiDriver(LabVerbs):
 
     def okta_activate_user(self, params: Params) -> Result:
         return self.lifecycle(params["user"], "Activate")
+
+    def okta_suspend_user(self, params: Params) -> Result:
+        return self.lifecycle(params["user"], "Suspend")
+
+    def okta_unsuspend_user(self, params: Params) -> Result:
+        return self.lifecycle(params["user"], "Unsuspend")
 
     def okta_add_to_group(self, params: Params) -> Result:
         self.consoles.group_page(params["group"])

@@ -300,6 +300,8 @@ VERBS: dict[str, Verb] = {
         Verb("okta.update_user", UpdateUser, "Directory: edit a person's profile"),
         Verb("okta.deactivate_user", UserRef, "Directory: deactivate a person"),
         Verb("okta.activate_user", UserRef, "Directory: activate a deactivated person"),
+        Verb("okta.suspend_user", UserRef, "Directory: suspend an active person (nothing is pushed)"),
+        Verb("okta.unsuspend_user", UserRef, "Directory: unsuspend a suspended person"),
         Verb("okta.add_to_group", GroupMember, "Directory > Groups: add a member"),
         Verb("okta.remove_from_group", GroupMember, "Directory > Groups: remove a member"),
         Verb(

@@ -152,6 +152,9 @@ def assign_group(
 
 
 def ensure_group_app_user(backend: OktaBackend, app: dict[str, Any], user_id: str) -> None:
+    """A group member gets the group's app, unless deactivated (their apps come back on activation)."""
+    if reads.get_user(backend, user_id)["status"] == model.DEPROVISIONED:
+        return
     key = app_user_key(app["id"], user_id)
     existing = backend.app_users.get(key)
     if existing and not existing.get("pendingRemoval"):

@@ -27,6 +27,34 @@ def user_changed(backend: OktaBackend, user_id: str, before: dict[str, Any] | No
         sync(backend, app_user["app_id"], user_id)
 
 
+def user_deactivated(backend: OktaBackend, user_id: str) -> None:
+    """Deactivation removes every app assignment (help.okta.com, "Deactivate and delete user
+    accounts"; the Users API: "The user is deprovisioned from all assigned applications"): each
+    app user is deprovisioned (PATCH active false, if Deactivate Users is on) and forgotten, as an
+    unassignment is."""
+    for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
+        with backend.store.transaction():
+            current = backend.app_users.get(app_user["key"])
+            if current is None:
+                continue
+            current.update(pendingRemoval=True, individual=False, profile={})
+            backend.app_users.put(current)
+        sync(backend, app_user["app_id"], user_id)
+
+
+def user_reactivated(backend: OktaBackend, user_id: str) -> None:
+    """Activation of a deactivated person gives back the apps of the groups they are still in
+    (the lifecycle guide, "lcm-deprovision-user": previous app integrations are reassigned);
+    individual assignments are not restored: Okta's SCIM CRUD test assigns the user again after
+    reactivating (okta-developer-docs, Okta-SCIM-20-CRUD-Test.json)."""
+    for app_group in backend.app_groups.find(lambda ag: True):
+        with backend.store.transaction():
+            if user_id not in reads.get_group(backend, app_group["group_id"])["members"]:
+                continue
+            ensure_group_app_user(backend, apps.get_app(backend, app_group["app_id"]), user_id)
+        sync(backend, app_group["app_id"], user_id)
+
+
 def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> None:
     for app_group in backend.app_groups.find(lambda ag: ag["group_id"] == group_id):
         app = apps.get_app(backend, app_group["app_id"])

@@ -110,4 +110,7 @@ def merged(
 
 
 def should_be_active(user: dict[str, Any]) -> bool:
-    return user["status"] in (model.ACTIVE, model.PROVISIONED)
+    """Whether the app account should be active. A suspended person's stays active: "There's no
+    deprovisioning event sent for users that are suspended inside Okta" (okta-developer-docs,
+    reference/scim/scim-20)."""
+    return user["status"] in (model.ACTIVE, model.PROVISIONED, model.SUSPENDED)

@@ -1046,7 +1046,7 @@ class Lifecycle(RuleBasedStateMachine):
         allowed, target = transitions[action]
         if self.users[user_id] in allowed:
             assert response.status_code == 200, response.get_data(as_text=True)
-            self.users[user_id] = target
+            self.set_status(user_id, target)
         else:
             assert response.status_code == 400
 
@@ -1060,7 +1060,13 @@ class Lifecycle(RuleBasedStateMachine):
             self.members.discard(user_id)
             self.individual.discard(user_id)
         else:
-            self.users[user_id] = "DEPROVISIONED"
+            self.set_status(user_id, "DEPROVISIONED")
+
+    def set_status(self, user_id: str, status: str) -> None:
+        """Deactivation removes the person's app assignments (activation gives back only the group's)."""
+        self.users[user_id] = status
+        if status == "DEPROVISIONED":
+            self.individual.discard(user_id)
 
     @precondition(lambda self: self.users)
     @rule(data=st.data(), member=st.booleans())
@@ -1091,7 +1097,7 @@ class Lifecycle(RuleBasedStateMachine):
         if user_id in self.individual:
             assert response.status_code == 204, response.get_data(as_text=True)
             self.individual.discard(user_id)
-        elif self.group_assigned and user_id in self.members:
+        elif self.group_assigned and user_id in self.members and self.users[user_id] != "DEPROVISIONED":
             assert response.status_code == 400  # assigned through the group only
         else:
             assert response.status_code == 404
@@ -1122,7 +1128,8 @@ class Lifecycle(RuleBasedStateMachine):
         group_users = self.org.ok("GET", f"/groups/{self.org.ids['group']}/users")
         assert {u["id"] for u in group_users} == self.members & set(self.users)
         app_users = {au["id"] for au in self.org.ok("GET", f"/apps/{self.org.ids['app']}/users?limit=200")}
-        expected = self.individual | (self.members if self.group_assigned else set())
+        active_members = {m for m in self.members if self.users.get(m) not in (None, "DEPROVISIONED")}
+        expected = self.individual | (active_members if self.group_assigned else set())
         assert app_users == expected & set(self.users)
 
 

@@ -83,11 +83,13 @@ def test_profile_update_deactivate_and_reactivate(pair: Pair) -> None:
     assert (user["surname"], user["display"]) == ("Liddell", "Alice L.")
     directory_writes.change_status(pair.okta, alice["id"], "deactivate")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
-    assert records.get_app_user(pair.okta, app["id"], alice["id"])["status"] == "DEPROVISIONED"
+    assert pair.okta.app_users.get(records.app_user_key(app["id"], alice["id"])) is None
+    # The reactivation path a script takes (Okta's SCIM CRUD test): activate, then assign again.
     directory_writes.change_status(pair.okta, alice["id"], "activate")
-    assert pair.users()["alice@example.com"]["status"] == "Active"
-    directory_writes.change_status(pair.okta, alice["id"], "suspend")
     assert pair.users()["alice@example.com"]["status"] == "Inactive"
+    reassigned = assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assert (reassigned["status"], reassigned["externalId"]) == ("PROVISIONED", pair.users()["alice@example.com"]["id"])
+    assert pair.users()["alice@example.com"]["status"] == "Active"
 
 
 def test_unassign_deactivates_and_reassign_reactivates(pair: Pair) -> None:
@@ -334,3 +336,31 @@ def test_update_application_username_on_decides_whether_a_new_email_is_pushed(pa
         assert (put["request"]["userName"], put["status"]) == ("alice@example.com", 200)
         assert pair.users()["alice@example.com"]["email"] == "alice.new@example.com"
         assert outcomes.list_tasks(pair.okta) == []
+
+
+def test_suspend_pushes_nothing_and_deactivation_removes_the_assignments(pair: Pair) -> None:
+    app = pair.cybozu_app()
+    alice = pair.person("alice@example.com")
+    bob = pair.person("bob@example.com", "Bob", "Jones")
+    group = directory_writes.create_group(pair.okta, "Sales")
+    directory_writes.set_membership(pair.okta, group["id"], bob["id"], True)
+    assignments.assign_user(pair.okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assignments.assign_group(pair.okta, app["id"], group["id"], profile={"kintone": "Enable"})
+    sent = len(pair.okta.exchanges)
+    directory_writes.change_status(pair.okta, alice["id"], "suspend")
+    directory_writes.change_status(pair.okta, alice["id"], "unsuspend")
+    assert len(pair.okta.exchanges) == sent and pair.users()["alice@example.com"]["status"] == "Active"
+    for person in (alice, bob):
+        directory_writes.change_status(pair.okta, person["id"], "deactivate")
+        assert pair.okta.app_users.get(records.app_user_key(app["id"], person["id"])) is None
+    assert [pair.users()[login]["status"] for login in ("alice@example.com", "bob@example.com")] == [
+        "Inactive",
+        "Inactive",
+    ]
+    # Activation gives back the group's app (and reactivates the account), not Alice's own assignment.
+    for person in (alice, bob):
+        directory_writes.change_status(pair.okta, person["id"], "activate")
+    assert pair.okta.app_users.get(records.app_user_key(app["id"], alice["id"])) is None
+    assert records.get_app_user(pair.okta, app["id"], bob["id"])["syncState"] == "SYNCHRONIZED"
+    assert pair.users()["bob@example.com"]["status"] == "Active"
+    assert pair.users()["alice@example.com"]["status"] == "Inactive"
