@@ -47,11 +47,17 @@ class AppProcess:
 class ProcessSandbox:
     """What lab.drivers.client.LabClient needs of a sandbox (its URLs and lab key), in two processes."""
 
-    def __init__(self, *, scim_timeout: float = SCIM_TIMEOUT) -> None:
+    def __init__(self, *, scim_timeout: float = SCIM_TIMEOUT, okta: dict[str, Any] | None = None) -> None:
+        """``okta``: okta_sim settings beyond the SCIM timeout (PUSH_MODE, PUSH_WORKERS...)."""
         self.lab_key = secrets.token_urlsafe(24)
         self.cybozu = AppProcess("cybozu", {"LAB_KEY": self.lab_key})
         try:
-            settings = {"SCIM_TIMEOUT": scim_timeout, "OKTA_RATE_LIMIT": 1_000_000}
+            settings = {
+                "SCIM_TIMEOUT": scim_timeout,
+                "OKTA_RATE_LIMIT": 1_000_000,
+                "ORG_ADMIN": True,  # the console's administrator, for W2's latency probe
+                **(okta or {}),
+            }
             self.okta = AppProcess("okta", okta_config(self.lab_key, self.cybozu.url, settings))
         except BaseException:
             self.cybozu.stop()

@@ -12,22 +12,31 @@ driver, as `lab run` would. For each size ``n``:
    (``GET /Users?filter=userName eq ...``) then ``POST /Users`` per person;
 5. a second Force Sync finds everyone in sync and sends nothing.
 
-Reports the wall time and requests of both Force Syncs, the ratio between
-the largest and the smallest size, and (W4) each process's peak RSS.
+Reports the wall time and requests of both Force Syncs (until the queue is
+idle: okta_sim pushes in the background, ``--push-mode``), the ratio between
+the largest and the smallest size, (W4) each process's peak RSS, and the median
+latency of the admin console (its dashboard, signed in) and of /api/v1
+(``GET /apps/{id}/users?limit=20``) while the first Force Sync runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import re
+import statistics
 import sys
+import threading
 import time
 from typing import Any
+
+import httpx2
 
 from bench.processes import ProcessSandbox
 from bench.progress import progress
 from lab.drivers.api import ApiDriver
 from lab.drivers.client import LabClient, generated_people
+from okta_sim.public import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 
 GROUP = "All staff"
 SEED = 20260105
@@ -50,8 +59,47 @@ def sent(driver: ApiDriver) -> int:
     return int(driver.client.call("okta", "GET", "/_lab/exchanges/total")["total"])
 
 
-def run(n: int) -> dict[str, Any]:
-    with ProcessSandbox(scim_timeout=60.0) as sandbox:
+class LatencyProbe:
+    """While pushes run: the console's dashboard and a page of /api/v1, each timed in turn."""
+
+    def __init__(self, okta_url: str, api_token: str, app_id: str) -> None:
+        self.console = httpx2.Client(base_url=okta_url, timeout=30)
+        login = self.console.get("/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login)
+        form = {"username": ADMIN_LOGIN, "password": DEFAULT_ADMIN_PASSWORD, "csrf_token": csrf.group(1) if csrf else ""}
+        self.console.post("/login", data=form)
+        self.api = httpx2.Client(base_url=okta_url, timeout=30, headers={"Authorization": f"SSWS {api_token}"})
+        self.paths = {"console": "/admin/", "api": f"/api/v1/apps/{app_id}/users?limit=20"}
+        self.times: dict[str, list[float]] = {"console": [], "api": []}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.probe, daemon=True)
+
+    def probe(self) -> None:
+        while not self.stop.is_set():
+            for name, client in (("console", self.console), ("api", self.api)):
+                started = time.perf_counter()
+                answer = client.get(self.paths[name])
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{self.paths[name]} answered {answer.status_code}")
+                self.times[name].append(time.perf_counter() - started)
+            self.stop.wait(0.05)
+
+    def __enter__(self) -> LatencyProbe:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.console.close()
+        self.api.close()
+
+    def median_ms(self, name: str) -> float:
+        return statistics.median(self.times[name]) * 1000 if self.times[name] else float("nan")
+
+
+def run(n: int, push_mode: str) -> dict[str, Any]:
+    with ProcessSandbox(scim_timeout=60.0, okta={"PUSH_MODE": push_mode}) as sandbox:
         driver = ApiDriver(LabClient(sandbox))  # type: ignore[arg-type]  # duck-typed: urls and lab_key
         try:
             tenant = {"licenses": {"kintone": n}, "propagate_provisioning": True, "users": []}
@@ -65,9 +113,12 @@ def run(n: int) -> dict[str, Any]:
             driver.do("okta.set_provisioning_to_app", app=app_id)
 
             before = sent(driver)
-            started = time.perf_counter()
-            first = driver.do("okta.force_sync", app=app_id).message
-            pushed = time.perf_counter()
+            api_token = driver.client.call("okta", "POST", "/_lab/api-tokens", {"name": "probe"})["token"]
+            with LatencyProbe(sandbox.okta.url, api_token, app_id) as probe:
+                started = time.perf_counter()
+                # The step returns once the queue is idle: every push has been sent and recorded.
+                first = driver.do("okta.force_sync", app=app_id).message
+                pushed = time.perf_counter()
             middle = sent(driver)
             second = driver.do("okta.force_sync", app=app_id).message
             checked = time.perf_counter()
@@ -81,6 +132,9 @@ def run(n: int) -> dict[str, Any]:
                 "nochange_requests": sent(driver) - middle,
                 "second": second,
                 "cybozu_users": users,
+                "console_ms": probe.median_ms("console"),
+                "api_ms": probe.median_ms("api"),
+                "probes": len(probe.times["api"]),
                 "okta_rss_mb": sandbox.okta.peak_rss_mb(),
                 "cybozu_rss_mb": sandbox.cybozu.peak_rss_mb(),
             }
@@ -93,18 +147,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "-n", type=int, nargs="+", default=[1000, 10000], help="group sizes (default 1000 10000)"
     )
+    parser.add_argument(
+        "--push-mode", choices=["queued", "inline"], default="queued", help="okta_sim's PUSH_MODE (default queued)"
+    )
     args = parser.parse_args(argv)
     print(
-        f"W2 group assignment + Force Sync, okta_sim -> cybozu_sim over HTTP, each in its own process; "
-        f"Python {platform.python_version()}, {platform.machine()}"
+        f"W2 group assignment + Force Sync, okta_sim -> cybozu_sim over HTTP, each in its own process, "
+        f"{args.push_mode} pushes; Python {platform.python_version()}, {platform.machine()}"
     )
     print(
         f"{'n':>7} {'Force Sync s':>13} {'requests':>9} {'req/s':>7} {'ms/person':>10} "
-        f"{'no-change s':>12} {'requests':>9} {'okta RSS MB':>12} {'cybozu RSS MB':>14}"
+        f"{'no-change s':>12} {'requests':>9} {'console ms':>11} {'api ms':>7} "
+        f"{'okta RSS MB':>12} {'cybozu RSS MB':>14}"
     )
     rows = []
     for n in args.n:
-        row = run(n)
+        row = run(n, args.push_mode)
         rows.append(row)
         if row["cybozu_users"] < n:
             print(f"  only {row['cybozu_users']} users reached cybozu.com: {row['first']}", file=sys.stderr)
@@ -112,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{n:>7} {row['sync_s']:>13.2f} {row['sync_requests']:>9} "
             f"{row['sync_requests'] / row['sync_s']:>7.0f} {row['sync_s'] / n * 1000:>10.2f} "
             f"{row['nochange_s']:>12.2f} {row['nochange_requests']:>9} "
+            f"{row['console_ms']:>11.1f} {row['api_ms']:>7.1f} "
             f"{row['okta_rss_mb']:>12.1f} {row['cybozu_rss_mb']:>14.1f}",
             flush=True,
         )

@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"address to bind (default {DEFAULT_HOST}: only this machine can reach the lab)",
     )
     up.add_argument(
+        "--inline-pushes",
+        action="store_true",
+        help="push to cybozu.com inside the admin's request, as the lab once did (default: queued, "
+        "as Okta provisions in the background)",
+    )
+    up.add_argument(
         "--trusted-proxy",
         dest="trusted_proxies",
         action="append",
@@ -189,7 +195,12 @@ def up(args: argparse.Namespace) -> int:
                 "SECRET_KEY": secret,
                 "TRUSTED_PROXIES": args.trusted_proxies,
             },
-            okta={"DATA_FILE": data_dir / "okta.json", "SEED_DEMO": True, "SECRET_KEY": secret},
+            okta={
+                "DATA_FILE": data_dir / "okta.json",
+                "SEED_DEMO": True,
+                "SECRET_KEY": secret,
+                "PUSH_MODE": "inline" if args.inline_pushes else "queued",
+            },
             host=args.host,
             cybozu_port=args.cybozu_port,
             okta_port=args.okta_port,

@@ -13,6 +13,7 @@ from okta_sim.api_v1 import protocol
 from okta_sim.api_v1.blueprint import bp as api_v1
 from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
 from okta_sim.console.blueprint import bp as console
+from okta_sim.provisioning import queue
 from okta_sim.seed import seed_admin, seed_demo
 from simcore.simulator import configure, install_lab_control
 
@@ -28,6 +29,12 @@ DEFAULTS: dict[str, Any] = {
     # Create the org's administrator (admin@example.com) in a new store without the demo data:
     # a scenario's lab needs someone to sign in to the console (the demo data includes one).
     "ORG_ADMIN": False,
+    # Okta provisions in the background (okta_sim.provisioning.queue): "queued", or "inline" to
+    # push inside the admin's request as the lab once did; PUSH_WORKERS pushes run at once.
+    "PUSH_MODE": "queued",
+    "PUSH_WORKERS": 4,
+    # A push that meets a 5xx or a timeout tries again this often before it ends in a Task.
+    "SCIM_RETRIES": 1,
 }
 
 
@@ -43,7 +50,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         scim_url_template=app.config["SCIM_URL_TEMPLATE"],
         scim_timeout=app.config["SCIM_TIMEOUT"],
         egress=egress,
+        push_mode=app.config["PUSH_MODE"],
+        push_workers=app.config["PUSH_WORKERS"],
+        scim_retries=app.config["SCIM_RETRIES"],
     )
+    if backend.push_mode not in queue.MODES:
+        raise ValueError(f"PUSH_MODE must be one of {', '.join(queue.MODES)}, not {backend.push_mode!r}")
+    queue.install(backend)
     app.extensions[EXTENSION] = backend
     if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)

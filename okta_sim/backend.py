@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from okta_sim.connections import ConnectionPool
+from okta_sim.jobs import JobQueue
 from simcore.clock import LabClock, isoformat
 from simcore.store import Collection, Store
 
@@ -57,6 +58,14 @@ class Egress:
             self._turn += 1
             return address
 
+    def address_for(self, key: str) -> str | None:
+        """The current pool's address for ``key`` (a person's login): the same one whichever
+        worker pushes, so the source an allowlist sees does not depend on the threads' timing."""
+        if not self.bind:
+            return None
+        pool = self.pools[self.current]
+        return pool[zlib.crc32(key.encode()) % len(pool)]
+
     def rotate(self) -> list[str]:
         with self._lock:
             self.current = (self.current + 1) % len(self.pools)
@@ -78,12 +87,21 @@ class OktaBackend:
         scim_url_template: str = DEFAULT_SCIM_URL_TEMPLATE,
         scim_timeout: float = 60.0,
         egress: Egress | None = None,
+        push_mode: str = "inline",
+        push_workers: int = 4,
+        scim_retries: int = 0,
     ) -> None:
+        """``push_mode``: "queued" (the app factory's default, as Okta) or "inline" (pushes in the
+        request: what unit tests of the engine want); ``push_workers`` bounds concurrent pushes;
+        ``scim_retries``: how often a 5xx or a timeout is tried again before the push fails."""
         self.store = store or Store()
         self.clock = clock or LabClock()
         self.scim_url_template = scim_url_template
         self.scim_timeout = scim_timeout
         self.egress = egress or Egress()
+        self.push_mode = push_mode
+        self.scim_retries = scim_retries
+        self.jobs = JobQueue(self.store, workers=push_workers)
         self.exchanges: deque[dict[str, Any]] = deque(maxlen=5000)
         # Every request ever sent (the wire log above keeps only the last 5,000): W2 counts 20,000.
         self.exchanges_sent = 0
@@ -116,12 +134,15 @@ class OktaBackend:
     def reset(self) -> None:
         self.store.clear()
         self.exchanges.clear()
+        self.jobs.reload()
 
     def snapshot(self) -> dict[str, Any]:
         return self.store.snapshot()
 
     def restore(self, data: dict[str, Any]) -> None:
+        """Put the store back to ``data``, the push queue included (its jobs run again)."""
         self.store.restore(data)
+        self.jobs.reload()
 
 
 def get_backend(app: Flask | None = None) -> OktaBackend:

@@ -9,7 +9,7 @@ from okta_sim import api_tokens, apps, directory_writes, syslog
 from okta_sim.backend import get_backend
 from okta_sim.directory import reads
 from okta_sim.errors import Invalid, OktaError
-from okta_sim.provisioning import actions, integration, outcomes, records
+from okta_sim.provisioning import actions, integration, outcomes, queue, records
 from simcore.control import domain_errors, json_object
 
 # An Okta error answers the lab's JSON error, worded as the console shows it: summary; causes.
@@ -69,14 +69,18 @@ def add_routes(bp: Blueprint) -> None:
                     ) or directory_writes.create_group(backend, group_name)
                     directory_writes.change_members(backend, group["id"], ids, True)
             except OktaError:
-                backend.store.restore(snapshot)
+                backend.restore(snapshot)
                 raise
         return jsonify({"ids": ids}), 201
 
     @bp.get("/exchanges")
     def exchanges() -> Response:
         app_id = request.args.get("app_id")
-        found = [e for e in get_backend().exchanges if app_id is None or e["app_id"] == app_id]
+        # In the order the pushes were asked for, whichever worker sent them first (okta_sim.jobs).
+        found = sorted(
+            (e for e in list(get_backend().exchanges) if app_id is None or e["app_id"] == app_id),
+            key=lambda e: e["order"],
+        )
         return jsonify(found)
 
     @bp.get("/exchanges/total")
@@ -114,8 +118,26 @@ def add_routes(bp: Blueprint) -> None:
     @bp.post("/apps/<app_id>/force-sync")
     @lab_errors
     def app_force_sync(app_id: str) -> Response:
-        counts = actions.force_sync(get_backend(), app_id)
-        return jsonify({**counts, "message": actions.force_sync_message(counts)})
+        checked = actions.force_sync(get_backend(), app_id)
+        return jsonify({"checked": checked, "message": actions.force_sync_message(checked)})
+
+    @bp.post("/settle")
+    @lab_errors
+    def settle() -> Response:
+        """Wait until no push is queued or running (``{"timeout": seconds}``, at most 600):
+        what the scenario engine does after each step, and a script may do before reading."""
+        timeout = (json_object() or {}).get("timeout", 60)
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 <= timeout <= 600:
+            raise Invalid('send {"timeout": seconds}, from 0 to 600')
+        backend = get_backend()
+        idle = queue.settle(backend, float(timeout))
+        return jsonify({"idle": idle, "pending": len(backend.jobs.pending_keys())})
+
+    @bp.get("/queue")
+    def queue_state() -> Response:
+        """The app users whose push is queued or running (the console marks them pending)."""
+        backend = get_backend()
+        return jsonify({"mode": backend.push_mode, "workers": backend.jobs.workers, "pending": sorted(backend.jobs.pending_keys())})
 
     @bp.post("/tasks/retry")
     @lab_errors

@@ -9,6 +9,7 @@ from okta_sim.backend import OktaBackend
 from simcore.clock import isoformat
 
 TABLE = "logs"
+ORDER = "_order"
 
 
 def record(
@@ -36,6 +37,9 @@ def record(
         "outcome": {"result": result, "reason": reason},
         "target": targets or [],
         "transaction": {"type": transaction, "id": uuid.uuid4().hex[:20], "detail": {}},
+        # Where the event goes among those of the same instant: pushes run on several workers,
+        # and the log lists a job's events in the order the jobs were asked for (okta_sim.jobs).
+        ORDER: backend.jobs.stamp(),
     }
     with backend.store.transaction() as db:
         db.table(TABLE).insert(event)
@@ -51,7 +55,13 @@ def app_target(app: dict[str, Any]) -> dict[str, Any]:
     return target("AppInstance", app["id"], app["label"])
 
 
-def events(backend: OktaBackend) -> list[dict[str, Any]]:
-    """Every event, oldest first."""
+def events(backend: OktaBackend, *, stamped: bool = False) -> list[dict[str, Any]]:
+    """Every event in the order it was stored (Okta's "persistence" order, which polling follows).
+    ``stamped`` keeps each event's ORDER key, by which events of one instant are listed."""
     with backend.store.transaction() as db:
-        return [dict(doc) for doc in db.table(TABLE)]
+        return [dict(doc) if stamped else unstamped(doc) for doc in db.table(TABLE)]
+
+
+def unstamped(event: dict[str, Any]) -> dict[str, Any]:
+    """An event as Okta shows it, without the lab's ORDER key."""
+    return {k: v for k, v in event.items() if k != ORDER}

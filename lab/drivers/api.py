@@ -13,7 +13,7 @@ from typing import Any
 
 from lab.drivers.client import ActionError
 from lab.drivers.lab_verbs import LabVerbs
-from lab.drivers.protocol import Params, Result
+from lab.drivers.protocol import Params, Result, force_synced, retried
 from okta_sim.public import CYBOZU_APP, USERNAME_FORMATS, USERNAME_UPDATE_ON, search_catalog
 
 
@@ -147,11 +147,9 @@ class ApiDriver(LabVerbs):
         return Result()
 
     def pushed(self, app_id: str, app_user: dict[str, Any]) -> Result:
-        """An assignment's push failed when its sync state is ERROR; the console shows Okta's error."""
-        if app_user.get("syncState") != "ERROR":
-            return Result()
-        found = next((u for u in self.client.app_users(app_id) if u["user_id"] == app_user["id"]), {})
-        return Result(ok=False, message=found.get("lastError") or "the push failed")
+        """The assignment's outcome once its push has run (Okta pushes in the background)."""
+        error = self.client.push_error(app_id, app_user["id"])
+        return Result() if error is None else Result(ok=False, message=error)
 
     def okta_assign_people(self, params: Params) -> Result:
         app_id = self.client.app(params.get("app"))
@@ -237,14 +235,9 @@ class ApiDriver(LabVerbs):
         return Result()
 
     def okta_force_sync(self, params: Params) -> Result:
-        answer = self.client.call(
-            "okta", "POST", f"/_lab/apps/{self.client.app(params.get('app'))}/force-sync"
-        )
-        return Result(
-            ok=not answer["errors"],
-            message=answer["message"],
-            values={"checked": answer["checked"], "errors": answer["errors"], "message": answer["message"]},
-        )
+        app_id = self.client.app(params.get("app"))
+        answer = self.client.call("okta", "POST", f"/_lab/apps/{app_id}/force-sync")
+        return force_synced(self.client, app_id, answer["message"], answer["checked"])
 
     def okta_retry_tasks(self, params: Params) -> Result:
         user_id = self.client.user_id(params["user"]) if params.get("user") else None
@@ -252,8 +245,7 @@ class ApiDriver(LabVerbs):
         if not selected:
             raise ActionError("Select the tasks to retry.")
         answer = self.client.call("okta", "POST", "/_lab/tasks/retry", {"task_ids": selected})
-        still_open = sum(t["status"] == "OPEN" for t in answer["tasks"])
-        return Result(ok=not still_open, message=answer["message"], values={"message": answer["message"]})
+        return retried(self.client, answer["message"], set(selected))
 
     def okta_turn_off_provisioning(self, params: Params) -> Result:
         return self.do("okta.configure_api_integration", enabled=False, app=params.get("app"))

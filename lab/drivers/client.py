@@ -206,6 +206,29 @@ class LabClient:
     def okta_app(self, app: str | None = None) -> dict[str, Any]:
         return dict(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}"))
 
+    def settle(self, timeout: float = 100.0) -> None:
+        """Wait until okta_sim has no push queued or running (Okta provisions in the background);
+        the wait stays under the client's own 120 s read timeout."""
+        answer = self.call("okta", "POST", "/_lab/settle", {"timeout": timeout})
+        if not answer["idle"]:
+            raise ActionError(f"{answer['pending']} push(es) still queued or running after {timeout:g} s")
+
+    def push_error(self, app_id: str, user_id: str) -> str | None:
+        """Once pushes have settled: the error of the app user's last push (None if it is in sync)."""
+        self.settle()
+        found = next((u for u in self.app_users(app_id) if u["user_id"] == user_id), {})
+        return found.get("lastError") if found.get("syncState") == "ERROR" else None
+
+    def errors_in(self, app_id: str) -> int:
+        """Once pushes have settled: how many of the app's users are in error (Force Sync's count)."""
+        self.settle()
+        return sum(u["syncState"] == "ERROR" for u in self.app_users(app_id))
+
+    def still_open(self, task_ids: set[str]) -> int:
+        """Once pushes have settled: how many of the tasks are still open (after [Retry Selected])."""
+        self.settle()
+        return sum(t["status"] == "OPEN" for t in self.tasks("ALL") if t["id"] in task_ids)
+
     def tasks(self, status: str = "OPEN") -> list[dict[str, Any]]:
         return list(self.call("okta", "GET", "/_lab/tasks", status=status))
 

@@ -190,6 +190,22 @@ class Consoles:
             raise ActionError(message or "the assignment was refused")
         return Result(ok=ok, message=None if ok else message)
 
+    def pushed(self, app_id: str, user: str, saved: Result) -> Result:
+        """The outcome of a saved assignment once its push has run: Okta pushes in the
+        background, and [Assignments] shows a failed push's error on the person's row."""
+        if not saved.ok:
+            return saved
+        self.client.settle()
+        self.okta_go(f"/admin/apps/{app_id}/assignments")
+        self.page.get_by_role("navigation", name="Filters").get_by_role("link", name="People").click()
+        row = self.page.get_by_role("row").filter(
+            has=self.page.get_by_role("link", name=self.person_name(user), exact=True)
+        )
+        warning = row.locator(".warning")
+        if self.present(warning):
+            return Result(ok=False, message=" ".join(warning.first.inner_text().split()))
+        return Result()
+
     def open_assignment(self, app: str | None, kind: str, cell: str, missing: str, path: str) -> str:
         """[Assign] > [Assign to People|Groups] > the row's [Assign]; when the row says Assigned
         (a person through a group, a group again), the existing assignment's form instead."""

@@ -20,6 +20,24 @@ class Result:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def retried(client: LabClient, message: str | None, task_ids: set[str]) -> Result:
+    """[Retry Selected]'s outcome once its pushes have run: it fails while a task stays open."""
+    still_open = client.still_open(task_ids)
+    values = {"message": message}
+    if still_open:
+        return Result(ok=False, message=f"{message} {still_open} still open.", values=values)
+    return Result(message=message, values=values)
+
+
+def force_synced(client: LabClient, app_id: str, message: str | None, checked: int) -> Result:
+    """[Force Sync]'s outcome once its pushes have run: it fails when app users are in error."""
+    errors = client.errors_in(app_id)
+    values = {"checked": checked, "errors": errors, "message": message}
+    if errors:
+        return Result(ok=False, message=f"{message} {errors} in error.", values=values)
+    return Result(message=message, values=values)
+
+
 class Driver(Protocol):
     """Performs a scenario's verbs, one way (HTTP, the consoles); the state is read through ``client``."""
 

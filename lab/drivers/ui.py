@@ -17,7 +17,7 @@ from cybozu_sim.public import SERVICES as CYBOZU_SERVICES
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.consoles import Consoles
 from lab.drivers.lab_verbs import LabVerbs
-from lab.drivers.protocol import Params, Result
+from lab.drivers.protocol import Params, Result, force_synced, retried
 from okta_sim.public import PROFILE_FORM, USERNAME_FORMATS, USERNAME_UPDATE_ON, attribute_label
 
 APP_URL = re.compile(r"/admin/apps/([^/]+)/")
@@ -216,8 +216,9 @@ class UiDriver(LabVerbs):
         user = params["user"]
         found = f"Not found: Resource not found: {user} (User)"
         path = f"/assign/people/{self.client.user_id(user)}"
-        self.consoles.open_assignment(params.get("app"), "People", user, found, path)
-        return self.consoles.assignment_form(params.get("user_name"), params["services"])
+        app_id = self.consoles.open_assignment(params.get("app"), "People", user, found, path)
+        saved = self.consoles.assignment_form(params.get("user_name"), params["services"])
+        return self.consoles.pushed(app_id, user, saved)
 
     def okta_update_assignment(self, params: Params) -> Result:
         app_id = self.client.app(params.get("app"))
@@ -233,9 +234,10 @@ class UiDriver(LabVerbs):
                 field.fill(params["user_name"])
                 field.locator("xpath=ancestor::form").get_by_role("button", name="Save Assignment and Retry").click()
                 ok, message = self.consoles.outcome()
-                return Result() if ok else Result(ok=False, message=message)
+                return self.consoles.pushed(app_id, params["user"], Result(ok=ok, message=message))
         self.consoles.existing_assignment(app_id, "People", f"/assign/people/{user_id}")
-        return self.consoles.assignment_form(params.get("user_name"), params.get("services"))
+        saved = self.consoles.assignment_form(params.get("user_name"), params.get("services"))
+        return self.consoles.pushed(app_id, params["user"], saved)
 
     def okta_assign_group(self, params: Params) -> Result:
         group = params["group"]
@@ -326,9 +328,11 @@ class UiDriver(LabVerbs):
         self.consoles.to_app(params.get("app"))
         self.page.get_by_role("button", name="Force Sync").click()
         ok, message = self.consoles.outcome()
-        found = re.search(r"(\d+) users checked, (\d+) errors", message or "")
-        counts = {"checked": int(found.group(1)), "errors": int(found.group(2))} if found else {}
-        return Result(ok=ok, message=message, values={**counts, "message": message})
+        if not ok:
+            return Result(ok=False, message=message)
+        found = re.search(r"for (\d+) users", message or "")
+        checked = int(found.group(1)) if found else 0
+        return force_synced(self.client, self.client.app(params.get("app")), message, checked)
 
     def okta_retry_tasks(self, params: Params) -> Result:
         user_id = self.client.user_id(params["user"]) if params.get("user") else None
@@ -340,9 +344,9 @@ class UiDriver(LabVerbs):
         ok, message = self.consoles.outcome()
         if not open_tasks:
             raise ActionError(message or "Select the tasks to retry.")
-        retried = {t["id"] for t in open_tasks}
-        still_open = any(t["status"] == "OPEN" for t in self.client.tasks("ALL") if t["id"] in retried)
-        return Result(ok=ok and not still_open, message=message, values={"message": message})
+        if not ok:
+            return Result(ok=False, message=message)
+        return retried(self.client, message, {t["id"] for t in open_tasks})
 
     def okta_turn_off_provisioning(self, params: Params) -> Result:
         return self.do("okta.configure_api_integration", enabled=False, app=params.get("app"))

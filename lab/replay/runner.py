@@ -141,6 +141,10 @@ def _run_step(
     else:
         result = perform(driver, step, resolve(step.params, saved))
         record.message = result.message
+        try:  # Okta pushes in the background: what the step caused is done before it is judged
+            driver.client.settle()
+        except ActionError as error:
+            record.failures.append(str(error))
         record.exchanges = driver.client.exchanges()
         record.failures += judge(step, result)
         results = {**({"message": result.message} if result.message is not None else {}), **result.values}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from okta_sim import syslog
 from okta_sim.api_v1 import log_filter, log_keywords
 from okta_sim.api_v1.log_filter import InvalidLogQuery
 from okta_sim.api_v1.parsing import after_cursor
@@ -79,12 +80,18 @@ def select(events: list[Event], query: LogQuery, now: datetime) -> LogPage:
     first, last = window(query, now)
     stream = [(parse_instant(event["published"]), event) for event in events]
     if not query.polling:
-        stream.sort(key=lambda timed: timed[0])
+        # By published; among events of one instant, in the order the work that made them was
+        # asked for (pushes on several workers store theirs in any order; okta_sim.jobs).
+        stream.sort(key=lambda timed: (timed[0], timed[1].get(syslog.ORDER, 0)))
     if query.descending:
         stream.reverse()  # newest first, the last stored first among events of one instant
 
     def wanted(published: datetime, event: Event) -> bool:
-        return first <= published and (last is None or published <= last) and query.matches(event)
+        return (
+            first <= published
+            and (last is None or published <= last)
+            and query.matches(syslog.unstamped(event))
+        )
 
     position = after_cursor([str(event["uuid"]) for _, event in stream], query.after)
     page: list[Event] = []

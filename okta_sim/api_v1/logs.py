@@ -39,11 +39,11 @@ def list_logs() -> ResponseReturnValue:
         criteria=log_filter.parse(request.args.get("filter", "")),
         keywords=log_keywords.parse(request.args.get("q", "")),
     )
-    page = log_query.select(syslog.events(backend), query, backend.clock.now())
+    page = log_query.select(syslog.events(backend, stamped=True), query, backend.clock.now())
     following = None
     if page.more:
         following = ({"after": page.cursor} if page.cursor else {}) | {"limit": str(query.limit)}
-    return page.events, link_header(following)
+    return [syslog.unstamped(event) for event in page.events], link_header(following)
 
 
 def instant(name: str) -> datetime | None:

@@ -37,16 +37,22 @@ def services_from(form: dict[str, str], app: dict[str, Any]) -> dict[str, str]:
     return {name: form.get(f"service-{name}", "") for name in app["attributes"]}
 
 
+# How often [Assignments] reloads itself while a push of one of its people is queued or running.
+PENDING_REFRESH_SECONDS = 2
+
+
 @bp.get("/assignments")
 def index(app_id: str) -> str:
     app = found(apps.get_app, app_id)
     backend = get_backend()
     show = "groups" if request.args.get("show") == "groups" else "people"
+    pending = backend.jobs.pending_keys()
     people = [
         {
             "app_user": au,
             "user": reads.get_user(backend, au["user_id"]),
             "services": mapping.effective_profile(backend, app, au),
+            "pending": au["key"] in pending,
         }
         for au in records.app_users_of_app(backend, app["id"])
     ]
@@ -60,6 +66,8 @@ def index(app_id: str) -> str:
         show=show,
         menu_open=request.args.get("menu") == "assign",
         people=people,
+        # While pushes are queued or running, the page refreshes itself until they are done.
+        refresh=PENDING_REFRESH_SECONDS if any(row["pending"] for row in people) else None,
         groups=assigned_groups,
         assigned_note=records.ASSIGNED_BEFORE_PROVISIONING,
     )

@@ -135,8 +135,11 @@ def person_name(user_id: str) -> str:
 
 
 def announce(app_user: dict[str, Any], done: str) -> None:
-    """After an assignment change: the push's error as Okta words it (it is also a Task), or ``done``."""
-    if app_user.get("syncState") == records.ERROR:
-        flash(app_user["lastError"], "error")
+    """After an assignment change: the push's error as Okta words it (it is also a Task), or ``done``.
+    A queued push has no outcome yet: [Assignments] shows it pending, then its result."""
+    backend = get_backend()
+    current = backend.app_users.get(app_user["key"]) or app_user
+    if current.get("syncState") == records.ERROR and not backend.jobs.pending(app_user["key"]):
+        flash(current["lastError"], "error")
     else:
         flash(done, "success")

@@ -71,11 +71,11 @@ def to_app(app_id: str) -> Any:
 @bp.post("/provisioning/force-sync")
 def force_sync(app_id: str) -> Response:
     app = found(apps.get_app, app_id)
-    counts, error = submit(lambda: actions.force_sync(get_backend(), app["id"]))
-    if counts is None:
+    checked, error = submit(lambda: actions.force_sync(get_backend(), app["id"]))
+    if checked is None:
         flash(error, "error")
     else:
-        flash(actions.force_sync_message(counts), "error" if counts["errors"] else "success")
+        flash(actions.force_sync_message(checked), "success")
     return redirect(url_for("console.provisioning.to_app", app_id=app["id"]))
 
 

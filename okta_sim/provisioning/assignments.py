@@ -10,7 +10,7 @@ from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
 from okta_sim.errors import Invalid, NotFound
 from okta_sim.provisioning.mapping import groups_for
-from okta_sim.provisioning.push import sync
+from okta_sim.provisioning.queue import request_push, request_pushes
 from okta_sim.provisioning.records import (
     app_groups_of_app,
     app_user_key,
@@ -54,7 +54,7 @@ def assign_user(
                 syslog.app_target(app),
             ],
         )
-    return sync(backend, app["id"], user["id"]) or {}
+    return request_push(backend, app["id"], user["id"]) or {}
 
 
 def update_assignment(
@@ -73,7 +73,7 @@ def update_assignment(
             app_user["individual"] = True
         app_user["lastUpdated"] = backend.now()
         backend.app_users.put(app_user)
-    return sync(backend, app["id"], user_id, provision=True) or {}
+    return request_push(backend, app["id"], user_id, provision=True) or {}
 
 
 def unassign_user(backend: OktaBackend, app_id: str, user_id: str) -> None:
@@ -106,7 +106,7 @@ def unassign_user(backend: OktaBackend, app_id: str, user_id: str) -> None:
                 syslog.app_target(app),
             ],
         )
-    sync(backend, app_id, user_id)
+    request_push(backend, app_id, user_id)
 
 
 def assign_group(
@@ -146,8 +146,7 @@ def assign_group(
             ],
         )
         members = list(group["members"])
-    for member in members:
-        sync(backend, app_id, member)
+    request_pushes(backend, app_id, members)
     return app_group
 
 
@@ -189,8 +188,7 @@ def unassign_group(backend: OktaBackend, app_id: str, group_id: str) -> None:
                 syslog.app_target(app),
             ],
         )
-    for member in affected:
-        sync(backend, app_id, member)
+    request_pushes(backend, app_id, affected)
 
 
 def drop_unassigned_members(backend: OktaBackend, app_id: str, members: list[str]) -> list[str]:

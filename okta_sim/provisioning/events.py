@@ -15,7 +15,7 @@ from okta_sim.provisioning.assignments import (
     follow_username_format,
     unassign_group,
 )
-from okta_sim.provisioning.push import sync
+from okta_sim.provisioning.queue import request_push
 
 
 def user_changed(backend: OktaBackend, user_id: str, before: dict[str, Any] | None = None) -> None:
@@ -24,7 +24,7 @@ def user_changed(backend: OktaBackend, user_id: str, before: dict[str, Any] | No
     for app_user in backend.app_users.find(lambda au: au["user_id"] == user_id):
         if before is not None:
             follow_username_format(backend, app_user["app_id"], user_id, before)
-        sync(backend, app_user["app_id"], user_id)
+        request_push(backend, app_user["app_id"], user_id)
 
 
 def user_deactivated(backend: OktaBackend, user_id: str) -> None:
@@ -39,7 +39,7 @@ def user_deactivated(backend: OktaBackend, user_id: str) -> None:
                 continue
             current.update(pendingRemoval=True, individual=False, profile={})
             backend.app_users.put(current)
-        sync(backend, app_user["app_id"], user_id)
+        request_push(backend, app_user["app_id"], user_id)
 
 
 def user_reactivated(backend: OktaBackend, user_id: str) -> None:
@@ -52,7 +52,7 @@ def user_reactivated(backend: OktaBackend, user_id: str) -> None:
             if user_id not in reads.get_group(backend, app_group["group_id"])["members"]:
                 continue
             ensure_group_app_user(backend, apps.get_app(backend, app_group["app_id"]), user_id)
-        sync(backend, app_group["app_id"], user_id)
+        request_push(backend, app_group["app_id"], user_id)
 
 
 def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> None:
@@ -64,7 +64,7 @@ def membership_changed(backend: OktaBackend, group_id: str, user_id: str) -> Non
                 ensure_group_app_user(backend, app, user_id)
             else:
                 drop_unassigned_members(backend, app["id"], [user_id])
-        sync(backend, app["id"], user_id)
+        request_push(backend, app["id"], user_id)
 
 
 def group_deleted(backend: OktaBackend, group_id: str) -> None:

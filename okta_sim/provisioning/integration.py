@@ -18,9 +18,13 @@ class Outcome:
     message: str
 
 
-def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) -> OktaScimClient:
+def client(
+    backend: OktaBackend, app: dict[str, Any], token: str | None = None, *, login: str | None = None
+) -> OktaScimClient:
+    """The SCIM client of one push (``login``: the person's, which picks the egress address) or
+    of [Test API Credentials] (the pool's next address)."""
     def on_exchange(exchange: dict[str, Any]) -> None:
-        backend.exchanges.append({"app_id": app["id"], "time": backend.now(), **exchange})
+        backend.exchanges.append({"app_id": app["id"], "time": backend.now(), "order": backend.jobs.stamp(), **exchange})
         backend.exchanges_sent += 1
 
     def on_rate_limit(wait: float) -> None:
@@ -37,8 +41,9 @@ def client(backend: OktaBackend, app: dict[str, Any], token: str | None = None) 
     return OktaScimClient(
         backend.scim_url(app["settings"]["domainName"]),
         token or app["provisioning"]["token"] or "",
-        source_address=backend.egress.next_address(),
+        source_address=backend.egress.address_for(login) if login else backend.egress.next_address(),
         timeout=backend.scim_timeout,
+        transient_retries=backend.scim_retries,
         on_exchange=on_exchange,
         on_rate_limit=on_rate_limit,
         # Retry-After is waited on the lab clock: a scenario's frozen clock jumps instead of sleeping.

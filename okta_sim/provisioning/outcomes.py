@@ -89,8 +89,8 @@ def fail(
         if save_push(backend, app_user):
             task = open_task(backend, app_user["key"]) or {
                 "id": ids.new_id(ids.TASK),
-                "seq": len(backend.tasks)
-                + 1,  # tasks are never deleted: a stable order within one millisecond
+                # The order among tasks of one instant: that of the pushes, not of the workers.
+                "seq": backend.jobs.stamp(),
                 "key": app_user["key"],
                 "app_id": app["id"],
                 "user_id": user["id"],

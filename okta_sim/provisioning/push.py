@@ -89,7 +89,7 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
 
     pushed = app_user.get("pushed") or {}
     try:
-        with client(backend, app) as scim:
+        with client(backend, app, login=user["profile"]["login"]) as scim:
             if active != pushed.get("active", True) and toggles["deactivate"]:
                 scim.set_active(app_user["externalId"], active)
                 pushed["active"] = active
@@ -129,7 +129,7 @@ def _create(
         _failed(backend, app, user, app_user, "create", usernames.BLANK, step="blank")
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
     try:
-        with client(backend, app) as scim:
+        with client(backend, app, login=user["profile"]["login"]) as scim:
             try:
                 found = scim.find(app_user["userName"])
             except ScimFailure as failure:
@@ -167,7 +167,7 @@ def _deprovision_removed(
         and (app_user.get("pushed") or {}).get("active", True)
     ):
         try:
-            with client(backend, app) as scim:
+            with client(backend, app, login=user["profile"]["login"]) as scim:
                 scim.set_active(app_user["externalId"], False)
         except ScimFailure as failure:
             if failure.status == 404:  # already gone from cybozu.com: nothing left to deactivate

@@ -28,6 +28,10 @@ HEADERS = {
 CONTENT_TYPE = "application/scim+json; charset=utf-8"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 MAX_RETRY_AFTER = 60.0
+# A 5xx or a timeout is tried again after this long (on the lab clock): Okta retries transient
+# failures before a push ends in a Task, but documents neither how often nor how long it waits
+# (inference; okta_sim's SCIM_RETRIES says how often).
+TRANSIENT_BACKOFF = 1.0
 
 
 class ScimFailure(Exception):
@@ -82,10 +86,13 @@ class OktaScimClient:
         on_exchange: Callable[[dict[str, Any]], None] | None = None,
         on_rate_limit: Callable[[float], None] | None = None,
         max_retries: int = 3,
+        transient_retries: int = 0,
         sleep: Callable[[float], None] = time.sleep,
         pool: ConnectionPool | None = None,
     ) -> None:
-        """``pool``: the org's shared keep-alive connections; without one the client keeps its own."""
+        """``pool``: the org's shared keep-alive connections; without one the client keeps its own.
+        ``max_retries``: waits on a 429's Retry-After; ``transient_retries``: tries again after a 5xx,
+        and after a timeout or a failed connection for requests that are safe to repeat (not POST)."""
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
         self.endpoint = Endpoint.of(self.base_url, source_address, timeout)
@@ -96,6 +103,7 @@ class OktaScimClient:
         self.on_exchange = on_exchange
         self.on_rate_limit = on_rate_limit
         self.max_retries = max_retries
+        self.transient_retries = transient_retries
         self.sleep = sleep
 
     def close(self) -> None:
@@ -146,28 +154,41 @@ class OktaScimClient:
         target = self.path_prefix + path + ("?" + urlencode(params) if params else "")
         content = json.dumps(body).encode() if body is not None else None
         headers = {**self.headers, "Content-Type": CONTENT_TYPE} if content is not None else self.headers
-        for attempt in range(self.max_retries + 1):
+        waits, tries = 0, 0
+        while True:
             try:
                 response = self.pool.send(self.endpoint, method, target, content, headers)
             except TimeoutError:
                 self._log(method, path, params, body, None, "timed out")
+                if method != "POST" and tries < self.transient_retries:
+                    tries += 1
+                    self.sleep(TRANSIENT_BACKOFF)
+                    continue
                 # Nothing came back, so nothing is "reported by remote server": Java's bare text.
                 raise ScimFailure("Read timed out") from None
             # ValueError: a header http.client refuses to write (a token that is not ASCII).
             except (OSError, http.client.HTTPException, ValueError) as error:
                 self._log(method, path, params, body, None, str(error))
+                if method != "POST" and tries < self.transient_retries and not isinstance(error, ValueError):
+                    tries += 1
+                    self.sleep(TRANSIENT_BACKOFF)
+                    continue
                 raise ScimFailure(
                     "Connection failed", f"could not connect to {self.base_url}: {error}"
                 ) from None
             self._log(method, path, params, body, response.status, response.text)
-            if response.status == 429 and attempt < self.max_retries:
+            if response.status == 429 and waits < self.max_retries:
+                waits += 1
                 wait = _retry_after(response.headers.get("Retry-After"))
                 if self.on_rate_limit:
                     self.on_rate_limit(wait)
                 self.sleep(wait)
                 continue
+            if response.status >= 500 and tries < self.transient_retries:
+                tries += 1
+                self.sleep(TRANSIENT_BACKOFF)
+                continue
             return _result(response)
-        raise AssertionError("unreachable")
 
     def _log(self, method: str, path: str, params: Any, body: Any, status: int | None, text: str) -> None:
         if self.on_exchange is None:

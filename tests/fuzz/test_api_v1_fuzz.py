@@ -252,6 +252,9 @@ class Org:
                 "SCIM_TIMEOUT": 2.0,
                 "EGRESS_BIND": False,
                 "OKTA_RATE_LIMIT": 10**9,
+                # Inline pushes: a refused request must leave the store as it was, which a
+                # background push changing it meanwhile would blur.
+                "PUSH_MODE": "inline",
                 **config,
             }
         )

@@ -47,7 +47,9 @@ class Pair:
 @pytest.fixture
 def pair() -> Iterator[Pair]:
     clock = LabClock(frozen_at=NOW)
-    with AppPair(cybozu={"CLOCK": clock}, okta={"CLOCK": clock, "SCIM_TIMEOUT": 5.0}) as apps_:
+    # Inline pushes: these tests call the engine and read its outcome at once (the queue has its own).
+    okta = {"CLOCK": clock, "SCIM_TIMEOUT": 5.0, "PUSH_MODE": "inline"}
+    with AppPair(cybozu={"CLOCK": clock}, okta=okta) as apps_:
         okta_app = apps_.okta.app
         lab = Lab(apps_.cybozu.app)
         lab.tenant("example", licenses={"kintone": 10, "garoon": 10})

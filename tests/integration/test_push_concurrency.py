@@ -15,7 +15,7 @@ from lab.server import ServerThread
 from okta_sim import apps, directory_writes
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
-from okta_sim.provisioning import assignments, integration, records
+from okta_sim.provisioning import assignments, integration, queue, records
 
 
 class SlowCybozu:
@@ -42,22 +42,48 @@ class SlowCybozu:
 
 
 @pytest.fixture
-def slow() -> Iterator[tuple[SlowCybozu, OktaBackend]]:
+def slow(request: pytest.FixtureRequest) -> Iterator[tuple[SlowCybozu, OktaBackend]]:
     cybozu = SlowCybozu()
     with ServerThread(cybozu) as server:
-        okta = okta_backend(okta_sim.app.create_app({"SCIM_URL_TEMPLATE": scim_url_template(server.url)}))
+        config = {"SCIM_URL_TEMPLATE": scim_url_template(server.url), "PUSH_MODE": request.param}
+        okta = okta_backend(okta_sim.app.create_app(config))
         yield cybozu, okta
         cybozu.release.set()
 
 
-def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, OktaBackend]) -> None:
-    cybozu, okta = slow
+def connected(okta: OktaBackend) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The app with provisioning on, and Alice to assign."""
     app = apps.add_app(okta, "cybozu", domain_name="example")
     integration.configure_api_integration(okta, app["id"], enabled=True, token="token")
     integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)
     alice = directory_writes.create_user(
         okta, {"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "S"}
     )
+    return app, alice
+
+
+@pytest.mark.parametrize("slow", ["queued"], indirect=True)
+def test_a_queued_push_returns_at_once_and_lands_when_cybozu_answers(slow: tuple[SlowCybozu, OktaBackend]) -> None:
+    cybozu, okta = slow
+    app, alice = connected(okta)
+    assigned = assignments.assign_user(okta, app["id"], alice["id"], profile={"kintone": "Enable"})
+    assert (assigned["status"], assigned["externalId"]) == ("STAGED", None)  # returned before the push
+    assert cybozu.received.wait(30), "the queued push never reached cybozu.com"
+    assert okta.jobs.pending(assigned["key"]) and not queue.settle(okta, 0.1)
+    directory_writes.create_user(  # the rest of Okta answers while the worker waits on cybozu.com
+        okta, {"login": "bob@example.com", "email": "bob@example.com", "firstName": "B", "lastName": "J"}
+    )
+    cybozu.release.set()
+    assert queue.settle(okta, 30)
+    app_user = records.get_app_user(okta, app["id"], alice["id"])
+    assert (app_user["externalId"], app_user["syncState"]) == ("remote-1", "SYNCHRONIZED")
+    assert not okta.jobs.pending(assigned["key"]) and len(okta.jobs.jobs) == 0
+
+
+@pytest.mark.parametrize("slow", ["inline"], indirect=True)
+def test_okta_answers_while_a_push_waits_for_cybozu(slow: tuple[SlowCybozu, OktaBackend]) -> None:
+    cybozu, okta = slow
+    app, alice = connected(okta)
     pushing = threading.Thread(
         target=assignments.assign_user,
         args=(okta, app["id"], alice["id"]),

@@ -53,7 +53,7 @@ class Sandbox:
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    with AppPair(okta={"SEED_DEMO": True, "SCIM_TIMEOUT": 5.0}) as pair:
+    with AppPair(okta={"SEED_DEMO": True, "SCIM_TIMEOUT": 5.0, "PUSH_MODE": "inline"}) as pair:
         lab = Lab(pair.cybozu.app)
         # STEP1: the environment, Propagate Provisioning "Enabled", and an API token.
         lab.tenant("example", licenses={"kintone": 10, "garoon": 10}, propagate=True)

@@ -17,4 +17,4 @@ def cybozu_lab() -> Lab:
 
 @pytest.fixture
 def okta_lab() -> Lab:
-    return Lab(okta_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True}))
+    return Lab(okta_sim.app.create_app({"CLOCK": LabClock(NOW), "TESTING": True, "PUSH_MODE": "inline"}))

@@ -19,7 +19,7 @@ from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads
-from okta_sim.provisioning import integration, outcomes, records
+from okta_sim.provisioning import integration, outcomes, queue, records
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 
 
@@ -64,6 +64,10 @@ def okta(closed_port: int) -> Flask:
             "SCIM_URL_TEMPLATE": f"http://127.0.0.1:{closed_port}/{{domain}}/scim/v2",
             "SCIM_TIMEOUT": 2.0,
             "EGRESS_BIND": False,
+            # The pages' own behaviour, pushed inline and tried once (nothing listens there);
+            # the queue's pages have their own test.
+            "PUSH_MODE": "inline",
+            "SCIM_RETRIES": 0,
         }
     )
 
@@ -326,7 +330,7 @@ def test_provisioning_to_app_needs_the_api_integration(console: Console, app_id:
     refused = text(console.post(path, {"create": "on"}))
     assert "Enable API integration before enabling Provisioning to App." in refused
     synced = console.post(f"/admin/apps/{app_id}/provisioning/force-sync", {}, follow_redirects=True)
-    assert "Force Sync: 0 users checked, 0 errors." in text(synced)
+    assert "Force Sync started for 0 users." in text(synced)
 
 
 def test_configure_api_integration_shows_the_test_outcome_and_never_the_saved_token(
@@ -464,7 +468,7 @@ def test_a_blank_user_name_task_is_fixed_and_retried(
     assert '<span class="badge">2' in page
     task_ids = re.findall(r'name="task" value="([^"]+)"', page)
     retried = console.post("/admin/tasks/retry", {"task": task_ids}, follow_redirects=True)
-    assert "2 task(s) retried; 2 still open." in text(retried)
+    assert "2 task(s) sent for retry." in text(retried)
     assert "Select the tasks to retry." in text(console.post("/admin/tasks/retry", {}, follow_redirects=True))
     carol = person_id(backend, "carol.white@example.com")
     task = next(t for t in outcomes.list_tasks(backend) if t["user_id"] == carol)
@@ -496,3 +500,36 @@ def test_system_log_lists_events_newest_first(console: Console, app_id: str) -> 
     assert "application.lifecycle.create" in page and "Create application Cybozu (cybozu.com)" in page
     assert page.index("application.lifecycle.create") < page.index("user.lifecycle.create")
     assert "user.session.start" in page
+
+
+def test_assignments_show_queued_pushes_as_pending_and_refresh(closed_port: int) -> None:
+    okta = okta_sim.app.create_app(
+        {
+            "TESTING": True,
+            "SEED_DEMO": True,
+            "SCIM_URL_TEMPLATE": f"http://127.0.0.1:{closed_port}/{{domain}}/scim/v2",
+            "EGRESS_BIND": False,
+            "SCIM_RETRIES": 0,
+        }
+    )
+    backend = okta_backend(okta)
+    console = Console(okta)
+    console.sign_in()
+    app = apps.add_app(backend, "cybozu", domain_name="example")
+    enable_provisioning_without_a_server(backend, app["id"])
+    workers, backend.jobs.workers = backend.jobs.workers, 0  # no worker takes the job yet
+    alice = person_id(backend, "alice.smith@example.com")
+    saved = console.post(
+        f"/admin/apps/{app['id']}/assign/people/{alice}",
+        {"user_name": "alice.smith@example.com", "service-kintone": "Enable"},
+        follow_redirects=True,
+    )
+    assert "Alice Smith is assigned to Cybozu (cybozu.com)." in text(saved)  # not the push's outcome
+    page = text(console.get(f"/admin/apps/{app['id']}/assignments"))
+    assert "Provisioning pending" in page and '<meta http-equiv="refresh" content="2">' in page
+    backend.jobs.workers = workers
+    backend.jobs.reload()  # a worker starts and pushes: nothing listens, so the push fails
+    assert queue.settle(backend, 10)
+    page = text(console.get(f"/admin/apps/{app['id']}/assignments"))
+    assert "Provisioning pending" not in page and 'http-equiv="refresh"' not in page
+    assert "Connection failed" in page and "Error" in page
