@@ -42,6 +42,7 @@ GROUP = "All staff"
 SEED = 20260105
 # /_lab/people takes a JSON body under the servers' 1 MiB limit: about 2,000 people a request.
 SEED_CHUNK = 2000
+PROBE_INTERVAL = 0.5
 
 
 def seed_people(driver: ApiDriver, n: int) -> None:
@@ -60,7 +61,8 @@ def sent(driver: ApiDriver) -> int:
 
 
 class LatencyProbe:
-    """While pushes run: the console's dashboard and a page of /api/v1, each timed in turn."""
+    """While pushes run: the console's dashboard and a page of /api/v1, each timed in turn, twice a
+    second (an administrator clicking around and a script polling, not a load test)."""
 
     def __init__(self, okta_url: str, api_token: str, app_id: str) -> None:
         self.console = httpx2.Client(base_url=okta_url, timeout=30)
@@ -82,7 +84,7 @@ class LatencyProbe:
                 if answer.status_code != 200:
                     raise RuntimeError(f"{self.paths[name]} answered {answer.status_code}")
                 self.times[name].append(time.perf_counter() - started)
-            self.stop.wait(0.05)
+            self.stop.wait(PROBE_INTERVAL)
 
     def __enter__(self) -> LatencyProbe:
         self.thread.start()

@@ -21,10 +21,11 @@ bp = Blueprint("app_users", __name__)
 def list_app_users(app_id: str) -> ResponseReturnValue:
     backend = get_backend()
     app = apps.get_app(backend, app_id)
-    found = records.app_users_of_app(backend, app["id"])
-    return paginated(
-        found, lambda au: str(au["user_id"]), lambda au: render_app_user(app, au), COLLECTION_PAGE
-    )
+    def render(user_id: str) -> Any:
+        return render_app_user(app, backend.app_users.get(records.app_user_key(app["id"], user_id)))
+
+    with backend.store.transaction():  # the page's app users as listed, not one removed meanwhile
+        return paginated(records.assigned_user_ids(backend, app["id"]), str, render, COLLECTION_PAGE)
 
 
 @bp.post("/apps/<app_id>/users")

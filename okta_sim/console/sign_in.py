@@ -6,10 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 
-from okta_sim import admins, apps, syslog
+from okta_sim import admins, syslog
 from okta_sim.backend import get_backend
 from okta_sim.console.pages import SESSION_ADMIN
-from okta_sim.directory import reads
 
 bp = Blueprint("sign_in", __name__)
 
@@ -54,9 +53,6 @@ def home() -> Any:
 @bp.get("/admin/")
 def dashboard() -> str:
     backend = get_backend()
-    counts = {
-        "People": len(reads.list_users(backend)),
-        "Groups": len(reads.list_groups(backend)),
-        "Applications": len(apps.list_apps(backend)),
-    }
+    # Counted from the indexes: the dashboard stays instant with 10,000 people and pushes running.
+    counts = {"People": len(backend.users), "Groups": len(backend.groups), "Applications": len(backend.apps)}
     return render_template("dashboard.html", counts=counts)

@@ -47,3 +47,18 @@ def test_a_person_assigned_only_through_a_group_cannot_be_unassigned_alone(okta:
     assert remaining["individual"] is False and mapping.effective_profile(okta, app, remaining) == {
         "kintone": "Enable"
     }
+
+
+def test_assigned_user_ids_list_people_as_the_app_users_are_listed(okta: OktaBackend) -> None:
+    """The /api/v1 page reads ids from an index; the order is the full listing's (a frozen clock:
+    every assignment in the same millisecond keeps the order it was made in)."""
+    app = apps.add_app(okta, "cybozu", domain_name="example")
+    people = [
+        directory_writes.create_user(okta, {**PROFILE, "login": f"u{n}@example.com", "email": f"u{n}@example.com"})
+        for n in (3, 1, 2)
+    ]
+    for person in people:
+        assignments.assign_user(okta, app["id"], person["id"])
+    assignments.unassign_user(okta, app["id"], people[1]["id"])  # forgotten at once: never provisioned
+    listed = [au["user_id"] for au in records.app_users_of_app(okta, app["id"])]
+    assert records.assigned_user_ids(okta, app["id"]) == listed == [people[0]["id"], people[2]["id"]]
