@@ -103,10 +103,16 @@ def admit() -> None:
 
 
 def okta_headers(response: Response) -> Response:
-    """Every answer is JSON and tells the client where its family's budget stands."""
+    """Every answer with a body is JSON, a 204 has neither body nor content type (Okta's own SDK
+    parses any body it is told is JSON, and an empty one fails), and every answer tells the
+    client where its family's budget stands."""
     family, minute, limit = rate_window()
     used = current_app.extensions[RATE_LIMITS].used(family, minute)
-    response.headers["Content-Type"] = "application/json"
+    if response.status_code == 204:
+        response.set_data(b"")
+        response.headers.pop("Content-Type", None)
+    else:
+        response.headers["Content-Type"] = "application/json"
     response.headers["X-Rate-Limit-Limit"] = str(limit)
     response.headers["X-Rate-Limit-Remaining"] = str(max(0, limit - used))
     response.headers["X-Rate-Limit-Reset"] = str((minute + 1) * 60)
