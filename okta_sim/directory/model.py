@@ -14,15 +14,26 @@ from okta_sim.backend import OktaBackend
 from okta_sim.directory import reads
 from okta_sim.errors import Invalid
 
+# Okta's default user profile: every base attribute of the management API's UserProfile schema
+# (okta-sdk-python's generated okta/models/user_profile.py), with its length limits where the
+# schema gives them; the others take MAX_LENGTH (inference: Okta documents none for them).
 PROFILE_FIELDS = (
     "login", "email", "firstName", "lastName", "displayName", "locale", "secondEmail", "nickName",
-    "title", "department", "employeeNumber", "mobilePhone", "middleName", "honorificPrefix",
-    "honorificSuffix", "profileUrl", "preferredLanguage", "userType", "organization", "division",
-    "costCenter", "manager", "city", "state", "countryCode", "zipCode", "streetAddress", "timezone",
+    "title", "department", "employeeNumber", "mobilePhone", "primaryPhone", "middleName",
+    "honorificPrefix", "honorificSuffix", "profileUrl", "preferredLanguage", "userType",
+    "organization", "division", "costCenter", "manager", "managerId", "city", "state",
+    "countryCode", "zipCode", "streetAddress", "postalAddress", "timezone",
 )  # fmt: skip
 REQUIRED = ("login", "email", "firstName", "lastName")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-MAX_LENGTH = 100
+MAX_LENGTH = 1024
+# attribute -> (min, max) characters, as the UserProfile schema has them
+LENGTHS = {
+    "login": (5, 100), "email": (5, 100), "firstName": (1, 50), "lastName": (1, 50),
+    "secondEmail": (0, 100), "mobilePhone": (0, 100), "primaryPhone": (0, 100), "city": (0, 128),
+    "state": (0, 128), "countryCode": (0, 2), "zipCode": (0, 50), "streetAddress": (0, 1024),
+    "postalAddress": (0, 4096),
+}  # fmt: skip
 
 ACTIVE, STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED = (
     "ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED",
@@ -67,8 +78,12 @@ def check_profile(backend: OktaBackend, profile: Any, *, user_id: str | None = N
     for name, value in profile.items():
         if value is not None and not isinstance(value, str):
             causes.append(f"{name}: must be a string")
-        elif isinstance(value, str) and len(value) > MAX_LENGTH:
-            causes.append(f"{name}: must be at most {MAX_LENGTH} characters")
+        elif isinstance(value, str) and value:
+            shortest, longest = LENGTHS.get(name, (0, MAX_LENGTH))
+            if len(value) > longest:
+                causes.append(f"{name}: must be at most {longest} characters")
+            elif len(value) < shortest:
+                causes.append(f"{name}: must be at least {shortest} characters")
     for name in ("login", "email"):
         value = profile.get(name)
         if isinstance(value, str) and value and not EMAIL.match(value):

@@ -74,3 +74,25 @@ def test_calls_answered_204_succeed_through_the_sdk(sdk: Callable[[Scenario], No
         assert all(u["id"] != bob for u in reads.list_users(backend))
 
     sdk(scenario)
+
+
+def test_create_a_user_with_okta_s_whole_default_profile(sdk: Callable[[Scenario], None]) -> None:
+    """Every base attribute of Okta's UserProfile schema is accepted, each within its own length."""
+    from okta.models import CreateUserRequest, UserProfile
+
+    profile = {
+        "login": "erin.new@example.com", "email": "erin.new@example.com", "firstName": "Erin",
+        "lastName": "New", "primaryPhone": "+81 3 1234 5678", "mobilePhone": "+81 90 1234 5678",
+        "postalAddress": "1-2-3 Nihonbashi\nChuo-ku, Tokyo 103-0027", "streetAddress": "1-2-3 Nihonbashi",
+        "city": "Chuo-ku", "state": "Tokyo", "zipCode": "103-0027", "countryCode": "JP",
+        "managerId": "00u000manager", "manager": "Alice Smith", "title": "Engineer", "department": "QA",
+    }  # fmt: skip
+
+    async def scenario(client: OktaClient, backend: OktaBackend) -> None:
+        body = CreateUserRequest(profile=UserProfile.from_dict(profile))
+        created = no_error(await client.create_user(body, activate=False))
+        assert (created.status.value, created.profile.primary_phone) == ("STAGED", "+81 3 1234 5678")
+        stored = reads.get_user(backend, created.id)["profile"]
+        assert stored == profile  # (the SDK itself refuses lengths past the schema's: test_api_v1)
+
+    sdk(scenario)

@@ -169,6 +169,13 @@ def test_validation_errors_list_their_causes(api: Api) -> None:
     assert causes(api("POST", "/users", {"profile": {**profile, "firstName": "A"}, "credentials": "pw"})) == [
         "credentials: must be an object"
     ]
+    # Each base attribute within the UserProfile schema's own lengths, and nothing is created.
+    long = {**profile, "firstName": "A" * 51, "countryCode": "JPN", "postalAddress": "p" * 4096}
+    assert sorted(causes(api("POST", "/users", {"profile": long}))) == [
+        "countryCode: must be at most 2 characters",
+        "firstName: must be at most 50 characters",
+    ]
+    assert api.ok("GET", "/users?q=alice") == []
 
 
 def test_rate_limit_per_family_and_minute(make_okta: Callable[..., Flask]) -> None:
