@@ -196,7 +196,7 @@ def render_app_user(app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, 
         "syncState": app_user["syncState"],
         "lastSync": app_user["lastSync"],
         "credentials": {"userName": app_user["userName"]},
-        "profile": mapping.effective_profile(get_backend(), app, app_user),
+        "profile": mapping.app_user_profile(get_backend(), app, app_user),
         "_links": {
             "self": link("apps", app["id"], "users", app_user["user_id"]),
             "app": link("apps", app["id"]),

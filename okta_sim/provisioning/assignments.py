@@ -9,12 +9,11 @@ from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
 from okta_sim.errors import Invalid, NotFound
-from okta_sim.provisioning.mapping import groups_for
+from okta_sim.provisioning.mapping import check_app_profile, groups_for
 from okta_sim.provisioning.queue import request_push, request_pushes
 from okta_sim.provisioning.records import (
     app_groups_of_app,
     app_user_key,
-    check_app_profile,
     check_user_name,
     get_app_user,
     initial_user_name,

@@ -9,12 +9,15 @@ from typing import Any
 from okta_sim import usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model, reads
-from okta_sim.provisioning.records import ENABLE, app_groups_of_app
+from okta_sim.errors import Invalid
+from okta_sim.provisioning.records import DISABLE, ENABLE, app_groups_of_app
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
 CYBOZU_EXTENSION = "urn:ietf:params:scim:schemas:extension:cybozu:2.0:User"
+# The type of the one email Okta sends (and shows as the app user's emailType).
+EMAIL_TYPE = "work"
 
 
 def groups_for(backend: OktaBackend, app_id: str, user_id: str) -> list[dict[str, Any]]:
@@ -46,6 +49,51 @@ ATTRIBUTE_MAPPINGS = [
     ("displayName", "Display name", "user.displayName (else first and last name)"),
     ("locale", "Locale", "user.locale (else en_US)"),
 ]
+
+
+# What an assignment's profile may also name: the attributes the Attribute Mappings fill (as Okta's
+# SCIM CRUD test sends them, okta-developer-docs Okta-SCIM-20-CRUD-Test.json: givenName,
+# familyName, email, emailType). The mappings apply on every push, so a value given here is
+# checked and shown, and the mapped one is what is pushed (inference: the Cybozu app's own schema
+# is not published; emailType is the SCIM template app's, also inference for Cybozu).
+MAPPED_PROFILE = (*(name for name, _, _ in ATTRIBUTE_MAPPINGS if name != "userName"), "emailType")
+
+
+def check_app_profile(app: dict[str, Any], profile: Any) -> dict[str, str]:
+    """An assignment's app profile: each service attribute Enable, Disable or unset; the mapped
+    attributes, if given, must be text (they are not kept: the mappings give them)."""
+    if profile is None:
+        return {}
+    if not isinstance(profile, dict):
+        raise Invalid("Api validation failed: profile", ["profile: must be an object"])
+    clean: dict[str, str] = {}
+    causes = []
+    for name, value in profile.items():
+        if name in MAPPED_PROFILE:
+            if value is not None and not isinstance(value, str):
+                causes.append(f"{name}: must be a string")
+        elif name not in app["attributes"]:
+            causes.append(f"{name}: Property name '{name}' is not defined in the app user profile")
+        elif value in (None, ""):
+            continue
+        elif value is True or value == ENABLE:
+            clean[name] = ENABLE
+        elif value is False or value == DISABLE:
+            clean[name] = DISABLE
+        else:
+            causes.append(f"{name}: must be {ENABLE} or {DISABLE}")
+    if causes:
+        raise Invalid("Api validation failed: profile", causes)
+    return clean
+
+
+def app_user_profile(backend: OktaBackend, app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, Any]:
+    """The app user's profile as /api/v1 shows it: the mapped attributes' values, then the services."""
+    user = reads.get_user(backend, app_user["user_id"])
+    values = mapped(backend, app, user, app_user)
+    shown: dict[str, Any] = {name: values[name] for name in MAPPED_PROFILE if values.get(name) is not None}
+    shown["emailType"] = EMAIL_TYPE
+    return {**shown, **effective_profile(backend, app, app_user)}
 
 
 def mapped(
@@ -80,7 +128,7 @@ def scim_body(user: dict[str, Any], values: dict[str, Any], *, active: bool) -> 
         "schemas": [USER_SCHEMA, CYBOZU_EXTENSION],
         "userName": values["userName"],
         "name": {"givenName": values["givenName"], "familyName": values["familyName"]},
-        "emails": [{"primary": True, "value": values["email"], "type": "work"}],
+        "emails": [{"primary": True, "value": values["email"], "type": EMAIL_TYPE}],
         "displayName": values["displayName"],
         "locale": values["locale"],
         "externalId": user["id"],

@@ -77,30 +77,6 @@ def get_app_group(backend: OktaBackend, app_id: str, group_id: str) -> dict[str,
     return app_group
 
 
-def check_app_profile(app: dict[str, Any], profile: Any) -> dict[str, str]:
-    """An assignment's app profile: each service attribute Enable, Disable or unset."""
-    if profile is None:
-        return {}
-    if not isinstance(profile, dict):
-        raise Invalid("Api validation failed: profile", ["profile: must be an object"])
-    clean: dict[str, str] = {}
-    causes = []
-    for name, value in profile.items():
-        if name not in app["attributes"]:
-            causes.append(f"{name}: Property name '{name}' is not defined in the app user profile")
-        elif value in (None, ""):
-            continue
-        elif value is True or value == ENABLE:
-            clean[name] = ENABLE
-        elif value is False or value == DISABLE:
-            clean[name] = DISABLE
-        else:
-            causes.append(f"{name}: must be {ENABLE} or {DISABLE}")
-    if causes:
-        raise Invalid("Api validation failed: profile", causes)
-    return clean
-
-
 def new_app_user(
     backend: OktaBackend,
     app: dict[str, Any],

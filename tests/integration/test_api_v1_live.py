@@ -80,7 +80,8 @@ def test_step2_through_the_management_api(api: httpx2.Client, pair: Pair) -> Non
     assert (assigned["status"], assigned["syncState"]) == ("PROVISIONED", "SYNCHRONIZED")
     remote = pair.users()["alice"]
     assert remote["services"] == {"kintone": True} and remote["external_id"] == alice["id"]
-    assert assigned["externalId"] == remote["id"] and assigned["profile"] == {"kintone": "Enable"}
+    assert assigned["externalId"] == remote["id"] and assigned["profile"]["kintone"] == "Enable"
+    assert assigned["profile"]["familyName"] == remote["surname"]
 
     assert ok(api.post(f"/users/{alice['id']}/lifecycle/deactivate")) == {}
     assert pair.users()["alice"]["status"] == "Inactive"

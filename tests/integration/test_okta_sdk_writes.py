@@ -96,3 +96,47 @@ def test_create_a_user_with_okta_s_whole_default_profile(sdk: Callable[[Scenario
         assert stored == profile  # (the SDK itself refuses lengths past the schema's: test_api_v1)
 
     sdk(scenario)
+
+
+def test_app_users_and_groups_through_the_sdk(sdk: Callable[[Scenario], None]) -> None:
+    """Assign as Okta's SCIM CRUD test does (credentials.userName and the mapped attributes in the
+    profile, with a service), read, update, unassign; assign a group with priority and profile."""
+    from okta.models import (
+        ApplicationGroupAssignment,
+        AppUserAssignRequest,
+        AppUserProfileRequestPayload,
+        AppUserUpdateRequest,
+    )
+
+    async def scenario(client: OktaClient, backend: OktaBackend) -> None:
+        app = apps.add_app(backend, "cybozu", domain_name="example")
+        alice = login_id(backend, "alice.smith@example.com")
+        crud = {"familyName": "Smith", "givenName": "Alice", "emailType": "work", "email": "alice.smith@example.com"}
+        request = AppUserAssignRequest.from_dict(
+            {"id": alice, "scope": "USER", "credentials": {"userName": "asmith"}, "profile": {**crud, "kintone": "Enable"}}
+        )
+        assigned = no_error(await client.assign_user_to_application(app["id"], request))
+        assert (assigned.credentials.user_name, assigned.profile["kintone"]) == ("asmith", "Enable")
+        assert {k: assigned.profile[k] for k in crud} == crud
+        assert records.get_app_user(backend, app["id"], alice)["profile"] == {"kintone": "Enable"}
+        got = no_error(await client.get_application_user(app["id"], alice))
+        assert got.id == alice and got.scope == "USER"
+        payload = AppUserProfileRequestPayload.from_dict({"profile": {"garoon": "Enable"}})
+        update = AppUserUpdateRequest(actual_instance=payload)
+        updated = no_error(await client.update_application_user(app["id"], alice, update))
+        assert updated.profile["garoon"] == "Enable" and "kintone" not in updated.profile
+        listed = no_error(await client.list_application_users(app["id"]))
+        assert [au.id for au in listed] == [alice]
+
+        group = next(g for g in reads.list_groups(backend) if g["profile"]["name"] == "cybozu users")
+        body = ApplicationGroupAssignment.from_dict({"priority": 0, "profile": {"kintone": "Enable"}})
+        assigned_group = no_error(await client.assign_group_to_application(app["id"], group["id"], body))
+        assert (assigned_group.id, assigned_group.priority) == (group["id"], 0)
+        groups = no_error(await client.list_application_group_assignments(app["id"]))
+        assert [g.id for g in groups] == [group["id"]]
+        no_error(await client.unassign_application_from_group(app["id"], group["id"]))
+        assert records.app_groups_of_app(backend, app["id"]) == []
+        no_error(await client.unassign_user_from_application(app["id"], alice))
+        assert records.app_users_of_app(backend, app["id"]) == []
+
+    sdk(scenario)

@@ -538,13 +538,22 @@ def test_app_user_assignment_and_its_validation(api: Api) -> None:
     )
     assert assigned["id"] == alice["id"] and assigned["scope"] == "USER" and assigned["externalId"] is None
     assert (assigned["status"], assigned["syncState"], assigned["lastSync"]) == ("STAGED", "DISABLED", None)
-    assert assigned["credentials"] == {"userName": "alice"} and assigned["profile"] == {"kintone": "Enable"}
+    # The profile holds the mapped attributes (as the Attribute Mappings give them) and the services.
+    mapped = {
+        "givenName": "Alice", "familyName": "Smith", "email": "alice@example.com", "emailType": "work",
+        "displayName": "Alice Smith", "locale": "en_US",
+    }  # fmt: skip
+    assert assigned["credentials"] == {"userName": "alice"} and assigned["profile"] == {**mapped, "kintone": "Enable"}
     assert assigned["_links"]["user"]["href"] == f"http://localhost/api/v1/users/{alice['id']}"
     assert assigned["_links"]["app"]["href"] == f"http://localhost/api/v1/apps/{app['id']}"
     one = f"{users}/{alice['id']}"
     assert api.ok("GET", one) == assigned
     updated = api.ok("POST", one, {"credentials": {"userName": "alice.s"}, "profile": {"garoon": "Enable"}})
-    assert updated["credentials"]["userName"] == "alice.s" and updated["profile"] == {"garoon": "Enable"}
+    assert updated["credentials"]["userName"] == "alice.s" and updated["profile"] == {**mapped, "garoon": "Enable"}
+    # Okta's SCIM CRUD test assigns with the mapped attributes: accepted; the mappings still give them.
+    crud = {"familyName": "Other", "givenName": "Name", "emailType": "work", "email": "x@example.com"}
+    assert api.ok("POST", one, {"profile": {**crud, "kintone": "Enable"}})["profile"] == {**mapped, "kintone": "Enable"}
+    assert causes(api("POST", one, {"profile": {"familyName": 7}})) == ["familyName: must be a string"]
     assert [au["id"] for au in api.ok("GET", users)] == [alice["id"]]
     assert api("DELETE", one).status_code == 204
     assert_error(api("GET", one), 404, "E0000007")
@@ -566,7 +575,7 @@ def test_app_group_assignment(api: Api) -> None:
     )
     assert assigned["_links"]["group"]["href"] == f"http://localhost/api/v1/groups/{sales['id']}"
     member = api.ok("GET", f"/apps/{app['id']}/users/{alice['id']}")
-    assert member["scope"] == "GROUP" and member["profile"] == {"kintone": "Enable"}
+    assert member["scope"] == "GROUP" and member["profile"]["kintone"] == "Enable"
     assert api.ok("GET", path) == assigned
     assert [ag["id"] for ag in api.ok("GET", f"/apps/{app['id']}/groups")] == [sales["id"]]
     assert_error(api("PUT", path, {"priority": "first"}), 400, "E0000001")
