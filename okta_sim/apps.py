@@ -13,7 +13,10 @@ from typing import Any
 
 from okta_sim import catalog, ids, syslog, usernames
 from okta_sim.backend import OktaBackend
-from okta_sim.errors import Invalid, NotFound
+from okta_sim.errors import DeleteAppForbidden, Invalid, NotFound
+
+# An app instance's lifecycle status (Okta's app lifecycle: activate, deactivate, then delete).
+ACTIVE, INACTIVE = "ACTIVE", "INACTIVE"
 
 # The Cybozu (cybozu.com) app's service attributes: (attribute, label in the Profile Editor)
 SERVICE_ATTRIBUTES = [
@@ -51,7 +54,7 @@ def add_app(
         "id": ids.new_id(ids.APP),
         "name": entry.key,
         "label": (label or entry.name).strip() or entry.name,
-        "status": "ACTIVE",
+        "status": ACTIVE,
         "created": stamp,
         "lastUpdated": stamp,
         "settings": {"domainName": domain_name.strip()},
@@ -147,6 +150,45 @@ def delete_attribute(backend: OktaBackend, app_id: str, attribute: str) -> dict[
             app,
             "application.lifecycle.update",
             f"Delete attribute {attribute} of {app['label']}",
+        )
+
+
+def set_status(backend: OktaBackend, app_id: str, active: bool) -> dict[str, Any]:
+    """Activate or deactivate an app instance (Okta's app lifecycle). An inactive app pushes
+    nothing until it is active again, and then only what changes (inference)."""
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        wanted = ACTIVE if active else INACTIVE
+        if app["status"] == wanted:
+            return app
+        app["status"] = wanted
+        verb = "Activate" if active else "Deactivate"
+        return save(
+            backend, app, f"application.lifecycle.{verb.lower()}", f"{verb} application {app['label']}"
+        )
+
+
+def delete_app(backend: OktaBackend, app_id: str, *, require_inactive: bool = True) -> None:
+    """Remove an app instance with its assignments and tasks, pushing nothing to cybozu.com.
+
+    Okta deletes only a deactivated app (E0000056 otherwise). The lab's training mode resets an
+    exercise run with ``require_inactive=False``: the run's cybozu.com environment goes too, so
+    there is nobody left to deprovision."""
+    with backend.store.transaction():
+        app = get_app(backend, app_id)
+        if require_inactive and app["status"] != INACTIVE:
+            raise DeleteAppForbidden("Delete application forbidden.")
+        for holder in (backend.app_users, backend.app_groups):
+            for doc in holder.find(lambda d: d["app_id"] == app_id):
+                holder.delete(doc["key"])
+        for task in backend.tasks.find(lambda t: t.get("app_id") == app_id):
+            backend.tasks.delete(task["id"])
+        backend.apps.delete(app["id"])
+        syslog.record(
+            backend,
+            "application.lifecycle.delete",
+            f"Delete application {app['label']}",
+            targets=[syslog.app_target(app)],
         )
 
 

@@ -34,3 +34,11 @@ class Conflict(OktaError):
 class Forbidden(OktaError):
     status = 403
     code = "E0000006"
+
+
+class DeleteAppForbidden(OktaError):
+    """E0000056 "Delete application forbidden." (403): an app is deactivated before it is deleted
+    (okta-developer-docs, data/error-codes.json)."""
+
+    status = 403
+    code = "E0000056"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from okta_sim import api_tokens, apps, directory_writes, syslog
+from okta_sim import api_tokens, apps, directory_writes
 from okta_sim.backend import get_backend
 from okta_sim.directory import reads
 from okta_sim.errors import Invalid, OktaError
@@ -161,20 +161,5 @@ def add_routes(bp: Blueprint) -> None:
         cybozu.com: the lab's training mode resets an exercise run this way (the run's cybozu.com
         environment is deleted too, so there is nobody left to deprovision). Okta's own console
         needs the app deactivated first; the lab only needs it gone."""
-        backend = get_backend()
-        with backend.store.transaction():
-            app = apps.get_app(backend, app_id)
-            for app_user in backend.app_users.find(lambda au: au["app_id"] == app_id):
-                backend.app_users.delete(app_user["key"])
-            for app_group in backend.app_groups.find(lambda ag: ag["app_id"] == app_id):
-                backend.app_groups.delete(app_group["key"])
-            for task in backend.tasks.find(lambda t: t.get("app_id") == app_id):
-                backend.tasks.delete(task["id"])
-            backend.apps.delete(app["id"])
-            syslog.record(
-                backend,
-                "application.lifecycle.delete",
-                f"Delete application {app['label']}",
-                targets=[syslog.app_target(app)],
-            )
+        apps.delete_app(get_backend(), app_id, require_inactive=False)
         return "", 204

@@ -120,6 +120,20 @@ def update_app(app_id: str) -> ResponseReturnValue:
     return render_app(app)
 
 
+@bp.post("/apps/<app_id>/lifecycle/<any(activate, deactivate):action>")
+def app_lifecycle(app_id: str, action: str) -> ResponseReturnValue:
+    """Okta's activateApplication / deactivateApplication: 200 with an empty object."""
+    apps.set_status(get_backend(), app_id, action == "activate")
+    return {}
+
+
+@bp.delete("/apps/<app_id>")
+def delete_app(app_id: str) -> ResponseReturnValue:
+    """Only a deactivated app is deleted (E0000056, 403, otherwise)."""
+    apps.delete_app(get_backend(), app_id)
+    return "", 204
+
+
 @bp.get("/apps/<app_id>/connections/default")
 def get_connection(app_id: str) -> ResponseReturnValue:
     return render_connection(apps.get_app(get_backend(), app_id))

@@ -59,6 +59,11 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
         user = reads.get_user(backend, user_id)
         settings = app["provisioning"]
         toggles = settings["toApp"]
+        if app["status"] != apps.ACTIVE:  # an inactive app pushes nothing (inference)
+            if app_user.get("pendingRemoval"):
+                backend.app_users.delete(app_user["key"])
+                return None
+            return app_user
 
         if not settings["enabled"]:
             if app_user.get("pendingRemoval"):

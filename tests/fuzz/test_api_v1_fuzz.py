@@ -66,6 +66,7 @@ CODE_STATUS = {
     "E0000022": {405},
     "E0000031": {400},
     "E0000053": {400},  # the System Log: a filter it cannot read, a since over 180 days old
+    "E0000056": {403},  # deleting an app that is still active
     "E0000047": {429},
 }
 USER_KEYS = {
@@ -174,6 +175,8 @@ SHAPES: dict[str, Callable[[Any], None] | None] = {
     "applications.add_app": app_shape,
     "applications.get_app": app_shape,
     "applications.update_app": app_shape,
+    "applications.app_lifecycle": empty_object,
+    "applications.delete_app": NO_CONTENT,
     "applications.get_connection": connection_shape,
     "applications.save_connection": connection_shape,
     "applications.connection_lifecycle": NO_CONTENT,

@@ -140,3 +140,21 @@ def test_app_users_and_groups_through_the_sdk(sdk: Callable[[Scenario], None]) -
         assert records.app_users_of_app(backend, app["id"]) == []
 
     sdk(scenario)
+
+
+def test_an_app_is_deactivated_before_it_is_deleted(sdk: Callable[[Scenario], None]) -> None:
+    async def scenario(client: OktaClient, backend: OktaBackend) -> None:
+        app = apps.add_app(backend, "cybozu", domain_name="example")
+        alice = login_id(backend, "alice.smith@example.com")
+        assignments.assign_user(backend, app["id"], alice, profile={"kintone": "Enable"})
+        _, error = await client.delete_application(app["id"])
+        assert "E0000056" in str(error) and "Delete application forbidden." in str(error)
+        assert apps.get_app(backend, app["id"])["status"] == "ACTIVE"  # nothing half-done
+        no_error(await client.deactivate_application(app["id"]))
+        assert apps.get_app(backend, app["id"])["status"] == "INACTIVE"
+        no_error(await client.activate_application(app["id"]))
+        no_error(await client.deactivate_application(app["id"]))
+        no_error(await client.delete_application(app["id"]))
+        assert backend.apps.get(app["id"]) is None and records.app_users_of_app(backend, app["id"]) == []
+
+    sdk(scenario)
