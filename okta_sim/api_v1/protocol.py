@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Rule
+from werkzeug.routing import PathConverter, Rule
 
 from okta_sim import api_tokens
 from okta_sim.backend import get_backend
@@ -177,8 +177,19 @@ def route_every_method(app: Flask, blueprint: str) -> None:
     """
     endpoint = f"{blueprint}.{unknown.__name__}"
     app.view_functions[endpoint] = unknown
+    app.url_map.converters[ANY_PATH] = AnyPath
     app.url_map.add(Rule(f"{PREFIX}/", endpoint=endpoint))
-    app.url_map.add(Rule(f"{PREFIX}/<path:path>", endpoint=endpoint))
+    app.url_map.add(Rule(f"{PREFIX}/<{ANY_PATH}:path>", endpoint=endpoint))
+
+
+ANY_PATH = "okta_any_path"
+
+
+class AnyPath(PathConverter):
+    """werkzeug's ``path``, newlines included (its ``.`` stops at one): ``/apps/%0A/users/x`` with a
+    method no view takes must still reach :func:`unknown`, not werkzeug's HTML 405."""
+
+    regex = r"[^/][\s\S]*?"
 
 
 def install(bp: Blueprint) -> None:

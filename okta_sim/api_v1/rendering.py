@@ -205,6 +205,24 @@ def render_app_user(app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, 
     }
 
 
+def render_app_link(app: dict[str, Any], app_user: dict[str, Any], sort_order: int) -> dict[str, Any]:
+    """An app on a person's dashboard (Okta's AssignedAppLink, ``GET /users/{id}/appLinks``): the
+    link goes to Okta's ``/home/{appName}/{appInstanceId}`` form; the lab has no app logos, so
+    ``logoUrl`` is null, and the assignment is named by the person's id (inference)."""
+    return {
+        "id": app["id"],
+        "label": app["label"],
+        "linkUrl": f"{request.host_url.rstrip('/')}/home/{app['name']}/{app['id']}",
+        "logoUrl": None,
+        "appName": app["name"],
+        "appInstanceId": app["id"],
+        "appAssignmentId": app_user["user_id"],
+        "credentialsSetup": False,
+        "hidden": False,
+        "sortOrder": sort_order,
+    }
+
+
 def render_app_group(app_group: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": app_group["group_id"],

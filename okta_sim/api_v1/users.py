@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from okta_sim import directory_writes
+from okta_sim import apps, directory_writes
 from okta_sim.api_v1.parsing import (
     USERS_PAGE,
     flag,
@@ -18,7 +18,7 @@ from okta_sim.api_v1.parsing import (
     search_filter,
     starts_with,
 )
-from okta_sim.api_v1.rendering import by_id, render_group, render_user
+from okta_sim.api_v1.rendering import by_id, render_app_link, render_group, render_user
 from okta_sim.backend import get_backend
 from okta_sim.directory import reads
 
@@ -94,6 +94,23 @@ def delete_user(user_id: str) -> ResponseReturnValue:
 def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
     directory_writes.change_status(get_backend(), user_id, action)
     return {}
+
+
+@bp.get("/users/<user_id>/appLinks")
+def user_app_links(user_id: str) -> ResponseReturnValue:
+    """The active apps assigned to the person, individually or through a group, oldest first."""
+    backend = get_backend()
+    user = reads.get_user(backend, user_id)
+    with backend.store.transaction():
+        found = [
+            (apps.get_app(backend, au["app_id"]), au)
+            for au in sorted(
+                backend.app_users.find(lambda au: au["user_id"] == user["id"] and not au.get("pendingRemoval")),
+                key=lambda au: au["created"],
+            )
+        ]
+    active = [(app, au) for app, au in found if app["status"] == apps.ACTIVE]
+    return [render_app_link(app, au, n) for n, (app, au) in enumerate(active)]
 
 
 @bp.get("/users/<user_id>/groups")

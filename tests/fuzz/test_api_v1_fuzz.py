@@ -143,6 +143,11 @@ def empty_object(body: Any) -> None:
     assert body == {}
 
 
+def app_link_shape(body: Any) -> None:
+    assert body["appName"] == "cybozu" and body["appInstanceId"].startswith("0oa")
+    assert body["linkUrl"].endswith(f"/home/cybozu/{body['appInstanceId']}")
+
+
 def many(shape: Callable[[Any], None]) -> Callable[[Any], None]:
     def check(body: Any) -> None:
         assert isinstance(body, list)
@@ -176,6 +181,7 @@ SHAPES: dict[str, Callable[[Any], None] | None] = {
     "applications.get_app": app_shape,
     "applications.update_app": app_shape,
     "applications.app_lifecycle": empty_object,
+    "users.user_app_links": many(app_link_shape),
     "applications.delete_app": NO_CONTENT,
     "applications.get_connection": connection_shape,
     "applications.save_connection": connection_shape,

@@ -158,3 +158,24 @@ def test_an_app_is_deactivated_before_it_is_deleted(sdk: Callable[[Scenario], No
         assert backend.apps.get(app["id"]) is None and records.app_users_of_app(backend, app["id"]) == []
 
     sdk(scenario)
+
+
+def test_a_person_s_app_links_are_the_active_apps_assigned(sdk: Callable[[Scenario], None]) -> None:
+    async def scenario(client: OktaClient, backend: OktaBackend) -> None:
+        carol = login_id(backend, "carol.white@example.com")  # a member of "cybozu users"
+        assert no_error(await client.list_app_links(carol)) == []
+        first = apps.add_app(backend, "cybozu", domain_name="example", label="Cybozu (example)")
+        second = apps.add_app(backend, "cybozu", domain_name="other", label="Cybozu (other)")
+        assignments.assign_user(backend, first["id"], carol, profile={"kintone": "Enable"})
+        group = next(g for g in reads.list_groups(backend) if g["profile"]["name"] == "cybozu users")
+        assignments.assign_group(backend, second["id"], group["id"], profile={"kintone": "Enable"})
+        links = no_error(await client.list_app_links(carol))
+        assert [(link.label, link.app_instance_id, link.sort_order) for link in links] == [
+            ("Cybozu (example)", first["id"], 0),
+            ("Cybozu (other)", second["id"], 1),
+        ]
+        assert links[0].link_url.endswith(f"/home/cybozu/{first['id']}") and links[0].hidden is False
+        apps.set_status(backend, second["id"], False)  # an inactive app is not on the dashboard
+        assert [link.app_instance_id for link in no_error(await client.list_app_links(carol))] == [first["id"]]
+
+    sdk(scenario)

@@ -147,6 +147,8 @@ def test_protocol_errors_are_okta_error_json(api: Api) -> None:
     wrong = assert_error(api("PATCH", "/users"), 405, "E0000022")
     assert wrong["errorSummary"] == "The endpoint does not support the provided HTTP method"
     assert api("PATCH", "/users").headers["Allow"] == "GET, POST"
+    # A newline in an id, with a method no view of that path takes: Okta's 405, not werkzeug's HTML.
+    assert_error(api("PUT", "/apps/%0A/users/x"), 405, "E0000022")
     for data in ("{not json", "[1, 2]", "", '"text"', "[" * 100_000, b"\xff\xfe{"):
         malformed = api("POST", "/users", data=data, content_type="application/json")
         assert_error(malformed, 400, "E0000003", "The request body was not well-formed.")
