@@ -1,7 +1,7 @@
 """One push: bring cybozu.com in line with Okta for one app user.
 
-Okta queues provisioning; the lab runs it synchronously, in the request that
-caused it, so a scenario or a test sees the outcome at once. Every push goes
+A push runs on one of the org's workers (okta_sim.provisioning.queue), or in
+the request that caused it with ``PUSH_MODE = "inline"``. Every push goes
 through :func:`sync`, which compares what Okta says (assignment, Okta status,
 mapped profile) with what it last pushed, and sends only the difference,
 within the "Provisioning to App" toggles. Failures leave the app user in
