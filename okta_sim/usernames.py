@@ -29,11 +29,12 @@ DEFAULT = "okta_username"
 # credentials.userNameTemplate). Okta's Admin Console offers "Create and update" and "Create only"
 # (okta-developer-docs, guides/create-an-app-integration); the API's pushStatus is PUSH / DONT_PUSH
 # (the management API's ApplicationCredentialsUsernameTemplate).
+CREATE_AND_UPDATE, CREATE_ONLY = "create_and_update", "create_only"
 UPDATE_ON: dict[str, tuple[str, str]] = {
-    "create_and_update": ("Create and update", "PUSH"),
-    "create_only": ("Create only", "DONT_PUSH"),
+    CREATE_AND_UPDATE: ("Create and update", "PUSH"),
+    CREATE_ONLY: ("Create only", "DONT_PUSH"),
 }
-DEFAULT_UPDATE_ON = "create_and_update"
+DEFAULT_UPDATE_ON = CREATE_AND_UPDATE
 BLANK = "Blank is an invalid value for userName field"
 
 

@@ -210,7 +210,7 @@ def follow_username_format(backend: OktaBackend, app_id: str, user_id: str, befo
     with backend.store.transaction():
         app = apps.get_app(backend, app_id)
         app_user = backend.app_users.get(app_user_key(app_id, user_id))
-        if app_user is None or usernames.update_on(app["signOn"]) != "create_and_update":
+        if app_user is None or usernames.update_on(app["signOn"]) != usernames.CREATE_AND_UPDATE:
             return
         user = reads.get_user(backend, user_id)
         sign_on = app["signOn"]

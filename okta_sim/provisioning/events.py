@@ -47,7 +47,7 @@ def user_reactivated(backend: OktaBackend, user_id: str) -> None:
     (the lifecycle guide, "lcm-deprovision-user": previous app integrations are reassigned);
     individual assignments are not restored: Okta's SCIM CRUD test assigns the user again after
     reactivating (okta-developer-docs, Okta-SCIM-20-CRUD-Test.json)."""
-    for app_group in backend.app_groups.find(lambda ag: True):
+    for app_group in backend.app_groups.all():
         with backend.store.transaction():
             if user_id not in reads.get_group(backend, app_group["group_id"])["members"]:
                 continue

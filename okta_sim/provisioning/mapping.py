@@ -90,9 +90,8 @@ def check_app_profile(app: dict[str, Any], profile: Any) -> dict[str, str]:
 def app_user_profile(backend: OktaBackend, app: dict[str, Any], app_user: dict[str, Any]) -> dict[str, Any]:
     """The app user's profile as /api/v1 shows it: the mapped attributes' values, then the services."""
     user = reads.get_user(backend, app_user["user_id"])
-    values = mapped(backend, app, user, app_user)
-    shown: dict[str, Any] = {name: values[name] for name in MAPPED_PROFILE if values.get(name) is not None}
-    shown["emailType"] = EMAIL_TYPE
+    values = {**mapped(backend, app, user, app_user), "emailType": EMAIL_TYPE}
+    shown = {name: values[name] for name in MAPPED_PROFILE if values.get(name) is not None}
     return {**shown, **effective_profile(backend, app, app_user)}
 
 
@@ -117,7 +116,7 @@ def pushed_user_name(app: dict[str, Any], app_user: dict[str, Any]) -> str:
     """The username a push sends: the app user's, except that with "Update application username
     on: Create only" a provisioned user keeps the one it was created with."""
     created = (app_user.get("pushed") or {}).get("values")
-    if created and usernames.update_on(app["signOn"]) == "create_only":
+    if created and usernames.update_on(app["signOn"]) == usernames.CREATE_ONLY:
         return str(created["userName"])
     return str(app_user["userName"])
 

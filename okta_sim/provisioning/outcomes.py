@@ -9,7 +9,7 @@ from typing import Any
 from okta_sim import ids, syslog
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model
-from okta_sim.provisioning.event_types import PUSH_EVENTS
+from okta_sim.provisioning.event_types import PUSH_EVENTS, failure_text
 from okta_sim.provisioning.records import ERROR, PUSH_FIELDS, SYNCHRONIZED
 
 
@@ -76,13 +76,20 @@ def fail(
     user: dict[str, Any],
     app_user: dict[str, Any],
     operation: str,
-    message: str,
+    detail: str,
     *,
-    event: str | None = None,
+    step: str | None = None,
 ) -> None:
-    """A push failed: the app user is in ERROR and its (single) open task says why.
-
-    ``event`` is the step that failed where it is not the operation itself (a create's lookup)."""
+    """A push failed with the remote server's ``detail``: the app user is in ERROR and its (single)
+    open task says why in Okta's words. ``step`` is the part that failed where it is not the
+    operation itself (a create's lookup, or Okta's own blank-username check)."""
+    message = failure_text(
+        step or operation,
+        name=model.display_name(user),
+        app=app["label"],
+        user_name=app_user.get("userName") or "",
+        detail=detail,
+    )
     with backend.store.transaction():
         app_user["syncState"] = ERROR
         app_user["lastError"] = message
@@ -98,7 +105,8 @@ def fail(
             }
             task.update(operation=operation, message=message, created=backend.now())
             backend.tasks.put(task)
-        log_push(backend, app, user, app_user, event or operation, reason=message)
+        # The lookup has an event type of its own; Okta's blank-username check is the create's.
+        log_push(backend, app, user, app_user, step if step in PUSH_EVENTS else operation, reason=message)
 
 
 def done(

@@ -19,8 +19,7 @@ from typing import Any
 
 from okta_sim import apps, usernames
 from okta_sim.backend import OktaBackend
-from okta_sim.directory import model, reads
-from okta_sim.provisioning.event_types import failure_text
+from okta_sim.directory import reads
 from okta_sim.provisioning.integration import client
 from okta_sim.provisioning.mapping import mapped, merged, scim_body, should_be_active
 from okta_sim.provisioning.outcomes import done, fail, resolve_task, save_push
@@ -59,16 +58,13 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
         user = reads.get_user(backend, user_id)
         settings = app["provisioning"]
         toggles = settings["toApp"]
-        if app["status"] != apps.ACTIVE:  # an inactive app pushes nothing (inference)
+        if not settings["enabled"] or app["status"] != apps.ACTIVE:
+            # Nothing is sent: an unassignment is forgotten at once.
             if app_user.get("pendingRemoval"):
                 backend.app_users.delete(app_user["key"])
                 return None
-            return app_user
-
-        if not settings["enabled"]:
-            if app_user.get("pendingRemoval"):
-                backend.app_users.delete(app_user["key"])
-                return None
+            if app["status"] != apps.ACTIVE:  # an inactive app pushes nothing, and marks nothing (inference)
+                return app_user
             app_user["syncState"] = DISABLED
             if not app_user.get("externalId"):
                 app_user["note"] = ASSIGNED_BEFORE_PROVISIONING
@@ -118,7 +114,7 @@ def _sync(backend: OktaBackend, app_id: str, user_id: str, provision: bool) -> d
         operation = (
             "update" if active == pushed.get("active", True) else ("reactivate" if active else "deactivate")
         )
-        _failed(backend, app, user, app_user, operation, failure.describe())
+        fail(backend, app, user, app_user, operation, failure.describe())
     return backend.app_users.get(app_user["key"])
 
 
@@ -131,14 +127,14 @@ def _create(
 ) -> dict[str, Any]:
     """Okta's create: look the login name up, match an existing user or POST a new one."""
     if not app_user["userName"]:
-        _failed(backend, app, user, app_user, "create", usernames.BLANK, step="blank")
+        fail(backend, app, user, app_user, "create", usernames.BLANK, step="blank")
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
     try:
         with client(backend, app, login=user["profile"]["login"]) as scim:
             try:
                 found = scim.find(app_user["userName"])
             except ScimFailure as failure:
-                _failed(backend, app, user, app_user, "create", failure.describe(), step="verify")
+                fail(backend, app, user, app_user, "create", failure.describe(), step="verify")
                 return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
             if found:
                 remote = scim.get(found["id"])
@@ -152,7 +148,7 @@ def _create(
                     raise ScimFailure("Create new user returned empty user.")
                 external_id = created["id"]
     except ScimFailure as failure:
-        _failed(backend, app, user, app_user, "create", failure.describe() if failure.status else failure.reason)
+        fail(backend, app, user, app_user, "create", failure.describe() if failure.status else failure.reason)
         return backend.app_users.get(app_user["key"])  # type: ignore[return-value]
     app_user.update(
         externalId=external_id, status="PROVISIONED", note=None, pushed={"values": values, "active": True}
@@ -177,7 +173,7 @@ def _deprovision_removed(
         except ScimFailure as failure:
             if failure.status == 404:  # already gone from cybozu.com: nothing left to deactivate
                 return _forget(backend, app_user)
-            _failed(backend, app, user, app_user, "deactivate", failure.describe())
+            fail(backend, app, user, app_user, "deactivate", failure.describe())
             return None
         # Recorded even though the app user is about to be forgotten: if it was assigned again
         # while this request was on the wire, it stays, and the next push must reactivate it.
@@ -185,28 +181,6 @@ def _deprovision_removed(
         app_user["status"] = "DEPROVISIONED"
         done(backend, app, user, app_user, "deactivate")
     return _forget(backend, app_user)
-
-
-def _failed(
-    backend: OktaBackend,
-    app: dict[str, Any],
-    user: dict[str, Any],
-    app_user: dict[str, Any],
-    operation: str,
-    detail: str,
-    *,
-    step: str | None = None,
-) -> None:
-    """Record a failed push in Okta's words; ``step`` is the part that failed, where it is not
-    the operation itself (a create's lookup, or Okta's own blank-username check)."""
-    text = failure_text(
-        step or operation,
-        name=model.display_name(user),
-        app=app["label"],
-        user_name=app_user.get("userName") or "",
-        detail=detail,
-    )
-    fail(backend, app, user, app_user, operation, text, event="verify" if step == "verify" else None)
 
 
 def _forget(backend: OktaBackend, app_user: dict[str, Any]) -> None:

@@ -156,38 +156,34 @@ class OktaScimClient:
         headers = {**self.headers, "Content-Type": CONTENT_TYPE} if content is not None else self.headers
         waits, tries = 0, 0
         while True:
+            failure: ScimFailure | None = None
             try:
                 response = self.pool.send(self.endpoint, method, target, content, headers)
             except TimeoutError:
                 self._log(method, path, params, body, None, "timed out")
-                if method != "POST" and tries < self.transient_retries:
-                    tries += 1
-                    self.sleep(TRANSIENT_BACKOFF)
-                    continue
                 # Nothing came back, so nothing is "reported by remote server": Java's bare text.
-                raise ScimFailure("Read timed out") from None
+                failure, transient = ScimFailure("Read timed out"), method != "POST"
             # ValueError: a header http.client refuses to write (a token that is not ASCII).
             except (OSError, http.client.HTTPException, ValueError) as error:
                 self._log(method, path, params, body, None, str(error))
-                if method != "POST" and tries < self.transient_retries and not isinstance(error, ValueError):
-                    tries += 1
-                    self.sleep(TRANSIENT_BACKOFF)
+                failure = ScimFailure("Connection failed", f"could not connect to {self.base_url}: {error}")
+                transient = method != "POST" and not isinstance(error, ValueError)
+            else:
+                self._log(method, path, params, body, response.status, response.text)
+                if response.status == 429 and waits < self.max_retries:
+                    waits += 1
+                    wait = _retry_after(response.headers.get("Retry-After"))
+                    if self.on_rate_limit:
+                        self.on_rate_limit(wait)
+                    self.sleep(wait)
                     continue
-                raise ScimFailure(
-                    "Connection failed", f"could not connect to {self.base_url}: {error}"
-                ) from None
-            self._log(method, path, params, body, response.status, response.text)
-            if response.status == 429 and waits < self.max_retries:
-                waits += 1
-                wait = _retry_after(response.headers.get("Retry-After"))
-                if self.on_rate_limit:
-                    self.on_rate_limit(wait)
-                self.sleep(wait)
-                continue
-            if response.status >= 500 and tries < self.transient_retries:
+                transient = response.status >= 500
+            if transient and tries < self.transient_retries:
                 tries += 1
                 self.sleep(TRANSIENT_BACKOFF)
                 continue
+            if failure is not None:
+                raise failure
             return _result(response)
 
     def _log(self, method: str, path: str, params: Any, body: Any, status: int | None, text: str) -> None:
