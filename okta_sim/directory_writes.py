@@ -13,7 +13,7 @@ from typing import Any
 from okta_sim import ids, syslog
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import model
-from okta_sim.directory.model import ACTIVE, DEPROVISIONED, LIFECYCLE, STAGED
+from okta_sim.directory.model import ACTIVE, DEPROVISIONED, LIFECYCLE, LOCKED_OUT, PROVISIONED, STAGED
 from okta_sim.directory.reads import get_group, get_user
 from okta_sim.errors import Invalid, NotFound
 from okta_sim.provisioning import events
@@ -21,22 +21,38 @@ from okta_sim.provisioning import events
 # -- people -----------------------------------------------------------------
 
 
-def create_user(backend: OktaBackend, profile: Any, *, activate: bool = True) -> dict[str, Any]:
+def create_user(
+    backend: OktaBackend,
+    profile: Any,
+    *,
+    activate: bool = True,
+    password: Any = None,
+    set_by_user: bool = False,
+) -> dict[str, Any]:
+    """Okta's createUser. Activated with a password (or by an admin's console, whose password the
+    lab does not ask for) the person is ACTIVE; activated without one ("set by user") they are
+    PROVISIONED until they finish activation. The password is checked, never kept."""
     with backend.store.transaction():
         clean = model.check_profile(backend, profile)
+        if password is not None:
+            model.check_password(password, clean)
         stamp = backend.now()
+        status = (PROVISIONED if set_by_user and password is None else ACTIVE) if activate else STAGED
+        credentials: dict[str, Any] = {"provider": {"type": "OKTA", "name": "OKTA"}}
+        if password is not None:
+            credentials = {"password": {}, **credentials}
         user = {
             "id": ids.new_id(ids.USER),
-            "status": ACTIVE if activate else STAGED,
+            "status": status,
             "created": stamp,
             "activated": stamp if activate else None,
             "statusChanged": stamp if activate else None,
             "lastLogin": None,
             "lastUpdated": stamp,
-            "passwordChanged": None,
+            "passwordChanged": stamp if password is not None else None,
             "type": {"id": "oty_default"},
             "profile": clean,
-            "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+            "credentials": credentials,
         }
         backend.users.put(user)
         syslog.record(
@@ -78,21 +94,15 @@ def change_status(backend: OktaBackend, user_id: str, action: str) -> dict[str, 
     allowed, target, event = LIFECYCLE[action]
     with backend.store.transaction():
         user = get_user(backend, user_id)
+        if action == "unlock" and user["status"] == ACTIVE:
+            return user  # not blocked from unknown devices either: the lab models no devices
         if user["status"] not in allowed:
-            raise Invalid(f"Cannot {action} a user whose status is {user['status']}.")
-        stamp = backend.now()
+            raise model.refusal(action, user["status"])
         previous = user["status"]
-        user["status"] = target
-        user["statusChanged"] = stamp
-        user["lastUpdated"] = stamp
         if action == "activate":
-            user["activated"] = stamp
-        backend.users.put(user)
-        syslog.record(
-            backend,
-            event,
-            f"{action.capitalize()} Okta user {user['profile']['login']}",
-            targets=[syslog.target("User", user["id"], user["profile"]["login"])],
+            user["activated"] = backend.now()
+        set_status(
+            backend, user, target, event, f"{action.capitalize()} Okta user {user['profile']['login']}"
         )
     if target == DEPROVISIONED:
         events.user_deactivated(backend, user["id"])
@@ -100,6 +110,36 @@ def change_status(backend: OktaBackend, user_id: str, action: str) -> dict[str, 
         events.user_reactivated(backend, user["id"])
     events.user_changed(backend, user["id"])
     return get_user(backend, user["id"])
+
+
+def set_status(backend: OktaBackend, user: dict[str, Any], status: str, event: str, message: str) -> None:
+    stamp = backend.now()
+    user["status"] = status
+    user["statusChanged"] = stamp
+    user["lastUpdated"] = stamp
+    backend.users.put(user)
+    syslog.record(
+        backend, event, message, targets=[syslog.target("User", user["id"], user["profile"]["login"])]
+    )
+
+
+def lock_out(backend: OktaBackend, user_id: str) -> dict[str, Any]:
+    """What too many failed sign-ins do to an active person (the lab's stand-in: /_lab, scenarios).
+    Okta pushes nothing: the app assignments stay as they are."""
+    with backend.store.transaction():
+        user = get_user(backend, user_id)
+        if user["status"] != ACTIVE:
+            raise Invalid(
+                f"Only an active person can be locked out; {user['profile']['login']} is {user['status']}."
+            )
+        set_status(
+            backend,
+            user,
+            LOCKED_OUT,
+            model.LOCKED_EVENT,
+            f"Auto-lock user account for Okta {user['profile']['login']}",
+        )
+        return user
 
 
 def delete_user(backend: OktaBackend, user_id: str) -> bool:
@@ -214,5 +254,3 @@ def delete_group(backend: OktaBackend, group_id: str) -> None:
             f"Delete Okta group {group['profile']['name']}",
             targets=[syslog.target("UserGroup", group["id"], group["profile"]["name"])],
         )
-
-

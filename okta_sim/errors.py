@@ -42,3 +42,24 @@ class DeleteAppForbidden(OktaError):
 
     status = 403
     code = "E0000056"
+
+
+class ActivationFailed(OktaError):
+    """E0000016 "Activation failed because the user is already active" (403)."""
+
+    status = 403
+    code = "E0000016"
+
+
+class UnlockForbidden(OktaError):
+    """E0000032 "Unlock is not allowed for this user." (403)."""
+
+    status = 403
+    code = "E0000032"
+
+
+class StatusForbidden(OktaError):
+    """E0000038 "This operation is not allowed in the user's current status." (403)."""
+
+    status = 403
+    code = "E0000038"

@@ -37,6 +37,14 @@ def add_routes(bp: Blueprint) -> None:
         _, value = api_tokens.create_token(get_backend(), data.get("name") or "lab")
         return jsonify({"token": value, "org_url": request.host_url.rstrip("/")}), 201
 
+    @bp.post("/users/<user_id>/lock-out")
+    @lab_errors
+    def user_lock_out(user_id: str) -> Response:
+        """Lock an active person out, as too many failed sign-ins would (the lab models no sign-in);
+        POST /api/v1/users/{id}/lifecycle/unlock gives them back."""
+        user = directory_writes.lock_out(get_backend(), user_id)
+        return jsonify({"id": user["id"], "status": user["status"]})
+
     @bp.post("/people")
     @lab_errors
     def people_import() -> tuple[Response, int]:

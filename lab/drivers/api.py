@@ -21,6 +21,9 @@ def enabled(on: bool) -> dict[str, str]:
     return {"status": "ENABLED" if on else "DISABLED"}
 
 
+ADMIN_SET_PASSWORD = "Lab-Passw0rd"  # meets Okta's default policy (model.check_password)
+
+
 class ApiDriver(LabVerbs):
     """Every verb as an HTTP request (or a few) to the app that owns it."""
 
@@ -197,7 +200,10 @@ class ApiDriver(LabVerbs):
         }
         if params.get("display_name"):
             profile["displayName"] = params["display_name"]
-        user = self.client.call("okta", "POST", "/api/v1/users", {"profile": profile}, activate="true")
+        # A password, as the console's [Add Person] sets one ("Set by admin"): without it Okta leaves
+        # the person PROVISIONED until they finish activation themselves.
+        body = {"profile": profile, "credentials": {"password": {"value": ADMIN_SET_PASSWORD}}}
+        user = self.client.call("okta", "POST", "/api/v1/users", body, activate="true")
         return Result(values={"id": user["id"]})
 
     def user_path(self, params: Params) -> str:
@@ -222,6 +228,9 @@ class ApiDriver(LabVerbs):
 
     def okta_unsuspend_user(self, params: Params) -> Result:
         return self.lifecycle(params, "unsuspend")
+
+    def okta_unlock_user(self, params: Params) -> Result:
+        return self.lifecycle(params, "unlock")
 
     def member_path(self, params: Params) -> str:
         return f"/groups/{self.client.group_id(params['group'])}{self.user_path(params)}"

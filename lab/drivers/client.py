@@ -133,6 +133,11 @@ class LabClient:
         """The "Domain Name" a scenario's subdomain has in this lab: itself."""
         return name
 
+    def okta_people(self) -> list[Any]:
+        """Every person, deactivated ones included: Okta's plain list "omits users that have a status
+        of DEPROVISIONED", so ask with a search, as its reference advises."""
+        return self.okta_pages("/users", search="status pr", limit=200)
+
     def user_id(self, login: str) -> str:
         return str(self.okta("GET", f"/users/{quote(login, safe='@')}")["id"])
 

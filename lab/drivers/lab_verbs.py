@@ -71,6 +71,10 @@ class LabVerbs:
         self.client.both("POST", "/_lab/clock", {"advance": seconds})
         return Result()
 
+    def lab_lock_out_user(self, params: Params) -> Result:
+        self.client.call("okta", "POST", f"/_lab/users/{self.client.user_id(params['user'])}/lock-out")
+        return Result()
+
     def lab_rotate_okta_ips(self, params: Params) -> Result:
         addresses = self.client.call("okta", "POST", "/_lab/egress/rotate")["addresses"]
         return Result(values={"addresses": ", ".join(addresses)})

@@ -292,7 +292,7 @@ class UiDriver(LabVerbs):
         return self.consoles.checked()
 
     def lifecycle(self, user: str, button: str) -> Result:
-        """A person's lifecycle button ([Deactivate], [Activate], [Suspend], [Unsuspend])."""
+        """A person's lifecycle button ([Deactivate], [Activate], [Suspend], [Unsuspend], [Unlock])."""
         self.consoles.person_page(user)
         found = self.page.get_by_role("button", name=button, exact=True)
         if not self.consoles.present(found):
@@ -311,6 +311,9 @@ class UiDriver(LabVerbs):
 
     def okta_unsuspend_user(self, params: Params) -> Result:
         return self.lifecycle(params["user"], "Unsuspend")
+
+    def okta_unlock_user(self, params: Params) -> Result:
+        return self.lifecycle(params["user"], "Unlock")
 
     def okta_add_to_group(self, params: Params) -> Result:
         self.consoles.group_page(params["group"])

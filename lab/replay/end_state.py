@@ -22,7 +22,7 @@ def plain(text: Any) -> Any:
 
 def capture(client: LabClient) -> dict[str, Any]:
     """Read both apps through the client's lab-API readers (the same ones expectations use)."""
-    logins = {u["id"]: u["profile"]["login"] for u in client.okta_pages("/users", limit=200)}
+    logins = {u["id"]: u["profile"]["login"] for u in client.okta_people()}
     tenants = {}
     for subdomain in client.tenants:
         tenant = client.tenant_state(subdomain)
@@ -83,7 +83,7 @@ def capture(client: LabClient) -> dict[str, Any]:
             u["profile"].get("email"),
             u["profile"].get("displayName"),
         )
-        for u in client.okta_pages("/users", limit=200)
+        for u in client.okta_people()
     )
     return {"cybozu": tenants, "okta": {"apps": apps, "tasks": tasks, "people": people}}
 

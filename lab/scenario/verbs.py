@@ -302,6 +302,7 @@ VERBS: dict[str, Verb] = {
         Verb("okta.activate_user", UserRef, "Directory: activate a deactivated person"),
         Verb("okta.suspend_user", UserRef, "Directory: suspend an active person (nothing is pushed)"),
         Verb("okta.unsuspend_user", UserRef, "Directory: unsuspend a suspended person"),
+        Verb("okta.unlock_user", UserRef, "Directory: unlock a locked-out person ([Unlock])"),
         Verb("okta.add_to_group", GroupMember, "Directory > Groups: add a member"),
         Verb("okta.remove_from_group", GroupMember, "Directory > Groups: remove a member"),
         Verb(
@@ -325,6 +326,7 @@ VERBS: dict[str, Verb] = {
             {"token": "the API Token", "app": "the app's id", "token_id": "the token's id"},
         ),
         Verb("lab.advance_clock", AdvanceClock, "move both apps' clocks forward"),
+        Verb("lab.lock_out_user", UserRef, "lock an active Okta person out, as too many failed sign-ins would"),
         Verb(
             "lab.rotate_okta_ips",
             Empty,

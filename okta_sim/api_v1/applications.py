@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from okta_sim import apps, usernames
+from okta_sim.api_v1 import resource_filter
 from okta_sim.api_v1.parsing import (
     COLLECTION_PAGE,
     flag,
@@ -17,6 +18,7 @@ from okta_sim.api_v1.parsing import (
     obj,
     paginated,
     required_text,
+    starts_with,
     text,
 )
 from okta_sim.api_v1.rendering import (
@@ -24,16 +26,19 @@ from okta_sim.api_v1.rendering import (
     by_id,
     catalog_name,
     render_app,
+    render_app_user,
     render_connection,
     render_feature,
     render_schema,
 )
+from okta_sim.api_v1.resource_filter import APP_FILTER
 from okta_sim.backend import get_backend
 from okta_sim.errors import Invalid
 from okta_sim.errors import NotFound as ResourceNotFound
-from okta_sim.provisioning import integration
+from okta_sim.provisioning import integration, records
 
 bp = Blueprint("applications", __name__)
+
 
 def parse_push_status(value: Any) -> str | None:
     """``userNameTemplate.pushStatus`` -> "Update application username on" (None: leave it)."""
@@ -78,7 +83,46 @@ def parse_template(value: Any) -> tuple[str, str | None, str | None]:
 
 @bp.get("/apps")
 def list_apps() -> ResponseReturnValue:
-    return paginated(apps.list_apps(get_backend()), by_id, render_app, COLLECTION_PAGE)
+    """``q`` (name or label starts with it), ``filter`` (resource_filter.APP_FILTER: ``user.id eq``
+    selects the apps assigned to that person, individually or through a group; ``group.id eq``
+    those assigned to the group) and ``expand=user/{userId}``, which "must be used with the
+    user.id eq filter query for the same user" and embeds that app user (listApplications)."""
+    backend = get_backend()
+    criteria = resource_filter.parse(request.args.get("filter", ""), APP_FILTER)
+    users = resource_filter.mentions(criteria, "user.id")
+    groups = resource_filter.mentions(criteria, "group.id")
+    expand = request.args.get("expand")
+    expanded = expand[len("user/") :] if expand and expand.startswith("user/") else None
+    if expand is not None and (expanded is None or expanded not in users):
+        raise invalid("expand", 'only expand=user/{userId} is supported, with filter=user.id eq "{userId}"')
+
+    def view(app: dict[str, Any]) -> dict[str, Any]:
+        assigned = [
+            u
+            for u in users
+            if not (backend.app_users.get(records.app_user_key(app["id"], u)) or {}).get(
+                "pendingRemoval", True
+            )
+        ]
+        linked = [g for g in groups if backend.app_groups.get(records.app_user_key(app["id"], g)) is not None]
+        return {**app, "user": [{"id": u} for u in assigned], "group": [{"id": g} for g in linked]}
+
+    found = apps.list_apps(backend)
+    query = request.args.get("q")
+    if query:
+        found = [app for app in found if starts_with(app["name"], query) or starts_with(app["label"], query)]
+    if criteria is not None:
+        found = [app for app in found if resource_filter.matches(criteria, view(app), APP_FILTER)]
+
+    def render(app: dict[str, Any]) -> dict[str, Any]:
+        shown = render_app(app)
+        if expanded is not None:
+            shown["_embedded"] = {
+                "user": render_app_user(app, records.get_app_user(backend, app["id"], expanded))
+            }
+        return shown
+
+    return paginated(found, by_id, render, COLLECTION_PAGE)
 
 
 @bp.post("/apps")
@@ -148,7 +192,9 @@ def save_connection(app_id: str) -> ResponseReturnValue:
     if profile.get("authScheme", "TOKEN") != "TOKEN":
         raise invalid("authScheme", "the Cybozu (cybozu.com) app supports TOKEN only")
     token = text(profile, "token")
-    return render_connection(integration.configure_api_integration(get_backend(), app_id, enabled=True, token=token))
+    return render_connection(
+        integration.configure_api_integration(get_backend(), app_id, enabled=True, token=token)
+    )
 
 
 @bp.post("/apps/<app_id>/connections/default/lifecycle/<any(activate, deactivate):action>")

@@ -93,15 +93,3 @@ def known(path: str) -> bool:
             return False
         node = node[name]
     return node != A_PROPERTY
-
-
-def values(event: dict[str, Any], path: str) -> list[Any]:
-    """Every value at a dotted path, through lists (``target``, ``request.ipChain``) at any step."""
-    found: list[Any] = [event]
-    for name in path.split("."):
-        found = [item[name] for item in flatten(found) if isinstance(item, dict) and name in item]
-    return flatten(found)
-
-
-def flatten(items: list[Any]) -> list[Any]:
-    return [member for item in items for member in (item if isinstance(item, list) else [item])]

@@ -4,7 +4,6 @@ expects, query parameters (flags, ``filter``), and Okta's ``limit``/``after`` pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,7 +12,8 @@ from urllib.parse import urlencode
 from flask import request
 from werkzeug.exceptions import BadRequest
 
-from okta_sim.api_v1.protocol import InvalidSearch
+from okta_sim.api_v1 import resource_filter
+from okta_sim.api_v1.resource_filter import Rules
 from okta_sim.errors import Invalid
 from simcore import jsontext
 
@@ -28,6 +28,8 @@ class Paging:
 
 
 USERS_PAGE = Paging(200, 200)
+
+USERS_QUERY_PAGE = Paging(10, 200)  # listUsers: limit "Defaults to 10 if q is provided"
 
 COLLECTION_PAGE = Paging(20, 200)  # groups, apps, app users, app groups
 
@@ -92,15 +94,22 @@ def flag(name: str, default: bool) -> bool:
     return value.lower() == "true"
 
 
-def search_filter(pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The ``filter`` query parameter matched against the one form an endpoint supports."""
-    value = request.args.get("filter")
-    if value is None:
-        return None
-    found = pattern.match(value)
-    if found is None:
-        raise InvalidSearch("Invalid search criteria.")
-    return found
+def searched(items: list[T], view: Callable[[T], dict[str, Any]], **rules: Rules) -> tuple[list[T], bool]:
+    """The items the query parameters named in ``rules`` (``search=``, ``filter=``) select, each
+    read as ``view`` gives it, and whether there was such a parameter. Both are parsed before any
+    item is read, so a bad one is refused whatever the list holds; with ``search``, ``sortBy``
+    and ``sortOrder`` order the result (Okta: "for search queries only")."""
+    trees = [(resource_filter.parse(request.args.get(name, ""), rule), rule) for name, rule in rules.items()]
+    trees = [(tree, rule) for tree, rule in trees if tree is not None]
+    order = request.args.get("sortOrder", "asc")
+    if order.lower() not in ("asc", "desc"):
+        raise invalid("sortOrder", "must be asc or desc")
+    sort_by = request.args.get("sortBy") if "search" in rules and request.args.get("search") else None
+    key = resource_filter.sort_key(rules["search"], sort_by) if sort_by else None
+    found = [item for item in items if all(resource_filter.matches(tree, view(item), rule) for tree, rule in trees)]
+    if key is not None:
+        found.sort(key=lambda item: key(view(item)), reverse=order.lower() == "desc")
+    return found, bool(trees)
 
 
 def starts_with(value: Any, prefix: str) -> bool:

@@ -54,9 +54,10 @@ def render_user(user: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def render_group(group: dict[str, Any]) -> dict[str, Any]:
-    """A group without its internal member list (that is GET /groups/{id}/users)."""
-    return {
+def render_group(group: dict[str, Any], *, stats: bool = False) -> dict[str, Any]:
+    """A group without its internal member list (that is GET /groups/{id}/users); ``stats``:
+    ``expand=stats``'s ``_embedded.stats.usersCount``."""
+    shown = {
         "id": group["id"],
         "created": group["created"],
         "lastUpdated": group["lastUpdated"],
@@ -66,6 +67,9 @@ def render_group(group: dict[str, Any]) -> dict[str, Any]:
         "profile": {"name": group["profile"]["name"], "description": group["profile"]["description"]},
         "_links": {"self": link("groups", group["id"]), "users": link("groups", group["id"], "users")},
     }
+    if stats:
+        shown["_embedded"] = {"stats": {"usersCount": len(group["members"])}}
+    return shown
 
 
 def render_username_template(sign_on: dict[str, Any]) -> dict[str, Any]:

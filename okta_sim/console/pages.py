@@ -29,6 +29,7 @@ STATUS_LABELS = {
     model.STAGED: "Staged",
     model.PROVISIONED: "Pending user action",
     model.SUSPENDED: "Suspended",
+    model.LOCKED_OUT: "Locked out",
     model.DEPROVISIONED: "Deactivated",
 }
 

@@ -35,6 +35,7 @@ LIFECYCLE_LABELS = {
     "deactivate": ("Deactivate", "deactivated"),
     "suspend": ("Suspend", "suspended"),
     "unsuspend": ("Unsuspend", "unsuspended"),
+    "unlock": ("Unlock", "unlocked"),
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from okta_sim.backend import OktaBackend
 from okta_sim.directory import reads
-from okta_sim.errors import Invalid
+from okta_sim.errors import ActivationFailed, Invalid, OktaError, StatusForbidden, UnlockForbidden
 
 # Okta's default user profile: every base attribute of the management API's UserProfile schema
 # (okta-sdk-python's generated okta/models/user_profile.py), with its length limits where the
@@ -35,18 +35,69 @@ LENGTHS = {
     "postalAddress": (0, 4096),
 }  # fmt: skip
 
-ACTIVE, STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED = (
-    "ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED",
+ACTIVE, STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED, LOCKED_OUT = (
+    "ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED", "LOCKED_OUT",
 )  # fmt: skip
 
-# action -> (allowed from, to, System Log event)
+# action -> (allowed from, to, System Log event), as the UserLifecycle operations of Okta's
+# management API describe them. ``unlock`` also answers 200 for an ACTIVE person ("unlocks a user
+# with an ACTIVE status that's blocked from unknown devices"), which changes nothing here.
 LIFECYCLE = {
     "activate": ({STAGED, DEPROVISIONED}, ACTIVE, "user.lifecycle.activate"),
     "reactivate": ({PROVISIONED}, ACTIVE, "user.lifecycle.reactivate"),
-    "deactivate": ({STAGED, PROVISIONED, ACTIVE, SUSPENDED}, DEPROVISIONED, "user.lifecycle.deactivate"),
+    "deactivate": (
+        {STAGED, PROVISIONED, ACTIVE, SUSPENDED, LOCKED_OUT},
+        DEPROVISIONED,
+        "user.lifecycle.deactivate",
+    ),
     "suspend": ({ACTIVE}, SUSPENDED, "user.lifecycle.suspend"),
     "unsuspend": ({SUSPENDED}, ACTIVE, "user.lifecycle.unsuspend"),
+    "unlock": ({LOCKED_OUT}, ACTIVE, "user.account.unlock_by_admin"),
 }
+# Okta's System Log event when a person is locked out (too many failed sign-ins, which the lab
+# does not model: /_lab/users/{id}/lock-out stands in for them).
+LOCKED_EVENT = "user.account.lock"
+
+
+def refusal(action: str, status: str) -> OktaError:
+    """What Okta answers a lifecycle operation the person's status does not allow (okta-developer-docs
+    data/error-codes.json; which code goes with which operation: docs/okta_sim.md, "Lifecycle")."""
+    if action == "activate" and status == ACTIVE:
+        return ActivationFailed("Activation failed because the user is already active")
+    if action == "unlock":
+        return UnlockForbidden("Unlock is not allowed for this user.")
+    if action in ("suspend", "unsuspend"):  # "suspending a user who is not active" is E0000001
+        wanted = "active" if action == "suspend" else "suspended"
+        return Invalid(
+            f"Api validation failed: {action}User", [f"Cannot {action} a user that is not {wanted}"]
+        )
+    return StatusForbidden("This operation is not allowed in the user's current status.")
+
+
+# Okta's default password policy: "at least 8 characters, a lowercase letter, an uppercase letter,
+# a number, no parts of your username" (the createUser error's wording). Which parts of the
+# username count is inference: those of 3 characters or more between . _ - @ + and ,.
+PASSWORD_RULES = "Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username."
+USERNAME_PARTS = re.compile(r"[.,_\-@+#]")
+
+
+def check_password(password: Any, profile: dict[str, Any]) -> None:
+    """``credentials.password`` of a new person: ``{"value": "..."}`` meeting the default policy."""
+    value = password.get("value") if isinstance(password, dict) else None
+    if not isinstance(value, str):
+        raise Invalid("Api validation failed: password", ["password: must be an object with a string value"])
+    parts = [p for p in USERNAME_PARTS.split(profile["login"].lower()) if len(p) >= 3]
+    if (
+        len(value) < 8
+        or not re.search(r"[a-z]", value)
+        or not re.search(r"[A-Z]", value)
+        or not re.search(r"[0-9]", value)
+        or any(part in value.lower() for part in parts)
+    ):
+        raise Invalid(
+            "Api validation failed: password",
+            [f"password: Password requirements were not met. {PASSWORD_RULES}"],
+        )
 
 
 def display_name(user: dict[str, Any]) -> str:
@@ -111,7 +162,8 @@ def check_group_profile(
         raise Invalid("Api validation failed: description", ["description: must be a string"])
     clean = name.strip()
     if any(
-        g["profile"]["name"].lower() == clean.lower() and g["id"] != group_id for g in reads.list_groups(backend)
+        g["profile"]["name"].lower() == clean.lower() and g["id"] != group_id
+        for g in reads.list_groups(backend)
     ):
         raise Invalid(
             "Api validation failed: name",

@@ -159,5 +159,6 @@ def merged(
 def should_be_active(user: dict[str, Any]) -> bool:
     """Whether the app account should be active. A suspended person's stays active: "There's no
     deprovisioning event sent for users that are suspended inside Okta" (okta-developer-docs,
-    reference/scim/scim-20)."""
-    return user["status"] in (model.ACTIVE, model.PROVISIONED, model.SUSPENDED)
+    reference/scim/scim-20). A locked-out person's stays active too: a lockout stops signing in to
+    Okta, and Okta deprovisions only on deactivation (inference: no source says more)."""
+    return user["status"] in (model.ACTIVE, model.PROVISIONED, model.SUSPENDED, model.LOCKED_OUT)

@@ -44,6 +44,7 @@ from okta_sim import api_tokens, apps, syslog
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
 from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER
 from tests.conftest import NOW
 
 PREFIX = "/api/v1"
@@ -67,6 +68,9 @@ CODE_STATUS = {
     "E0000031": {400},
     "E0000053": {400},  # the System Log: a filter it cannot read, a since over 180 days old
     "E0000056": {403},  # deleting an app that is still active
+    "E0000016": {403},  # activating an active person
+    "E0000032": {403},  # unlocking a person who is not locked out
+    "E0000038": {403},  # a lifecycle operation their status does not allow
     "E0000047": {429},
 }
 USER_KEYS = {
@@ -290,7 +294,11 @@ class Org:
     def person(self, name: str, **query: str) -> str:
         login = f"{name}@example.com"
         profile = {"login": login, "email": login, "firstName": name.title(), "lastName": "Seed"}
-        return str(self.ok("POST", f"/users?{urlencode(query)}", {"profile": profile})["id"])
+        body = {"profile": profile, "credentials": {"password": {"value": "Kv7J2LEa"}}}
+        return str(self.ok("POST", f"/users?{urlencode(query)}", body)["id"])
+
+    def lab(self, method: str, path: str) -> TestResponse:
+        return self.client.open(f"/_lab{path}", method=method, headers={LAB_KEY_HEADER: self.app.config["LAB_KEY"]})
 
     def seed(self) -> None:
         ids = self.ids
@@ -1034,14 +1042,17 @@ class Lifecycle(RuleBasedStateMachine):
             self.org, method, PREFIX + path, data=data, headers={"Content-Type": "application/json"}
         )
 
-    @rule(activate=st.booleans())
-    def create_user(self, activate: bool) -> None:
+    @rule(activate=st.booleans(), password=st.booleans())
+    def create_user(self, activate: bool, password: bool) -> None:
+        """Activated without a password, a person is PROVISIONED until they finish activation."""
         self.counter += 1
         login = f"u{self.counter}@example.com"
-        body = {"profile": {"login": login, "email": login, "firstName": "U", "lastName": str(self.counter)}}
+        body: dict[str, Any] = {"profile": {"login": login, "email": login, "firstName": "U", "lastName": str(self.counter)}}
+        if password:
+            body["credentials"] = {"password": {"value": "Kv7J2LEa"}}
         response = self.send("POST", f"/users?activate={str(activate).lower()}", body)
         assert response.status_code == 200
-        self.users[response.get_json()["id"]] = "ACTIVE" if activate else "STAGED"
+        self.users[response.get_json()["id"]] = ("ACTIVE" if password else "PROVISIONED") if activate else "STAGED"
 
     @precondition(lambda self: self.users)
     @rule(data=st.data(), action=st.sampled_from(LIFECYCLE_ACTIONS))
@@ -1051,9 +1062,10 @@ class Lifecycle(RuleBasedStateMachine):
         transitions = {
             "activate": ({"STAGED", "DEPROVISIONED"}, "ACTIVE"),
             "reactivate": ({"PROVISIONED"}, "ACTIVE"),
-            "deactivate": ({"STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED"}, "DEPROVISIONED"),
+            "deactivate": ({"STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED", "LOCKED_OUT"}, "DEPROVISIONED"),
             "suspend": ({"ACTIVE"}, "SUSPENDED"),
             "unsuspend": ({"SUSPENDED"}, "ACTIVE"),
+            "unlock": ({"LOCKED_OUT", "ACTIVE"}, "ACTIVE"),  # an active person: 200, nothing changes
         }
         if action not in transitions:
             assert response.status_code == 404
@@ -1062,6 +1074,18 @@ class Lifecycle(RuleBasedStateMachine):
         if self.users[user_id] in allowed:
             assert response.status_code == 200, response.get_data(as_text=True)
             self.set_status(user_id, target)
+        else:  # Okta: E0000001 for suspend and unsuspend, a 403 (E0000016, E0000032, E0000038) else
+            assert response.status_code == (400 if action in ("suspend", "unsuspend") else 403)
+
+    @precondition(lambda self: self.users)
+    @rule(data=st.data())
+    def lock_out(self, data: st.DataObject) -> None:
+        """The lab's stand-in for too many failed sign-ins: only an active person is locked out."""
+        user_id = data.draw(st.sampled_from(list(self.users)))
+        response = self.org.lab("POST", f"/users/{user_id}/lock-out")
+        if self.users[user_id] == "ACTIVE":
+            assert response.status_code == 200
+            self.set_status(user_id, "LOCKED_OUT")
         else:
             assert response.status_code == 400
 
@@ -1138,8 +1162,10 @@ class Lifecycle(RuleBasedStateMachine):
 
     @invariant()
     def the_api_agrees_with_the_model(self) -> None:
-        listed = {u["id"]: u["status"] for u in self.org.ok("GET", "/users?limit=200")}
+        listed = {u["id"]: u["status"] for u in self.org.ok("GET", "/users?limit=200&search=status pr")}
         assert listed == self.users
+        plain = {u["id"] for u in self.org.ok("GET", "/users?limit=200")}  # Okta's list omits DEPROVISIONED
+        assert plain == {user_id for user_id, status in self.users.items() if status != "DEPROVISIONED"}
         group_users = self.org.ok("GET", f"/groups/{self.org.ids['group']}/users")
         assert {u["id"] for u in group_users} == self.members & set(self.users)
         app_users = {au["id"] for au in self.org.ok("GET", f"/apps/{self.org.ids['app']}/users?limit=200")}

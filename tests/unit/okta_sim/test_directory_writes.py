@@ -26,7 +26,7 @@ def test_directory_rules(okta: OktaBackend) -> None:
     assert "email: must be in the form of an email address" in missing.value.causes
     with pytest.raises(Invalid):
         directory_writes.create_user(okta, {**PROFILE, "login": "x@example.com", "shoeSize": "42"})
-    with pytest.raises(Invalid, match="Cannot suspend a user whose status is STAGED"):
+    with pytest.raises(Invalid, match="Api validation failed: suspendUser"):
         directory_writes.change_status(
             okta,
             directory_writes.create_user(okta, {**PROFILE, "login": "s@example.com"}, activate=False)["id"],
