@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Flask
 
-from cybozu_sim import console, ip_gate, lab_api, scim_endpoint
+from cybozu_sim import console, contract, ip_gate, lab_api, scim_endpoint
 from cybozu_sim.backend import EXTENSION, Backend
 from cybozu_sim.seed import seed_demo
+from simcore import openapi
 from simcore.simulator import configure, install_lab_control
 
 DEFAULTS: dict[str, Any] = {
@@ -39,4 +40,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ip_gate.install(app)
     app.register_blueprint(scim_endpoint.bp)
     app.register_blueprint(console.bp)
+    openapi.serve(app, contract.openapi)
     return app

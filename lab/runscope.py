@@ -87,7 +87,9 @@ def number(value: Any) -> float | None:
 COMPARISONS: dict[str, Callable[[Any, str], bool]] = {
     "equal": lambda actual, expected: actual is not MISSING and text_of(actual) == expected,
     "not_equal": lambda actual, expected: actual is MISSING or text_of(actual) != expected,
-    "equal_number": lambda actual, expected: number(actual) is not None and number(actual) == number(expected),
+    "equal_number": lambda actual, expected: (
+        number(actual) is not None and number(actual) == number(expected)
+    ),
     "contains": lambda actual, expected: actual is not MISSING and expected in text_of(actual),
     "does_not_contain": lambda actual, expected: actual is MISSING or expected not in text_of(actual),
     "is_empty": lambda actual, _: actual in (MISSING, None, "", [], {}),
@@ -130,7 +132,10 @@ def run(
 def send(number_: int, step: dict[str, Any], variables: dict[str, str], client: httpx2.Client) -> StepOutcome:
     method = step.get("method", "GET")
     url = substitute(step["url"], variables)
-    headers = {name: substitute(header_value(value), variables) for name, value in (step.get("headers") or {}).items()}
+    headers = {
+        name: substitute(header_value(value), variables)
+        for name, value in (step.get("headers") or {}).items()
+    }
     body = substitute(step.get("body") or "", variables)
     outcome = StepOutcome(number_, (step.get("note") or "").strip(), method, url)
     response = client.request(method, url, headers=headers, content=body.encode() if body else None)
@@ -147,13 +152,17 @@ def send(number_: int, step: dict[str, Any], variables: dict[str, str], client: 
         if variable.get("source") == "response_json":
             value = json_path(data, variable.get("property", ""))
             if value is MISSING:
-                outcome.failures.append(f"the variable {variable['name']} found no {variable.get('property')}")
+                outcome.failures.append(
+                    f"the variable {variable['name']} found no {variable.get('property')}"
+                )
             else:
                 variables[variable["name"]] = text_of(value)
     return outcome
 
 
-def check(assertion: dict[str, Any], response: httpx2.Response, data: Any, variables: dict[str, str]) -> str | None:
+def check(
+    assertion: dict[str, Any], response: httpx2.Response, data: Any, variables: dict[str, str]
+) -> str | None:
     """None when the assertion holds, else what was expected and what came."""
     comparison = assertion.get("comparison", "")
     test = COMPARISONS.get(comparison)

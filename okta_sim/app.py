@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from okta_sim import lab_api
+from okta_sim import contract, lab_api
 from okta_sim.api_v1 import protocol
 from okta_sim.api_v1.blueprint import bp as api_v1
 from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
 from okta_sim.console.blueprint import bp as console
 from okta_sim.provisioning import queue
 from okta_sim.seed import seed_admin, seed_demo
+from simcore import openapi
 from simcore.simulator import configure, install_lab_control
 
 DEFAULTS: dict[str, Any] = {
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.register_blueprint(api_v1)
     app.register_blueprint(console)
+    openapi.serve(app, contract.openapi)
     return app
 
 

@@ -38,8 +38,18 @@ def test_variables_flow_from_one_step_to_the_next_and_assertions_compare_as_runs
                 headers={"Authorization": ["Bearer {{token}}"]},
                 assertions=[
                     {"source": "response_status", "comparison": "equal_number", "value": "200"},
-                    {"source": "response_json", "property": "Resources[0].active", "comparison": "equal", "value": "false"},
-                    {"source": "response_json", "property": "Resources[0].n", "comparison": "equal_number", "value": 3},
+                    {
+                        "source": "response_json",
+                        "property": "Resources[0].active",
+                        "comparison": "equal",
+                        "value": "false",
+                    },
+                    {
+                        "source": "response_json",
+                        "property": "Resources[0].n",
+                        "comparison": "equal_number",
+                        "value": 3,
+                    },
                 ],
             ),
         ]
@@ -54,12 +64,23 @@ def test_variables_flow_from_one_step_to_the_next_and_assertions_compare_as_runs
 def test_a_failed_assertion_says_what_was_expected_and_the_test_goes_on() -> None:
     suite = {
         "steps": [
-            step(assertions=[{"source": "response_json", "property": "Resources[0].active", "comparison": "equal", "value": "true"}]),  # fmt: skip
+            step(
+                assertions=[
+                    {
+                        "source": "response_json",
+                        "property": "Resources[0].active",
+                        "comparison": "equal",
+                        "value": "true",
+                    }
+                ]
+            ),  # fmt: skip
             step(assertions=[{"source": "response_json", "property": "missing", "comparison": "not_empty"}]),
             step(),
         ]
     }
-    outcomes = runscope.run(suite, {"path": "Users"}, client({"Resources": [{"active": False}]}), lambda _: None)
+    outcomes = runscope.run(
+        suite, {"path": "Users"}, client({"Resources": [{"active": False}]}), lambda _: None
+    )
     assert outcomes[0].failures == ["Resources[0].active: expected equal 'true', got 'false'"]
     assert outcomes[1].failures == ["missing: expected not_empty '', got 'nothing'"]
     assert outcomes[2].passed and "step 1 (GET http://x/Users): Resources" in outcomes[0].describe()
@@ -81,7 +102,10 @@ def test_what_cannot_run_is_said_not_skipped(suite: dict[str, Any], message: str
 def test_an_unknown_comparison_or_source_fails_the_step() -> None:
     suite = {"steps": [step(assertions=[{"source": "response_json", "comparison": "is_a_number"}, {"source": "response_time", "comparison": "equal"}])]}  # fmt: skip
     [outcome] = runscope.run(suite, {"path": "p"}, client({}), lambda _: None)
-    assert outcome.failures == ["the comparison 'is_a_number' is not supported", "the source 'response_time' is not supported"]
+    assert outcome.failures == [
+        "the comparison 'is_a_number' is not supported",
+        "the source 'response_time' is not supported",
+    ]
 
 
 def test_the_vendored_suite_uses_only_what_the_replayer_knows() -> None:
