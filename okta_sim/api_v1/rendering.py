@@ -111,8 +111,9 @@ def status_of(enabled: bool) -> str:
 def render_connection(app: dict[str, Any]) -> dict[str, Any]:
     enabled = app["provisioning"]["enabled"]
     next_step = "deactivate" if enabled else "activate"
-    return {
+    return {  # ProvisioningConnectionResponse: ``profile`` and ``status`` are required
         "authScheme": "TOKEN",
+        "profile": {"authScheme": "TOKEN"},
         "status": status_of(enabled),
         "_links": {
             "self": link("apps", app["id"], "connections", "default"),
