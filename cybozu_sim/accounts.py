@@ -48,6 +48,12 @@ def remove_account(backend: Backend, subdomain: str, login: str) -> None:
         db.table(TABLE).remove((where("tenant") == subdomain) & (where("login") == login))
 
 
+def rename_account(backend: Backend, subdomain: str, login: str, new_login: str) -> None:
+    """Follow a login-name change (the sign-in identity is the login name)."""
+    with backend.store.transaction() as db:
+        db.table(TABLE).update({"login": new_login}, (where("tenant") == subdomain) & (where("login") == login))
+
+
 def get_account(backend: Backend, subdomain: str, login: str) -> Account | None:
     with backend.store.transaction() as db:
         doc = db.table(TABLE).get((where("tenant") == subdomain) & (where("login") == login))

@@ -170,6 +170,38 @@ def users_page(tenant: Tenant, account: accounts.Account) -> Any:
     )
 
 
+@bp.route("/<subdomain>/admin/users/<user_id>/edit", methods=["GET", "POST"])
+@tenant_page(admin=True)
+def user_edit(tenant: Tenant, account: accounts.Account, user_id: str) -> Any:
+    """[Edit] a user: names, e-mail address and status (Active/Inactive); the login name only while
+    Propagate Provisioning is off (users.edit_user)."""
+    try:
+        user = users.get_user(get_backend(), tenant.subdomain, user_id)
+    except CybozuError as error:
+        abort(404, error.message)
+    form = user.to_dict() | {"status": "active" if user.active else "inactive"}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        done = outcome(
+            lambda: users.edit_user(
+                get_backend(),
+                tenant.subdomain,
+                user_id,
+                login=form.get("login", user.login),
+                display=form.get("display", ""),
+                surname=form.get("surname", ""),
+                given=form.get("given", ""),
+                email=form.get("email", ""),
+                active=form.get("status", "active") == "active",
+                acting_login=account.login,
+            ),
+            f'The user "{form.get("login", user.login)}" was saved.',
+        )
+        if done:
+            return redirect(url_for("console.users_page", subdomain=tenant.subdomain))
+    return render_template("user_edit.html", tenant=tenant, account=account, user=user, form=form)
+
+
 @bp.route("/<subdomain>/admin/users/<user_id>/delete", methods=["GET", "POST"])
 @tenant_page(admin=True)
 def user_delete(tenant: Tenant, account: accounts.Account, user_id: str) -> Any:

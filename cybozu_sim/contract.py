@@ -24,6 +24,7 @@ LAB_OPERATIONS = lab_operations(
         ("ip", "PUT", "Set the IP address restriction", 200, "Tenant"),
         ("users_list", "GET", "The environment's users", 200, "Users"),
         ("users_add", "POST", "Add a user as an admin would in the console", 201, "Object"),
+        ("users_edit", "PUT", "Edit a user as an admin would in the console (the fields given)", 200, "Object"),
         ("users_delete", "DELETE", "Delete a user", 204, None),
     ]
 )

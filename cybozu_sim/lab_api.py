@@ -181,6 +181,24 @@ def add_routes(bp: Blueprint) -> None:
         )
         return jsonify(user.to_dict()), 201
 
+    @bp.put("/tenants/<subdomain>/users/<user_id>")
+    @lab_errors
+    def users_edit(subdomain: str, user_id: str) -> Response:
+        """[Edit] in Departments & Users: the fields given change, the others stay."""
+        data = body()
+        texts = ("login", "display", "surname", "given", "email")
+        unknown = set(data) - {*texts, "active"}
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        if any(data.get(name) is not None and not isinstance(data[name], str) for name in texts):
+            raise Invalid(f"{', '.join(texts)} are text")
+        if "active" in data and not isinstance(data["active"], bool):
+            raise Invalid("active is true or false")
+        user = users.edit_user(
+            get_backend(), subdomain, user_id, **{k: data.get(k) for k in (*texts, "active")}
+        )
+        return jsonify(user.to_dict())
+
     @bp.delete("/tenants/<subdomain>/users/<user_id>")
     @lab_errors
     def users_delete(subdomain: str, user_id: str) -> tuple[str, int]:

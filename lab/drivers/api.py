@@ -21,6 +21,7 @@ def enabled(on: bool) -> dict[str, str]:
     return {"status": "ENABLED" if on else "DISABLED"}
 
 
+EDITED_FIELDS = ("display", "surname", "given", "email")  # cybozu.edit_user's besides new_login
 ADMIN_SET_PASSWORD = "Lab-Passw0rd"  # meets Okta's default policy (model.check_password)
 
 
@@ -75,12 +76,29 @@ class ApiDriver(LabVerbs):
         answer = self.client.call("cybozu", "POST", f"{self.tenant_path(params)}/users", body)
         return Result(values={"id": answer["id"]})
 
-    def cybozu_delete_user(self, params: Params) -> Result:
+    def cybozu_user_path(self, params: Params) -> str:
         subdomain, login = self.client.tenant(params.get("tenant")), params["login"]
         user = next((u for u in self.client.cybozu_users(subdomain) if u["login"] == login), None)
         if user is None:
             raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
-        self.client.call("cybozu", "DELETE", f"/_lab/tenants/{subdomain}/users/{user['id']}")
+        return f"/_lab/tenants/{subdomain}/users/{user['id']}"
+
+    def cybozu_delete_user(self, params: Params) -> Result:
+        self.client.call("cybozu", "DELETE", self.cybozu_user_path(params))
+        return Result()
+
+    def cybozu_edit_user(self, params: Params) -> Result:
+        fields = {"login": params.get("new_login")} | {k: params.get(k) for k in EDITED_FIELDS}
+        changes = {k: v for k, v in fields.items() if v is not None}
+        self.client.call("cybozu", "PUT", self.cybozu_user_path(params), changes)
+        return Result()
+
+    def cybozu_deactivate_user(self, params: Params) -> Result:
+        self.client.call("cybozu", "PUT", self.cybozu_user_path(params), {"active": False})
+        return Result()
+
+    def cybozu_activate_user(self, params: Params) -> Result:
+        self.client.call("cybozu", "PUT", self.cybozu_user_path(params), {"active": True})
         return Result()
 
     # -- Okta -----------------------------------------------------------------------

@@ -126,6 +126,42 @@ class UiDriver(LabVerbs):
         self.page.get_by_role("button", name="Delete").click()
         return self.consoles.checked()
 
+    def cybozu_user_edit(self, params: Params) -> None:
+        """Departments & Users > [Edit] for the user."""
+        login = params["login"]
+        self.consoles.cybozu_admin(params.get("tenant"), "Departments & Users")
+        link = self.page.get_by_label(f"Edit {login}", exact=True)
+        if not self.consoles.present(link):
+            subdomain = self.client.tenant(params.get("tenant"))
+            raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
+        link.click()
+
+    def cybozu_edit_user(self, params: Params) -> Result:
+        self.cybozu_user_edit(params)
+        labels = {"new_login": "Login name", "display": "Display name", "surname": "Surname", "given": "Given name", "email": "Email address"}  # fmt: skip
+        for key, label in labels.items():
+            if params.get(key) is not None:
+                field = self.page.get_by_label(label, exact=True)
+                if not self.consoles.present(field):
+                    raise ActionError(
+                        f"the [{label}] field is not offered now (Propagate Provisioning is on)"
+                    )
+                field.fill(params[key])
+        self.page.get_by_role("button", name="Save").click()
+        return self.consoles.checked()
+
+    def cybozu_user_status(self, params: Params, status: str) -> Result:
+        self.cybozu_user_edit(params)
+        self.page.get_by_label(status, exact=True).check()
+        self.page.get_by_role("button", name="Save").click()
+        return self.consoles.checked()
+
+    def cybozu_deactivate_user(self, params: Params) -> Result:
+        return self.cybozu_user_status(params, "Inactive")
+
+    def cybozu_activate_user(self, params: Params) -> Result:
+        return self.cybozu_user_status(params, "Active")
+
     # -- Okta console -----------------------------------------------------------------
 
     def okta_add_catalog_app(self, params: Params) -> Result:
@@ -232,7 +268,9 @@ class UiDriver(LabVerbs):
             field = self.page.locator(f"#user-name-{task['id']}")
             if self.consoles.present(field):
                 field.fill(params["user_name"])
-                field.locator("xpath=ancestor::form").get_by_role("button", name="Save Assignment and Retry").click()
+                field.locator("xpath=ancestor::form").get_by_role(
+                    "button", name="Save Assignment and Retry"
+                ).click()
                 ok, message = self.consoles.outcome()
                 return self.consoles.pushed(app_id, params["user"], Result(ok=ok, message=message))
         self.consoles.existing_assignment(app_id, "People", f"/assign/people/{user_id}")

@@ -64,7 +64,7 @@ def check(
         found.append(f"SCIM requests: expected {expect['exchange_count']}, the step sent {len(exchanges)}")
     if "syslog" in expect:
         found += check_syslog(expect["syslog"], state.syslog())
-    if {"api_tokens", "propagate_provisioning", "ip_restriction"} & set(expect):
+    if {"api_tokens", "propagate_provisioning", "ip_restriction", "license_warnings"} & set(expect):
         found += check_tenant(expect, state.tenant_state(tenant))
     if "okta_app" in expect:
         found += check_app(expect["okta_app"], state.okta_app(app))
@@ -76,6 +76,7 @@ def check_tenant(expect: dict[str, Any], tenant: dict[str, Any]) -> list[str]:
         "api_tokens": sum(t["status"] == "Enabled" for t in tenant["tokens"]),
         "propagate_provisioning": tenant["propagate_provisioning"],
         "ip_restriction": tenant["ip_restriction"]["enabled"],
+        "license_warnings": [usage["warning"] for usage in tenant["licenses"] if usage["warning"]],
     }
     wanted = {k: expect[k] for k in actual if k in expect}
     return [f"cybozu.com {tenant['subdomain']}: {d}" for d in differences(wanted, actual)]

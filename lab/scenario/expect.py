@@ -98,6 +98,10 @@ class Expect(Strict):
     api_tokens = Count(0, metadata={"doc": "the tenant's API tokens that are enabled and not expired"})
     propagate_provisioning = Flag(metadata={"doc": 'the tenant\'s "Propagate Provisioning"'})
     ip_restriction = Flag(metadata={"doc": "the tenant's IP address restriction is on"})
+    license_warnings = fields.List(
+        fields.String(),
+        metadata={"doc": "the licence warnings the tenant's Licenses page shows, exactly ([] for none)"},
+    )
     okta_app = fields.Nested(ExpectApp, metadata={"doc": "the Okta app's settings"})
 
     @validates_schema

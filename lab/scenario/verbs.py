@@ -73,6 +73,14 @@ class CybozuLogin(CybozuTarget):
     login = Text(required=True)
 
 
+class EditCybozuUser(CybozuLogin):
+    new_login = Text(metadata={"doc": "a new login name (refused while Propagate Provisioning is on)"})
+    display = Text(metadata={"doc": "display name"})
+    surname = fields.String(metadata={"doc": "surname"})
+    given = fields.String(metadata={"doc": "given name"})
+    email = fields.String(metadata={"doc": "e-mail address"})
+
+
 # -- Okta ------------------------------------------------------------------------
 
 
@@ -261,6 +269,9 @@ VERBS: dict[str, Verb] = {
             "cybozu.add_user", CybozuUser, "Departments & Users: add a user by hand", {"id": "the user's id"}
         ),
         Verb("cybozu.delete_user", CybozuLogin, "Departments & Users: delete a user"),
+        Verb("cybozu.edit_user", EditCybozuUser, "Departments & Users: [Edit] a user's names and e-mail address"),
+        Verb("cybozu.deactivate_user", CybozuLogin, "Departments & Users: [Edit], Status Inactive"),
+        Verb("cybozu.activate_user", CybozuLogin, "Departments & Users: [Edit], Status Active"),
         Verb(
             "okta.add_catalog_app",
             AddCatalogApp,

@@ -212,6 +212,21 @@ def test_unlicensed_service_is_refused(app, lab: Lab) -> None:
     assert scim.create("alice", services={"kintone": True}).status_code == 201
 
 
+def test_disabling_an_unlicensed_service_is_accepted(app, lab: Lab) -> None:
+    """Only enabling is refused: Okta's "Disable" for an unlicensed service, on create and on a
+    change, is stored as off, so an admin can back out from the dropdown."""
+    lab.tenant("small", licenses={"kintone": 5})
+    scim = Scim(app.test_client(), "small", lab.token("small"))
+    created = scim.create("bob", services={"kintone": True, "office": False})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.get_json()[CYBOZU] == {"kintone": True, "office": False}
+    user_id = created.get_json()["id"]
+    off = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {f"{CYBOZU}:garoon": False}}]})  # fmt: skip
+    assert off.status_code == 204, off.get_data(as_text=True)  # cybozu answers a PATCH 204
+    on = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {f"{CYBOZU}:office": True}}]})  # fmt: skip
+    assert 'The service "Cybozu Office" (office) is not licensed' in error_of(on, 400)["detail"]
+
+
 def test_departments_titles_and_groups_cannot_be_synced(scim: Scim) -> None:
     body = error_of(scim.create("alice", title="Engineer"), 400)
     assert body["detail"].startswith("Departments, job titles and groups (roles) cannot be synced")
