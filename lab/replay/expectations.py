@@ -127,6 +127,9 @@ def check_app_users(expect: dict[str, Any], state: State, by_id: dict[str, dict[
             "user_name": app_user["userName"],
             "scope": "USER" if app_user["individual"] else "GROUP",
         }
+        if "services" in wanted:
+            held = app_user.get("profile") or {}
+            actual["services"] = {name: held.get(name) for name in wanted["services"]}
         found += [
             f"Okta app user {wanted['user']!r}: {d}"
             for d in differences({k: v for k, v in wanted.items() if k != "user"}, actual)

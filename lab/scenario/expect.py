@@ -7,7 +7,16 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from lab.scenario.fieldtypes import APP_SERVICES, TENANT_SERVICES, USERNAME_FORMATS, Count, Flag, Strict, Text
+from lab.scenario.fieldtypes import (
+    APP_SERVICES,
+    TENANT_SERVICES,
+    USERNAME_FORMATS,
+    Count,
+    Flag,
+    Services,
+    Strict,
+    Text,
+)
 
 
 class ExpectCybozuUser(Strict):
@@ -30,6 +39,9 @@ class ExpectAppUser(Strict):
     sync_state = fields.String(validate=validate.OneOf(["SYNCHRONIZED", "OUT_OF_SYNC", "ERROR", "DISABLED"]))
     user_name = fields.String()
     scope = fields.String(validate=validate.OneOf(["USER", "GROUP"]))
+    services = Services(
+        metadata={"doc": "the services Okta holds for the assignment: each one named has that value (Enable or Disable)"}
+    )
 
 
 class ExpectTask(Strict):
