@@ -115,29 +115,23 @@ class UiDriver(LabVerbs):
         found = next(u for u in self.client.cybozu_users(subdomain) if u["login"] == login)
         return Result(values={"id": found["id"]})
 
-    def cybozu_delete_user(self, params: Params) -> Result:
+    def cybozu_user_link(self, params: Params, action: str) -> None:
+        """Departments & Users > the user's [Edit] or [Delete] link."""
         login = params["login"]
         self.consoles.cybozu_admin(params.get("tenant"), "Departments & Users")
-        link = self.page.get_by_label(f"Delete {login}", exact=True)
+        link = self.page.get_by_label(f"{action} {login}", exact=True)
         if not self.consoles.present(link):
             subdomain = self.client.tenant(params.get("tenant"))
             raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
         link.click()
+
+    def cybozu_delete_user(self, params: Params) -> Result:
+        self.cybozu_user_link(params, "Delete")
         self.page.get_by_role("button", name="Delete").click()
         return self.consoles.checked()
 
-    def cybozu_user_edit(self, params: Params) -> None:
-        """Departments & Users > [Edit] for the user."""
-        login = params["login"]
-        self.consoles.cybozu_admin(params.get("tenant"), "Departments & Users")
-        link = self.page.get_by_label(f"Edit {login}", exact=True)
-        if not self.consoles.present(link):
-            subdomain = self.client.tenant(params.get("tenant"))
-            raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
-        link.click()
-
     def cybozu_edit_user(self, params: Params) -> Result:
-        self.cybozu_user_edit(params)
+        self.cybozu_user_link(params, "Edit")
         labels = {"new_login": "Login name", "display": "Display name", "surname": "Surname", "given": "Given name", "email": "Email address"}  # fmt: skip
         for key, label in labels.items():
             if params.get(key) is not None:
@@ -151,7 +145,7 @@ class UiDriver(LabVerbs):
         return self.consoles.checked()
 
     def cybozu_user_status(self, params: Params, status: str) -> Result:
-        self.cybozu_user_edit(params)
+        self.cybozu_user_link(params, "Edit")
         self.page.get_by_label(status, exact=True).check()
         self.page.get_by_role("button", name="Save").click()
         return self.consoles.checked()
