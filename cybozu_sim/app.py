@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from cybozu_sim import console, contract, ip_gate, lab_api, scim_endpoint
+from cybozu_sim import access_gate, console, contract, cybozu_store, lab_api, scim_endpoint
 from cybozu_sim.backend import EXTENSION, Backend
 from cybozu_sim.seed import seed_demo
 from simcore import openapi
@@ -37,8 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         seed_demo=lambda: seed_demo(backend),
         routes=lab_api.add_routes,
     )
-    ip_gate.install(app)
+    access_gate.install(app)
     app.register_blueprint(scim_endpoint.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(cybozu_store.bp)
     openapi.serve(app, contract.openapi)
     return app

@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
-from cybozu_sim import accounts, ip_restriction, propagation, tokens, users
+from cybozu_sim import accounts, propagation, tokens, users
+from cybozu_sim.access_gate import client_address
 from cybozu_sim.backend import get_backend
 from cybozu_sim.errors import CybozuError
-from cybozu_sim.ip_gate import client_address
 from cybozu_sim.licenses import SERVICES, usage
 from cybozu_sim.scim_endpoint import scim_endpoint
-from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants, save_tenant
+from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants
 from simcore.forms import check_csrf, csrf_token
 
 bp = Blueprint("console", __name__)
@@ -285,33 +285,11 @@ def token_action(tenant: Tenant, account: accounts.Account, token_id: str) -> Re
     return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))
 
 
-@bp.route("/<subdomain>/admin/ip-restriction", methods=["GET", "POST"])
+@bp.get("/<subdomain>/admin/access-control")
 @tenant_page(admin=True)
-def ip_page(tenant: Tenant, account: accounts.Account) -> Any:
-    address = client_address()
-    text = "\n".join(tenant.ip.allowed)
-    enabled = tenant.ip.enabled
-    if request.method == "POST":
-        enabled = request.form.get("enabled") == "on"
-        text = request.form.get("allowed", "")
-
-        def save() -> None:
-            restriction = ip_restriction.IpRestriction(
-                enabled, ip_restriction.parse_entries(text.splitlines())
-            )
-            if not ip_restriction.allows(restriction, address):
-                raise CybozuError(
-                    f"Your current IP address ({address}) is not in the list: saving would lock "
-                    "you out of cybozu.com. Add it to the allowed IP addresses."
-                )
-            tenant.ip = restriction
-            save_tenant(get_backend(), tenant)
-
-        if outcome(save, "The IP address restrictions were saved."):
-            return redirect(url_for("console.ip_page", subdomain=tenant.subdomain))
-    return render_template(
-        "ip_restriction.html", tenant=tenant, account=account, enabled=enabled, text=text, address=address
-    )
+def access_control(tenant: Tenant, account: accounts.Account) -> str:
+    """Access Control: the settings themselves are the cybozu.com Store's (cybozu_store.py)."""
+    return render_template("access_control.html", tenant=tenant, account=account, address=client_address())
 
 
 @bp.get("/<subdomain>/admin/licenses")

@@ -1,7 +1,8 @@
-"""IP address restriction of a cybozu.com environment (IPv4 only, up to 1,000 entries).
+"""IP address restriction of a cybozu.com domain, as the cybozu.com Store sets it.
 
-An entry is an address (192.0.2.1), a CIDR range (192.0.2.0/24) or an address
-range (192.0.2.1-192.0.2.20). Enabled with no entry denies every address.
+Three modes ("Allow all", "Deny all", "Allow specific IP addresses") and up to
+2,900 entries of IP Address, CIDR and Memo, IPv4 only (jp.cybozu.help,
+list_access/ip_restrictions.html and ip_restrictions/enable_ip.html).
 
 The address checked is the TCP peer's. A header such as X-Forwarded-For is
 written by whoever sends the request, so it is read only when the TCP peer is a
@@ -15,64 +16,159 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from cybozu_sim.errors import Invalid
 
-MAX_ENTRIES = 1000
+ALLOW_ALL, DENY_ALL, ALLOW_SPECIFIC = "allow_all", "deny_all", "allow_specific"
+MODES = {ALLOW_ALL: "Allow all", DENY_ALL: "Deny all", ALLOW_SPECIFIC: "Allow specific IP addresses"}
+MAX_ENTRIES = 2900
+# How many bad rows one error message lists before it says how many more there are.
+LISTED_ERRORS = 20
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One row of the list: "IP Address", "CIDR" (blank for a single address) and "Memo"."""
+
+    ip: str
+    cidr: int | None = None
+    memo: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.ip if self.cidr is None else f"{self.ip}/{self.cidr}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ip": self.ip, "cidr": self.cidr, "memo": self.memo}
+
+
 @dataclass
 class IpRestriction:
-    enabled: bool = False
-    allowed: list[str] = field(default_factory=list)
+    mode: str = ALLOW_ALL
+    entries: list[Entry] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"enabled": self.enabled, "allowed": list(self.allowed)}
+    @property
+    def restricts(self) -> bool:
+        return self.mode != ALLOW_ALL
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "entries": [e.to_dict() for e in self.entries]}
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> IpRestriction:
-        return cls(bool(data.get("enabled")), [str(e) for e in data.get("allowed") or []])  # type: ignore[union-attr]
+    def from_dict(cls, data: dict[str, Any]) -> IpRestriction:
+        if "mode" not in data:  # written before the Store's three modes: {"enabled", "allowed"}
+            return _from_allow_list(bool(data.get("enabled")), data.get("allowed") or [])
+        return cls(data["mode"], [Entry(e["ip"], e["cidr"], e["memo"]) for e in data["entries"]])
 
 
-@lru_cache(maxsize=4096)
-def parse_entry(text: str) -> tuple[int, int]:
-    """Return the inclusive integer range an entry covers; raise ValueError if malformed."""
-    text = text.strip()
-    if "-" in text:
-        first, last = (ipaddress.IPv4Address(part.strip()) for part in text.split("-", 1))
-        if int(last) < int(first):
-            raise ValueError("the range ends before it starts")
-        return int(first), int(last)
-    network = ipaddress.IPv4Network(text, strict=False)
-    return int(network.network_address), int(network.broadcast_address)
+def _from_allow_list(enabled: bool, allowed: list[str]) -> IpRestriction:
+    """An allow list of addresses, CIDR blocks and "first-last" ranges, each range as the CIDR
+    blocks that cover exactly it, so a stored restriction allows what it allowed before."""
+    if not enabled:
+        return IpRestriction()
+    entries = []
+    for text in allowed:
+        first, _, last = text.partition("-")
+        if last:
+            blocks = ipaddress.summarize_address_range(
+                ipaddress.IPv4Address(first.strip()), ipaddress.IPv4Address(last.strip())
+            )
+            entries += [Entry(str(b.network_address), b.prefixlen) for b in blocks]
+        else:
+            entries.append(make_entry(*cells(text)))
+    return IpRestriction(ALLOW_SPECIFIC if entries else DENY_ALL, entries)
 
 
-def parse_entries(lines: Iterable[str]) -> list[str]:
-    """Validate entries (blank lines skipped); the error names the line."""
-    entries: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text:
-            continue
+def check_mode(mode: object) -> str:
+    if mode not in MODES:
+        raise Invalid(f"The IP address restriction is one of {', '.join(MODES)} ({mode!r} given).")
+    return str(mode)
+
+
+def make_entry(ip: object, cidr: object, memo: object) -> Entry:
+    """Validate one row; raise ValueError with what is wrong in it."""
+    ip_text = str(ip or "").strip()
+    if not ip_text:
+        raise ValueError("enter the IP address")
+    try:
+        address = ipaddress.ip_address(ip_text)
+    except ValueError:
+        raise ValueError(f"{ip_text!r} is not an IP address") from None
+    if address.version == 6:
+        raise ValueError(f"{ip_text!r} is an IPv6 address: only IPv4 addresses can be specified")
+    prefix: int | None = None
+    cidr_text = "" if cidr is None else str(cidr).strip()
+    if cidr_text:
+        if not cidr_text.isdigit() or not 0 <= int(cidr_text) <= 32:
+            raise ValueError(f"the CIDR {cidr_text!r} is not a number from 0 to 32")
+        prefix = int(cidr_text)
+    return Entry(ip_text, prefix, str(memo or ""))
+
+
+def cells(entry: object) -> Sequence[object]:
+    """An entry's (IP address, CIDR, memo): a form's or a CSV file's row as it is, or the short
+    forms of the lab API and scenarios ("192.0.2.8", "198.51.100.0/24", {"ip", "cidr", "memo"})."""
+    if isinstance(entry, str):
+        ip, _, cidr = entry.partition("/")
+        return [ip, cidr, ""]
+    if isinstance(entry, dict) and entry.keys() <= {"ip", "cidr", "memo"}:
+        return [entry.get("ip"), entry.get("cidr"), entry.get("memo")]
+    if isinstance(entry, list | tuple):
+        if not any(str(value or "").strip() for value in entry):
+            return ["", "", ""]  # a blank row, skipped
+        if len(entry) != 3:
+            raise ValueError(f"a row has 3 columns (IP Address, CIDR, Memo), not {len(entry)}")
+        return entry
+    raise ValueError(f'{entry!r} is not "192.0.2.8", "198.51.100.0/24" or {{"ip", "cidr", "memo"}}')
+
+
+def check_entries(rows: Iterable[tuple[int, object]], *, row: str = "Row") -> list[Entry]:
+    """Validate numbered rows of (IP address, CIDR, memo), skipping blank ones; one error lists
+    every bad row by ``row`` and number, so nothing is saved half-checked."""
+    entries: list[Entry] = []
+    errors: list[str] = []
+    for number, raw in rows:
         try:
-            parse_entry(text)
-        except ValueError:
-            raise Invalid(
-                f"Line {number}: {text!r} is not an IPv4 address, a CIDR range "
-                "(192.0.2.0/24) or an address range (192.0.2.1-192.0.2.20)."
-            ) from None
-        entries.append(text)
+            values = cells(raw)
+            if not any(str(value or "").strip() for value in values):
+                continue
+            entries.append(make_entry(*values))
+        except ValueError as problem:
+            errors.append(f"{row} {number}: {problem}.")
+    if errors:
+        more = len(errors) - LISTED_ERRORS
+        raise Invalid(
+            " ".join(errors[:LISTED_ERRORS]) + (f" ({more} more rows are wrong.)" if more > 0 else "")
+        )
     if len(entries) > MAX_ENTRIES:
-        raise Invalid(f"At most {MAX_ENTRIES} IP addresses can be registered ({len(entries)} given).")
+        raise Invalid(f"You can specify up to {MAX_ENTRIES:,} IP addresses ({len(entries):,} given).")
     return entries
 
 
-def allows(restriction: IpRestriction, address: str | None) -> bool:
-    """True if a client at ``address`` may reach the environment."""
-    if not restriction.enabled:
+def restriction(mode: object, entries: list[Entry]) -> IpRestriction:
+    """The setting to save: "Allow specific IP addresses" needs at least one entry; the other
+    modes keep the entries, so switching back restores the list (inference)."""
+    mode = check_mode(mode)
+    if mode == ALLOW_SPECIFIC and not entries:
+        raise Invalid('"Allow specific IP addresses" needs at least one IP address.')
+    return IpRestriction(mode, entries)
+
+
+@lru_cache(maxsize=4096)
+def _bounds(entry: Entry) -> tuple[int, int]:
+    network = ipaddress.IPv4Network(entry.text, strict=False)
+    return int(network.network_address), int(network.broadcast_address)
+
+
+def allows(setting: IpRestriction, address: str | None) -> bool:
+    """True if a client at ``address`` may reach the domain without another way in."""
+    if setting.mode == ALLOW_ALL:
         return True
+    if setting.mode == DENY_ALL:
+        return False
     try:
         peer = ipaddress.ip_address(address or "")
     except ValueError:
@@ -83,11 +179,7 @@ def allows(restriction: IpRestriction, address: str | None) -> bool:
             return False  # IPv4 only: an IPv6 client can never be allowed
         peer = mapped
     value = int(peer)
-    for entry in restriction.allowed:
-        first, last = parse_entry(entry)
-        if first <= value <= last:
-            return True
-    return False
+    return any(first <= value <= last for first, last in map(_bounds, setting.entries))
 
 
 def parse_trusted_proxies(entries: Iterable[str]) -> tuple[Network, ...]:

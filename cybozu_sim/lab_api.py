@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from tinydb import where
 
-from cybozu_sim import accounts, ip_restriction, propagation, tokens, users
+from cybozu_sim import access_control, accounts, ip_csv, ip_restriction, propagation, tokens, users
 from cybozu_sim.backend import get_backend
 from cybozu_sim.errors import CybozuError, Invalid
 from cybozu_sim.licenses import usage
 from cybozu_sim.scim_endpoint import scim_endpoint
 from cybozu_sim.seed import DEFAULT_ADMIN_PASSWORD, create_environment
 from cybozu_sim.tenants import TABLE as TENANTS_TABLE
-from cybozu_sim.tenants import Tenant, get_tenant, list_tenants, save_tenant
+from cybozu_sim.tenants import Tenant, get_tenant, list_tenants
 from simcore.control import domain_errors, json_object
 
 # A domain error answers the lab's JSON error with the message the console would show.
@@ -41,7 +41,12 @@ def describe(tenant: Tenant) -> dict[str, Any]:
         "name": tenant.name,
         "scim_endpoint": scim_endpoint(tenant.subdomain),
         "propagate_provisioning": tenant.propagate,
-        "ip_restriction": tenant.ip.to_dict(),
+        "ip_restriction": {
+            **tenant.ip.to_dict(),
+            "restricts": tenant.ip.restricts,
+            "addresses": [e.text for e in tenant.ip.entries],
+        },
+        "basic_auth": tenant.basic.public(),
         "licenses": [
             {**vars(u), "exceeded": u.exceeded, "warning": u.warning}
             for u in usage(tenant.licenses, ((u.active, u.services) for u in all_users))
@@ -137,18 +142,40 @@ def add_routes(bp: Blueprint) -> None:
     @lab_errors
     def ip(subdomain: str) -> Response:
         data = body()
-        enabled, allowed = data.get("enabled"), data.get("allowed", [])
-        if (
-            not isinstance(enabled, bool)
-            or not isinstance(allowed, list)
-            or not all(isinstance(a, str) for a in allowed)
-        ):
-            raise Invalid('send {"enabled": true|false, "allowed": ["192.0.2.1", "198.51.100.0/24", ...]}')
-        backend = get_backend()
-        with backend.store.transaction():
-            tenant = get_tenant(backend, subdomain)
-            tenant.ip = ip_restriction.IpRestriction(enabled, ip_restriction.parse_entries(allowed))
-            save_tenant(backend, tenant)
+        entries = data.get("entries", [])
+        if set(data) - {"mode", "entries"} or not isinstance(entries, list):
+            raise Invalid(
+                'send {"mode": "allow_all"|"deny_all"|"allow_specific", "entries": '
+                '["192.0.2.8", "198.51.100.0/24", {"ip": "203.0.113.5", "cidr": null, "memo": "..."}, ...]}'
+            )
+        checked = ip_restriction.check_entries(enumerate(entries, start=1), row="Entry")
+        return jsonify(
+            describe(access_control.set_ip_restriction(get_backend(), subdomain, data.get("mode"), checked))
+        )
+
+    @bp.get("/tenants/<subdomain>/ip-restriction.csv")
+    @lab_errors
+    def ip_csv_export(subdomain: str) -> Response:
+        data = ip_csv.write_csv(get_tenant(get_backend(), subdomain).ip.entries)
+        return Response(data, content_type=f"text/csv; charset={ip_csv.ENCODING}")
+
+    @bp.put("/tenants/<subdomain>/ip-restriction.csv")
+    @lab_errors
+    def ip_csv_import(subdomain: str) -> Response:
+        """The body is the file's bytes, imported as the Store's [Import] and [Save] would."""
+        request.max_content_length = ip_csv.MAX_BYTES + 1  # the file's own limit says "larger than 10 MB"
+        return jsonify(describe(access_control.import_csv(get_backend(), subdomain, request.get_data())))
+
+    @bp.put("/tenants/<subdomain>/basic-auth")
+    @lab_errors
+    def basic(subdomain: str) -> Response:
+        data = body()
+        enabled, user, password = data.get("enabled"), data.get("user", ""), data.get("password")
+        if not isinstance(enabled, bool) or not isinstance(user, str) or not isinstance(password, str | None):
+            raise Invalid('send {"enabled": true|false, "user": "...", "password": "..."}')
+        tenant = access_control.set_basic_auth(
+            get_backend(), subdomain, enabled=enabled, user=user, password=password
+        )
         return jsonify(describe(tenant))
 
     @bp.get("/tenants/<subdomain>/users")

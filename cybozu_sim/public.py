@@ -8,6 +8,8 @@ the lab from importing anything else of cybozu_sim.
 
 from __future__ import annotations
 
+from cybozu_sim.ip_restriction import MODES as IP_RESTRICTION_MODES
+from cybozu_sim.ip_restriction import cells as ip_entry_cells
 from cybozu_sim.ip_restriction import parse_trusted_proxies
 from cybozu_sim.licenses import SERVICES
 from cybozu_sim.scim_endpoint import SCIM_PREFIX
@@ -25,7 +27,9 @@ __all__ = [
     "DEFAULT_USER_PASSWORD",
     "DEMO_SUBDOMAIN",  # the demo environment `lab up` creates
     "DEMO_USER_LOGIN",
+    "IP_RESTRICTION_MODES",  # the Store's IP address restriction modes -> their labels
     "SERVICES",  # service code -> the name the console shows
+    "ip_entry_cells",  # an IP address entry's short form -> its IP Address, CIDR and Memo
     "parse_trusted_proxies",
     "scim_url_template",
 ]

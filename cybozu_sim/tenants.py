@@ -1,7 +1,7 @@
 """cybozu.com environments ("tenants"), one per subdomain: https://{subdomain}.cybozu.com/.
 
 A tenant holds its service licences, its Propagate Provisioning setting, its
-IP address restriction, and the provisioning bookkeeping that explains the
+access control (IP address restriction, Basic authentication), and the provisioning bookkeeping that explains the
 article's limitations (see propagation.py).
 """
 
@@ -14,13 +14,14 @@ from typing import Any
 from tinydb import where
 
 from cybozu_sim.backend import Backend
+from cybozu_sim.basic_auth import BasicAuth
 from cybozu_sim.errors import Conflict, Invalid, NotFound
 from cybozu_sim.ip_restriction import IpRestriction
 from cybozu_sim.licenses import parse_licenses
 
 TABLE = "tenants"
 SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
-RESERVED = {"static", "www", "api"}  # paths of the lab's own server
+RESERVED = {"static", "www", "api", "store"}  # paths of the lab's own server (store: the cybozu.com Store)
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Tenant:
     licenses: dict[str, int]
     propagate: bool = False
     ip: IpRestriction = field(default_factory=IpRestriction)
+    basic: BasicAuth = field(default_factory=BasicAuth)
     tombstones: list[Tombstone] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
@@ -49,6 +51,7 @@ class Tenant:
             "licenses": self.licenses,
             "propagate": self.propagate,
             "ip": self.ip.to_dict(),
+            "basic": self.basic.to_dict(),
             "tombstones": [vars(t) for t in self.tombstones],
         }
 
@@ -60,6 +63,7 @@ class Tenant:
             licenses=dict(doc["licenses"]),
             propagate=bool(doc["propagate"]),
             ip=IpRestriction.from_dict(doc.get("ip") or {}),
+            basic=BasicAuth.from_dict(doc.get("basic") or {}),
             tombstones=[Tombstone(**t) for t in doc.get("tombstones") or ()],
         )
 

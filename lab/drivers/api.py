@@ -13,7 +13,7 @@ from typing import Any
 
 from lab.drivers.client import ActionError
 from lab.drivers.lab_verbs import LabVerbs
-from lab.drivers.protocol import Params, Result, force_synced, retried
+from lab.drivers.protocol import Params, Result, csv_file, force_synced, ip_entries, retried
 from okta_sim.public import CYBOZU_APP, USERNAME_FORMATS, USERNAME_UPDATE_ON, search_catalog
 
 
@@ -59,11 +59,18 @@ class ApiDriver(LabVerbs):
         return Result()
 
     def cybozu_set_ip_restriction(self, params: Params) -> Result:
-        entries = list(params["allowed"])
-        if params["allow_okta_ips"]:
-            entries += self.client.okta_egress()
-        body = {"enabled": params["enabled"], "allowed": entries}
+        body = {"mode": params["mode"], "entries": ip_entries(params, self.client)}
         self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/ip-restriction", body)
+        return Result()
+
+    def cybozu_import_ip_csv(self, params: Params) -> Result:
+        path = f"{self.tenant_path(params)}/ip-restriction.csv"
+        self.client.call("cybozu", "PUT", path, content=csv_file(params))
+        return Result()
+
+    def cybozu_set_basic_auth(self, params: Params) -> Result:
+        body = {key: params.get(key) for key in ("enabled", "user", "password")}
+        self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/basic-auth", body)
         return Result()
 
     def cybozu_add_user(self, params: Params) -> Result:

@@ -71,16 +71,20 @@ class LabClient:
 
     # -- HTTP ---------------------------------------------------------------------
 
-    def call(self, app: str, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        """One request; an error answer raises ActionError with the app's own message."""
+    def call(
+        self, app: str, method: str, path: str, body: Any = None, *, content: bytes | None = None, **params: Any
+    ) -> Any:
+        """One request (a JSON ``body``, or raw ``content``); an error answer raises ActionError
+        with the app's own message."""
         url = self.endpoints.urls[app] + path
+        send = {"json": body} if content is None else {"content": content}
         try:
-            response = self.http.request(method, url, json=body, params=params or None)
+            response = self.http.request(method, url, params=params or None, **send)
             if response.status_code == 401 and app == "okta" and path.startswith("/api/v1/"):
                 # The client's own token expired (30 days unused on a clock the scenario moved): an
                 # administrator would create another one and carry on.
                 self.sign_in()
-                response = self.http.request(method, url, json=body, params=params or None)
+                response = self.http.request(method, url, params=params or None, **send)
         except httpx2.HTTPError as error:
             raise ActionError(f"{app}_sim did not answer {method} {path}: {error}") from None
         try:
@@ -150,7 +154,7 @@ class LabClient:
     # -- setup --------------------------------------------------------------------
 
     def create_tenant(self, subdomain: str, tenant: dict[str, Any], do: Do) -> None:
-        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, IP restriction."""
+        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, access control."""
         body = {
             "subdomain": subdomain,
             "licenses": tenant["licenses"],
@@ -163,6 +167,8 @@ class LabClient:
             do("cybozu.add_user", tenant=subdomain, **user)
         if "ip_restriction" in tenant:
             do("cybozu.set_ip_restriction", tenant=subdomain, **tenant["ip_restriction"])
+        if "basic_auth" in tenant:
+            do("cybozu.set_basic_auth", tenant=subdomain, **tenant["basic_auth"])
 
     def setup(self, setup: dict[str, Any], do: Do) -> None:
         self.both("POST", "/_lab/clock", {"freeze": setup.get("clock") or DEFAULT_START})

@@ -118,6 +118,17 @@ class Consoles:
         ).click()
         return subdomain
 
+    def cybozu_store(self, tenant: str | None) -> str:
+        """Open the domain's "Security & Authentication" tab in the cybozu.com Store, signing in
+        there if asked (the Store is outside the domain's IP address restrictions)."""
+        subdomain = self.client.tenant(tenant)
+        self.page.goto(f"{self.urls['cybozu']}/store/domains/{subdomain}/security")
+        if self.page.get_by_role("button", name="Log in").count():
+            self.page.get_by_label("Login name").fill(CYBOZU_ADMIN)
+            self.page.get_by_label("Password").fill(CYBOZU_PASSWORD)
+            self.page.get_by_role("button", name="Log in").click()
+        return subdomain
+
     def token_row(self, tenant: str | None, token_id: str) -> Locator:
         subdomain = self.cybozu_admin(tenant, "Provisioning")
         ids = [t["id"] for t in self.client.tenant_state(subdomain)["tokens"]]

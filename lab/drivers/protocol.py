@@ -20,6 +20,20 @@ class Result:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def ip_entries(params: Params, client: LabClient) -> list[Any]:
+    """cybozu.set_ip_restriction's entries, Okta's published egress addresses added if asked
+    (the administrator copies them in, as the article advises against)."""
+    okta = client.okta_egress() if params["allow_okta_ips"] else []
+    return [*params["entries"], *({"ip": address, "memo": "Okta"} for address in okta)]
+
+
+def csv_file(params: Params) -> bytes:
+    """cybozu.import_ip_csv's file as the administrator saved it: its line breaks and encoding."""
+    lines = params["csv"].replace("\r\n", "\n").rstrip("\n").split("\n")
+    newline = "\r\n" if params["line_breaks"] == "crlf" else "\n"
+    return (newline.join(lines) + newline).encode(params["encoding"])
+
+
 def retried(client: LabClient, message: str | None, task_ids: set[str]) -> Result:
     """[Retry Selected]'s outcome once its pushes have run: it fails while a task stays open."""
     still_open = client.still_open(task_ids)

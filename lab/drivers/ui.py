@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cybozu_sim.public import IP_RESTRICTION_MODES, ip_entry_cells
 from cybozu_sim.public import SERVICES as CYBOZU_SERVICES
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.consoles import Consoles
 from lab.drivers.lab_verbs import LabVerbs
-from lab.drivers.protocol import Params, Result, force_synced, retried
+from lab.drivers.protocol import Params, Result, csv_file, force_synced, ip_entries, retried
 from okta_sim.public import PROFILE_FORM, USERNAME_FORMATS, USERNAME_UPDATE_ON, attribute_label
 
 APP_URL = re.compile(r"/admin/apps/([^/]+)/")
@@ -81,12 +82,39 @@ class UiDriver(LabVerbs):
         return self.consoles.checked()
 
     def cybozu_set_ip_restriction(self, params: Params) -> Result:
-        entries = list(params["allowed"])
-        if params["allow_okta_ips"]:  # the administrator copies Okta's published addresses
-            entries += self.client.okta_egress()
-        self.consoles.cybozu_admin(params.get("tenant"), "IP Address Restrictions")
-        self.page.get_by_label("Restrict access by IP address").set_checked(params["enabled"])
-        self.page.get_by_label(re.compile("^Allowed IP addresses")).fill("\n".join(entries))
+        entries = ip_entries(params, self.client)
+        self.consoles.cybozu_store(params.get("tenant"))
+        self.page.get_by_role("link", name="Change IP Address Restrictions").click()
+        self.page.get_by_label(IP_RESTRICTION_MODES[params["mode"]], exact=True).check()
+        rows = self.page.get_by_role("table", name="IP addresses to allow").locator("tbody tr")
+        while rows.count() < len(entries):
+            self.page.get_by_role("button", name="Add rows").click()
+        for n in range(1, rows.count() + 1):
+            cells = ip_entry_cells(entries[n - 1]) if n <= len(entries) else ("", "", "")
+            ip, cidr, memo = ("" if value is None else str(value) for value in cells)
+            self.page.get_by_label(f"IP Address {n}", exact=True).fill(ip)
+            self.page.get_by_label(f"CIDR {n}", exact=True).fill(cidr)
+            self.page.get_by_label(f"Memo {n}", exact=True).fill(memo)
+        self.page.get_by_role("button", name="Save").click()
+        return self.consoles.checked()
+
+    def cybozu_import_ip_csv(self, params: Params) -> Result:
+        self.consoles.cybozu_store(params.get("tenant"))
+        self.page.get_by_role("link", name="Change IP Address Restrictions").click()
+        upload = {"name": "ip-addresses.csv", "mimeType": "text/csv", "buffer": csv_file(params)}
+        self.page.get_by_label("CSV file").set_input_files(upload)  # type: ignore[arg-type]
+        self.page.get_by_role("button", name="Import").click()
+        self.consoles.checked()
+        self.page.get_by_role("button", name="Save").click()
+        return self.consoles.checked()
+
+    def cybozu_set_basic_auth(self, params: Params) -> Result:
+        self.consoles.cybozu_store(params.get("tenant"))
+        self.page.get_by_role("link", name="Change Basic Authentication").click()
+        self.page.get_by_label("Use Basic authentication").set_checked(params["enabled"])
+        if params["enabled"]:
+            self.page.get_by_label("User name").fill(params["user"])
+            self.page.get_by_label("Password").fill(params.get("password") or "")
         self.page.get_by_role("button", name="Save").click()
         return self.consoles.checked()
 

@@ -29,6 +29,7 @@ def capture(client: LabClient) -> dict[str, Any]:
         tenants[subdomain] = {
             "propagate_provisioning": tenant["propagate_provisioning"],
             "ip_restriction": tenant["ip_restriction"],
+            "basic_auth": tenant["basic_auth"],
             "tokens": sorted((t["notes"], t["expires"], t["status"]) for t in tenant["tokens"]),
             "tombstones": len(tenant["tombstones"]),
             "users": sorted(

@@ -4,6 +4,7 @@ expected and what was found."""
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -64,21 +65,27 @@ def check(
         found.append(f"SCIM requests: expected {expect['exchange_count']}, the step sent {len(exchanges)}")
     if "syslog" in expect:
         found += check_syslog(expect["syslog"], state.syslog())
-    if {"api_tokens", "propagate_provisioning", "ip_restriction", "license_warnings"} & set(expect):
+    if set(TENANT_EXPECTATIONS) & set(expect):
         found += check_tenant(expect, state.tenant_state(tenant))
     if "okta_app" in expect:
         found += check_app(expect["okta_app"], state.okta_app(app))
     return found
 
 
+# What the tenant's state says for each expectation about the tenant itself.
+TENANT_EXPECTATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "api_tokens": lambda tenant: sum(t["status"] == "Enabled" for t in tenant["tokens"]),
+    "propagate_provisioning": lambda tenant: tenant["propagate_provisioning"],
+    "ip_restriction": lambda tenant: tenant["ip_restriction"]["restricts"],
+    "ip_addresses": lambda tenant: tenant["ip_restriction"]["addresses"],
+    "basic_auth": lambda tenant: tenant["basic_auth"]["enabled"],
+    "license_warnings": lambda tenant: [u["warning"] for u in tenant["licenses"] if u["warning"]],
+}
+
+
 def check_tenant(expect: dict[str, Any], tenant: dict[str, Any]) -> list[str]:
-    actual = {
-        "api_tokens": sum(t["status"] == "Enabled" for t in tenant["tokens"]),
-        "propagate_provisioning": tenant["propagate_provisioning"],
-        "ip_restriction": tenant["ip_restriction"]["enabled"],
-        "license_warnings": [usage["warning"] for usage in tenant["licenses"] if usage["warning"]],
-    }
-    wanted = {k: expect[k] for k in actual if k in expect}
+    actual = {key: read(tenant) for key, read in TENANT_EXPECTATIONS.items() if key in expect}
+    wanted = {k: expect[k] for k in actual}
     return [f"cybozu.com {tenant['subdomain']}: {d}" for d in differences(wanted, actual)]
 
 

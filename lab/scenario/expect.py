@@ -109,7 +109,12 @@ class Expect(Strict):
     syslog = fields.List(fields.Nested(ExpectEvent))
     api_tokens = Count(0, metadata={"doc": "the tenant's API tokens that are enabled and not expired"})
     propagate_provisioning = Flag(metadata={"doc": 'the tenant\'s "Propagate Provisioning"'})
-    ip_restriction = Flag(metadata={"doc": "the tenant's IP address restriction is on"})
+    ip_restriction = Flag(metadata={"doc": 'the tenant restricts IP addresses (not "Allow all")'})
+    ip_addresses = fields.List(
+        Text(),
+        metadata={"doc": 'the IP address list, exactly and in order: "192.0.2.8", "198.51.100.0/24"'},
+    )
+    basic_auth = Flag(metadata={"doc": "the tenant's Basic authentication is on"})
     license_warnings = fields.List(
         fields.String(),
         metadata={"doc": "the licence warnings the tenant's Licenses page shows, exactly ([] for none)"},

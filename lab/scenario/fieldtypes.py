@@ -55,3 +55,17 @@ class Services(fields.Field):
                 raise ValidationError(f"{name}: use Enable or Disable (or true/false)")
             result[name] = ENABLE if state in (True, ENABLE) else DISABLE
         return result
+
+
+class IpEntry(fields.Field):
+    """An IP address list entry: "192.0.2.8", "198.51.100.0/24" or {ip, cidr, memo}. cybozu_sim
+    checks the address itself, so a bad one fails the step with the Store's message."""
+
+    KEYS = ("ip", "cidr", "memo")
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and "ip" in value and value.keys() <= set(self.KEYS):
+            return dict(value)
+        raise ValidationError('an entry is "192.0.2.8", "198.51.100.0/24" or {ip, cidr, memo}')

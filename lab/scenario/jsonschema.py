@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from lab.scenario import article
 from lab.scenario.expect import Expect, ExpectError
-from lab.scenario.fieldtypes import APP_SERVICES, Services
+from lab.scenario.fieldtypes import APP_SERVICES, IpEntry, Services
 from lab.scenario.metadata import Metadata
 from lab.scenario.verbs import VERBS
 from okta_sim.public import DISABLE, ENABLE
@@ -44,6 +44,14 @@ def field_schema(field: fields.Field) -> dict[str, Any]:
                     "propertyNames": {"enum": APP_SERVICES},
                     "additionalProperties": SERVICE_STATES,
                 },
+            ]
+        }
+    elif isinstance(field, IpEntry):
+        entry = {"ip": {"type": "string"}, "cidr": {"type": ["integer", "string", "null"]}, "memo": {"type": "string"}}
+        result = {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "object", "required": ["ip"], "properties": entry, "additionalProperties": False},
             ]
         }
     elif isinstance(field, fields.Boolean):

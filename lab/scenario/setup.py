@@ -6,12 +6,17 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from lab.scenario.fieldtypes import TENANT_SERVICES, Count, Flag, Strict, Text
-from lab.scenario.verbs import CybozuUser, Person
+from lab.scenario.verbs import CybozuUser, Person, SetBasicAuth, SetIpRestriction
 
 
-class IpRestriction(Strict):
-    enabled = Flag(load_default=True)
-    allowed = fields.List(Text(), load_default=list)
+class IpRestriction(SetIpRestriction):
+    class Meta:
+        exclude = ("tenant",)
+
+
+class BasicAuth(SetBasicAuth):
+    class Meta:
+        exclude = ("tenant",)
 
 
 class SetupUser(CybozuUser):
@@ -30,6 +35,7 @@ class Tenant(Strict):
     propagate_provisioning = Flag(load_default=False)
     users = fields.List(fields.Nested(SetupUser), load_default=list)
     ip_restriction = fields.Nested(IpRestriction)
+    basic_auth = fields.Nested(BasicAuth, metadata={"doc": "set after ip_restriction"})
 
 
 class CybozuSetup(Strict):

@@ -16,12 +16,14 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from cybozu_sim.public import IP_RESTRICTION_MODES
 from lab.scenario.fieldtypes import (
     APP_SERVICES,
     TENANT_SERVICES,
     USERNAME_FORMATS,
     Count,
     Flag,
+    IpEntry,
     Services,
     Strict,
     Text,
@@ -54,9 +56,36 @@ class SetEnabled(CybozuTarget):
 
 
 class SetIpRestriction(CybozuTarget):
-    enabled = Flag(load_default=True)
-    allowed = fields.List(Text(), load_default=list, metadata={"doc": "addresses, CIDR blocks, ranges"})
+    mode = fields.String(
+        load_default="allow_specific",
+        validate=validate.OneOf(list(IP_RESTRICTION_MODES)),
+        metadata={"doc": ", ".join(f'{k}: "{v}"' for k, v in IP_RESTRICTION_MODES.items())},
+    )
+    entries = fields.List(
+        IpEntry(),
+        load_default=list,
+        validate=validate.Length(max=2900),
+        metadata={"doc": 'up to 2,900: "192.0.2.8", "198.51.100.0/24" or {ip, cidr, memo}'},
+    )
     allow_okta_ips = Flag(load_default=False, metadata={"doc": "also allow Okta's current egress addresses"})
+
+
+class ImportIpCsv(CybozuTarget):
+    csv = fields.String(required=True, metadata={"doc": 'the file: "IP Address","CIDR","Memo" header, then rows'})
+    encoding = fields.String(
+        load_default="shift_jis",
+        validate=validate.OneOf(["shift_jis", "utf-8"]),
+        metadata={"doc": "how the file is written (the Store reads Shift-JIS)"},
+    )
+    line_breaks = fields.String(
+        load_default="crlf", validate=validate.OneOf(["crlf", "lf"]), metadata={"doc": "the Store reads CRLF"}
+    )
+
+
+class SetBasicAuth(CybozuTarget):
+    enabled = Flag(load_default=True)
+    user = fields.String(load_default="", metadata={"doc": "the user name all users share"})
+    password = fields.String(metadata={"doc": "its password (omitted: keep the saved one)"})
 
 
 class CybozuUser(CybozuTarget):
@@ -264,7 +293,17 @@ VERBS: dict[str, Verb] = {
             SetEnabled,
             'STEP1 9: "Propagate Provisioning" Enabled/Disabled',
         ),
-        Verb("cybozu.set_ip_restriction", SetIpRestriction, "IP Address Restrictions: the allow list"),
+        Verb(
+            "cybozu.set_ip_restriction",
+            SetIpRestriction,
+            "Store > Security & Authentication > IP Address Restrictions: mode and IP addresses",
+        ),
+        Verb(
+            "cybozu.import_ip_csv",
+            ImportIpCsv,
+            "Store > IP Address Restrictions: import a CSV file, [Save] (allows only its addresses)",
+        ),
+        Verb("cybozu.set_basic_auth", SetBasicAuth, "Store > Security & Authentication > Basic Authentication"),
         Verb(
             "cybozu.add_user", CybozuUser, "Departments & Users: add a user by hand", {"id": "the user's id"}
         ),

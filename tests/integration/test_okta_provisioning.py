@@ -53,7 +53,7 @@ def test_test_api_credentials_and_the_ip_restriction_error(pair: Pair) -> None:
         == "Error authenticating: Unauthorized. Errors reported by remote server: The API token is invalid."
     )
     pair.cybozu.call(
-        "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": ["127.0.0.1"]}, expect=200
+        "PUT", "/tenants/example/ip-restriction", {"mode": "allow_specific", "entries": ["127.0.0.1"]}, expect=200
     )
     blocked = integration.test_credentials(pair.okta, app, pair.token)
     assert blocked.message.startswith(
@@ -67,7 +67,7 @@ def test_egress_rotation_breaks_an_allowlist_of_okta_ips(pair: Pair) -> None:
     app = pair.cybozu_app()
     allowed = ["127.0.0.1", *pair.okta.egress.addresses()]
     pair.cybozu.call(
-        "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": allowed}, expect=200
+        "PUT", "/tenants/example/ip-restriction", {"mode": "allow_specific", "entries": allowed}, expect=200
     )
     assert integration.test_credentials(pair.okta, app, pair.token).ok
     pair.okta.egress.rotate()

@@ -60,7 +60,7 @@ WRONG_TURNS: dict[str, list[list[tuple[str, dict[str, Any]]]]] = {
             ("cybozu.create_api_token", {}),
             ("cybozu.set_propagate_provisioning", {"enabled": True}),
             ("okta.add_catalog_app", {"domain_name": "example"}),
-            ("cybozu.set_ip_restriction", {"allowed": ["127.0.0.1"], "allow_okta_ips": True}),
+            ("cybozu.set_ip_restriction", {"entries": ["127.0.0.1"], "allow_okta_ips": True}),
             ("okta.configure_api_integration", {"token": "${token}"}),
         ],
     ],

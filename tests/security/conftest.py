@@ -69,9 +69,14 @@ def okta(tmp_path: Path, clock: LabClock, closed_port: int) -> Flask:
 
 
 def cybozu_admin(app: Flask, subdomain: str = cybozu_seed.DEMO_SUBDOMAIN) -> FlaskClient:
-    """A browser signed in to the cybozu.com console as the demo administrator."""
+    """A browser signed in to the cybozu.com console, and to the cybozu.com Store for the
+    domain, as the demo administrator."""
     credentials = {"login": cybozu_seed.ADMIN_LOGIN, "password": cybozu_seed.DEFAULT_ADMIN_PASSWORD}
-    return signed_in(app, f"/{subdomain}/login", credentials)
+    client = signed_in(app, f"/{subdomain}/login", credentials)
+    token = csrf(client.get("/store/login").get_data(as_text=True))
+    answer = client.post("/store/login", data={"csrf_token": token, "domain": subdomain, **credentials})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
 
 
 def okta_admin(app: Flask) -> FlaskClient:

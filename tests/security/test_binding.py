@@ -13,7 +13,7 @@ from flask import Flask
 
 import lab.server
 import lab.wiring
-from cybozu_sim import ip_gate
+from cybozu_sim import access_gate
 from lab import cli
 from lab.replay.sandbox import Sandbox
 from lab.server import ServerThread
@@ -67,7 +67,7 @@ def test_lab_up_starts_all_three_servers_on_127_0_0_1(lab_up: Any) -> None:
     assert len(servers) == 3  # okta_sim, cybozu_sim, the Exercises pages
     assert {s.host for s in servers} == {"127.0.0.1"}
     cybozu = next(s.app for s in servers if s.app.name == "cybozu_sim")
-    assert cybozu.config["TRUSTED_PROXIES"] == [] and cybozu.extensions[ip_gate.TRUSTED_PROXIES] == ()
+    assert cybozu.config["TRUSTED_PROXIES"] == [] and cybozu.extensions[access_gate.TRUSTED_PROXIES] == ()
 
 
 def test_lab_up_honours_an_explicit_host(lab_up: Any) -> None:
@@ -79,7 +79,7 @@ def test_lab_up_passes_trusted_proxies_to_cybozu_sim(lab_up: Any) -> None:
     servers = lab_up("--trusted-proxy", "10.0.0.1", "--trusted-proxy", "192.0.2.0/24")
     cybozu = next(s.app for s in servers if s.app.name == "cybozu_sim")
     assert cybozu.config["TRUSTED_PROXIES"] == ["10.0.0.1", "192.0.2.0/24"]
-    assert [str(n) for n in cybozu.extensions[ip_gate.TRUSTED_PROXIES]] == ["10.0.0.1/32", "192.0.2.0/24"]
+    assert [str(n) for n in cybozu.extensions[access_gate.TRUSTED_PROXIES]] == ["10.0.0.1/32", "192.0.2.0/24"]
 
 
 def test_lab_up_refuses_a_malformed_trusted_proxy(capsys: pytest.CaptureFixture[str]) -> None:

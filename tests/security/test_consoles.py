@@ -23,7 +23,7 @@ from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 
 # Reachable without signing in: the landing pages and the sign-in forms.
 PUBLIC = {
-    "cybozu": {"console.landing", "console.login"},
+    "cybozu": {"console.landing", "console.login", "store.login"},
     "okta": {"console.sign_in.home", "console.sign_in.login"},
 }
 
@@ -36,7 +36,7 @@ def cybozu_samples(app: Flask) -> dict[str, str]:
     token, _ = tokens.create_token(backend, "example", notes="Okta", expires="2026-12-31")
     user = users.find_user_by_login(backend, "example", "sato")
     assert user is not None
-    return {"subdomain": "example", "token_id": token.id, "user_id": user.id}
+    return {"subdomain": "example", "domain": "example", "token_id": token.id, "user_id": user.id}
 
 
 def okta_samples(app: Flask) -> dict[str, str]:
@@ -82,7 +82,7 @@ def console(request: pytest.FixtureRequest) -> tuple[str, Flask, dict[str, str]]
 
 def console_rules(app: Flask) -> list[Rule]:
     return sorted(
-        (r for r in app.url_map.iter_rules() if r.endpoint.startswith("console.")), key=lambda r: r.rule
+        (r for r in app.url_map.iter_rules() if r.endpoint.startswith(("console.", "store."))), key=lambda r: r.rule
     )
 
 
@@ -192,7 +192,10 @@ def crawl(browser: FlaskClient, start: str) -> dict[str, Forms]:
             pages[path] = Forms()
             queue.append(answer.headers["Location"])
             continue
-        if answer.status_code != 200 or not answer.content_type.startswith("text/html"):
+        if answer.status_code != 200:
+            continue
+        if not answer.content_type.startswith("text/html"):  # a download (the Store's CSV export)
+            pages[path] = Forms()
             continue
         parsed = Forms()
         parsed.feed(answer.get_data(as_text=True))

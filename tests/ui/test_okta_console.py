@@ -142,7 +142,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
 def test_ip_restriction_shows_the_articles_error(page: Page, sandbox: Sandbox) -> None:
     apps.add_app(sandbox.okta, "cybozu", domain_name="example")
     sandbox.cybozu.call(
-        "PUT", "/tenants/example/ip-restriction", {"enabled": True, "allowed": ["127.0.0.1"]}, expect=200
+        "PUT", "/tenants/example/ip-restriction", {"mode": "allow_specific", "entries": ["127.0.0.1"]}, expect=200
     )
     sign_in(page, sandbox)
     open_app(page)

@@ -118,16 +118,3 @@ def test_licenses_page_warns_when_a_license_is_exceeded(console: Console) -> Non
         "/admin/users", {"login": "off", "display": "Off", "services": "garoon", "status": "inactive"}
     )
     assert ">1<" in text(console.get("/admin/licenses"))  # inactive users use no licence: garoon 1 (admin)
-
-
-def test_ip_restriction_page_saves_entries(console: Console, lab: Lab) -> None:
-    done = console.post(
-        "/admin/ip-restriction",
-        {"enabled": "on", "allowed": "127.0.0.1\n\n10.0.0.0/8"},
-        follow_redirects=True,
-    )
-    assert "The IP address restrictions were saved." in text(done)
-    assert lab.call("GET", "/tenants/acme")["ip_restriction"] == {
-        "enabled": True,
-        "allowed": ["127.0.0.1", "10.0.0.0/8"],
-    }
