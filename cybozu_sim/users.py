@@ -39,7 +39,6 @@ class CybozuUser:
     email: str
     active: bool
     services: dict[str, bool]
-    locale: str | None
     external_id: str | None
     created: str
     modified: str
@@ -140,7 +139,6 @@ def to_user(data: Mapping[str, Any], annotations: Mapping[str, Any]) -> CybozuUs
         email=profile["email"] or "",
         active=data.get("active") is not False,
         services=services_of(data),
-        locale=data.get("locale"),
         external_id=data.get("externalId"),
         created=meta.get("created", ""),
         modified=meta.get("lastModified", ""),

@@ -140,7 +140,7 @@ def unknown_attribute(field_name: str) -> ScimError:
     else:
         detail = (
             f'Unknown attribute "{field_name}": cybozu.com stores userName, name.familyName, '
-            "name.givenName, displayName, emails, active, locale, externalId and the "
+            "name.givenName, displayName, emails, active, externalId (locale is accepted and ignored) and the "
             "services of its extension schema."
         )
     return ScimError(400, detail, "invalidSyntax")
@@ -241,6 +241,12 @@ def _join(where: str, name: str) -> str:
     return f"{where}:{name}" if where == CYBOZU_EXTENSION else f"{where}.{name}"
 
 
+# Attributes an IdP sends that cybozu.com does not sync: checked for their type, then dropped.
+# locale: cybozu's list of synced fields has none (jp.cybozu.help admin/scim.html; Entra's
+# cybozu-provisioning-tutorial maps none); Okta's app may still send it (inference).
+IGNORED = frozenset({"locale"})
+
+
 def read_user(body: Any) -> dict[str, Any]:
     """Validate a User body (POST or PUT) into a stored-form dict without server-assigned attributes.
 
@@ -271,6 +277,8 @@ def read_user(body: Any) -> dict[str, Any]:
             user[name] = value  # the common case, without the general checks' calls
             continue
         checked = read_value(attribute, value, name)
+        if name in IGNORED:
+            continue
         if checked is not None and attribute.mutability != "readOnly":
             user[name] = checked
     for attribute in REQUIRED:
