@@ -83,12 +83,20 @@ class ApiDriver(LabVerbs):
         answer = self.client.call("cybozu", "POST", f"{self.tenant_path(params)}/users", body)
         return Result(values={"id": answer["id"]})
 
-    def cybozu_user_path(self, params: Params) -> str:
+    def cybozu_user(self, params: Params) -> tuple[str, dict[str, Any]]:
         subdomain, login = self.client.tenant(params.get("tenant")), params["login"]
         user = next((u for u in self.client.cybozu_users(subdomain) if u["login"] == login), None)
         if user is None:
             raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
+        return subdomain, user
+
+    def cybozu_user_path(self, params: Params) -> str:
+        subdomain, user = self.cybozu_user(params)
         return f"/_lab/tenants/{subdomain}/users/{user['id']}"
+
+    def cybozu_view_user(self, params: Params) -> Result:
+        _, user = self.cybozu_user(params)
+        return Result(values={"id": user["id"], "status": user["status"]})
 
     def cybozu_delete_user(self, params: Params) -> Result:
         self.client.call("cybozu", "DELETE", self.cybozu_user_path(params))

@@ -193,7 +193,7 @@ class Consoles:
                     f"Property name '{name}' is not defined in the app user profile: "
                     f"the assignment form has no {attribute_label(name)}"
                 )
-            select.select_option(value)
+            select.select_option("" if value is None else value)  # "" is "(not set)"
         # A group's assignment answers once every member's push is done.
         self.page.get_by_role("button", name="Save and Go Back").click(timeout=NAVIGATION_TIMEOUT_MS)
         ok, message = self.outcome()

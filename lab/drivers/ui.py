@@ -153,6 +153,12 @@ class UiDriver(LabVerbs):
             raise ActionError(f"no user with the log in name {login!r} in {subdomain}")
         link.click()
 
+    def cybozu_view_user(self, params: Params) -> Result:
+        self.cybozu_user_link(params, "Edit")
+        user_id = self.page.url.rstrip("/").split("/")[-2]  # .../admin/users/<id>/edit
+        status = "Inactive" if self.page.get_by_label("Inactive", exact=True).is_checked() else "Active"
+        return Result(values={"id": user_id, "status": status})
+
     def cybozu_delete_user(self, params: Params) -> Result:
         self.cybozu_user_link(params, "Delete")
         self.page.get_by_role("button", name="Delete").click()

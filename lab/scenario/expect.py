@@ -21,6 +21,7 @@ from lab.scenario.fieldtypes import (
 
 class ExpectCybozuUser(Strict):
     login = Text(required=True)
+    id = fields.String(metadata={"doc": "the user's id (save it with cybozu.view_user or cybozu.add_user)"})
     display = fields.String()
     surname = fields.String()
     given = fields.String()
@@ -40,7 +41,7 @@ class ExpectAppUser(Strict):
     user_name = fields.String()
     scope = fields.String(validate=validate.OneOf(["USER", "GROUP"]))
     services = Services(
-        metadata={"doc": "the services Okta holds for the assignment: each one named has that value (Enable or Disable)"}
+        metadata={"doc": "the services Okta holds for the assignment: each one named has that value (Enable, Disable, or null for not set)"}
     )
 
 

@@ -38,7 +38,8 @@ class Strict(Schema):
 
 
 class Services(fields.Field):
-    """A list of services to set to Enable, or a mapping ``{service: Enable|Disable|true|false}``."""
+    """A list of services to set to Enable, or a mapping ``{service: Enable|Disable|true|false|null}``;
+    null is the form's "(not set)": the assignment holds no value for the service."""
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
         if isinstance(value, list):
@@ -46,14 +47,14 @@ class Services(fields.Field):
         elif isinstance(value, dict):
             pairs = list(value.items())
         else:
-            raise ValidationError("services is a list of services or a mapping {service: Enable|Disable}")
+            raise ValidationError("services is a list of services or a mapping {service: Enable|Disable|null}")
         result = {}
         for name, state in pairs:
             if name not in APP_SERVICES:
                 raise ValidationError(f"unknown service {name!r}; the services are {', '.join(APP_SERVICES)}")
-            if state not in (True, False, ENABLE, DISABLE):
-                raise ValidationError(f"{name}: use Enable or Disable (or true/false)")
-            result[name] = ENABLE if state in (True, ENABLE) else DISABLE
+            if state not in (True, False, ENABLE, DISABLE, None):
+                raise ValidationError(f"{name}: use Enable or Disable (or true/false), or null for not set")
+            result[name] = None if state is None else ENABLE if state in (True, ENABLE) else DISABLE
         return result
 
 

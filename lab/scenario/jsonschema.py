@@ -19,7 +19,7 @@ from lab.scenario.metadata import Metadata
 from lab.scenario.verbs import VERBS
 from okta_sim.public import DISABLE, ENABLE
 
-SERVICE_STATES = {"anyOf": [{"type": "boolean"}, {"enum": [ENABLE, DISABLE]}]}
+SERVICE_STATES = {"anyOf": [{"type": "boolean"}, {"type": "null"}, {"enum": [ENABLE, DISABLE]}]}
 
 
 def field_schema(field: fields.Field) -> dict[str, Any]:

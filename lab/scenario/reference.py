@@ -9,6 +9,7 @@ cannot drift from what ``lab check`` accepts.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from marshmallow import Schema, fields
 
@@ -26,9 +27,19 @@ from lab.scenario.verbs import VERBS
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 
 
+def kind_of(schema: dict[str, Any]) -> str:
+    """A JSON Schema's type in words: "string", "integer or null", "array or object", ..."""
+    if "anyOf" in schema:
+        return " or ".join(dict.fromkeys(kind_of(choice) for choice in schema["anyOf"]))
+    if "enum" in schema:
+        return " \\| ".join(f"`{v}`" for v in schema["enum"])
+    kind = schema.get("type", "any")
+    return " or ".join(kind) if isinstance(kind, list) else kind
+
+
 def describe(field: fields.Field) -> str:
     schema = field_schema(field)
-    kind = schema.get("type") or ("services" if "anyOf" in schema else "any")
+    kind = kind_of(schema)
     if "enum" in schema:
         kind = " \\| ".join(f"`{v}`" for v in schema["enum"])
     elif kind == "array" and "enum" in schema.get("items", {}):

@@ -163,21 +163,24 @@ class SetUsernameFormat(AppTarget):
             raise ValidationError("only the custom format takes an expression", "expression")
 
 
+SERVICES_DOC = 'a list of services to Enable, or {service: Enable | Disable | null ("(not set)")}'
+
+
 class AssignPeople(AppTarget):
     user = Text(required=True, metadata={"doc": "the person's Okta username"})
     user_name = fields.String(metadata={"doc": "the cybozu.com log in name (default: the username format)"})
-    services = Services(load_default=dict)
+    services = Services(load_default=dict, metadata={"doc": SERVICES_DOC})
 
 
 class UpdateAssignment(AppTarget):
     user = Text(required=True)
     user_name = fields.String()
-    services = Services()
+    services = Services(metadata={"doc": SERVICES_DOC + "; services not named keep their values"})
 
 
 class AssignGroup(AppTarget):
     group = Text(required=True, metadata={"doc": "the group's name"})
-    services = Services(load_default=dict)
+    services = Services(load_default=dict, metadata={"doc": SERVICES_DOC})
     priority = Count(0, 100)
 
 
@@ -306,6 +309,12 @@ VERBS: dict[str, Verb] = {
         Verb("cybozu.set_basic_auth", SetBasicAuth, "Store > Security & Authentication > Basic Authentication"),
         Verb(
             "cybozu.add_user", CybozuUser, "Departments & Users: add a user by hand", {"id": "the user's id"}
+        ),
+        Verb(
+            "cybozu.view_user",
+            CybozuLogin,
+            "Departments & Users: open a user's [Edit] page (its id is in the address)",
+            {"id": "the user's id", "status": "Active or Inactive"},
         ),
         Verb("cybozu.delete_user", CybozuLogin, "Departments & Users: delete a user"),
         Verb("cybozu.edit_user", EditCybozuUser, "Departments & Users: [Edit] a user's names and e-mail address"),
