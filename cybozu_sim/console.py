@@ -218,6 +218,18 @@ def user_delete(tenant: Tenant, account: accounts.Account, user_id: str) -> Any:
     return render_template("user_delete.html", tenant=tenant, account=account, user=user)
 
 
+def provisioning(tenant: Tenant, account: accounts.Account, template: str = "provisioning.html", **extra: Any) -> str:
+    """The Provisioning page; [Create API Token]'s dialogs are drawn over it (``template``)."""
+    return render_template(
+        template,
+        tenant=tenant,
+        account=account,
+        tokens=tokens.list_tokens(get_backend(), tenant.subdomain),
+        now=get_backend().clock.now(),
+        **extra,
+    )
+
+
 @bp.route("/<subdomain>/admin/provisioning", methods=["GET", "POST"])
 @tenant_page(admin=True)
 def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
@@ -228,42 +240,32 @@ def provisioning_page(tenant: Tenant, account: accounts.Account) -> Any:
             f'"Propagate Provisioning" is now {"Enabled" if enabled else "Disabled"}.',
         )
         return redirect(url_for("console.provisioning_page", subdomain=tenant.subdomain))
-    return render_template(
-        "provisioning.html",
-        tenant=tenant,
-        account=account,
-        tokens=tokens.list_tokens(get_backend(), tenant.subdomain),
-        now=get_backend().clock.now(),
-    )
+    return provisioning(tenant, account)
 
 
 @bp.route("/<subdomain>/admin/provisioning/tokens/new", methods=["GET", "POST"])
 @tenant_page(admin=True)
 def token_new(tenant: Tenant, account: accounts.Account) -> Any:
-    now = get_backend().clock.now()
-    form = {"expires": tokens.default_expiration(now).isoformat(), "notes": ""}
+    """[Create API Token]: the dialog over the Provisioning page, then the dialog with the value."""
+    form = {"validity": tokens.DEFAULT_VALIDITY, "notes": ""}
     error = None
     if request.method == "POST":
-        form = {"expires": request.form.get("expires", ""), "notes": request.form.get("notes", "")}
+        form = {"validity": request.form.get("validity", ""), "notes": request.form.get("notes", "")}
         try:
             _, value = tokens.create_token(
-                get_backend(), tenant.subdomain, notes=form["notes"], expires=form["expires"]
+                get_backend(), tenant.subdomain, notes=form["notes"], validity=form["validity"]
             )
         except CybozuError as failure:
             error = failure.message
         else:
             # The only time the value is ever shown: it is not stored, and this page is not cached.
-            page = render_template(
-                "token_created.html",
-                tenant=tenant,
-                account=account,
-                token=value,
-                endpoint=scim_endpoint(tenant.subdomain),
+            page = provisioning(
+                tenant, account, "token_created.html", token=value, endpoint=scim_endpoint(tenant.subdomain)
             )
             return Response(page, headers={"Cache-Control": "no-store"})
-    return render_template(
-        "token_new.html", tenant=tenant, account=account, form=form, error=error, today=now.date()
-    )
+    now = get_backend().clock.now()
+    periods = {label: tokens.expiration_for(label, now) for label in tokens.VALIDITY_PERIODS}
+    return provisioning(tenant, account, "token_new.html", form=form, error=error, periods=periods)
 
 
 @bp.post("/<subdomain>/admin/provisioning/tokens/<token_id>")

@@ -101,10 +101,12 @@ def add_routes(bp: Blueprint) -> None:
     @lab_errors
     def token_create(subdomain: str) -> tuple[Response, int]:
         data = body()
-        backend = get_backend()
-        expires = data.get("expires") or tokens.default_expiration(backend.clock.now()).isoformat()
         token, value = tokens.create_token(
-            backend, subdomain, notes=str(data.get("notes") or ""), expires=expires
+            get_backend(),
+            subdomain,
+            notes=str(data.get("notes") or ""),
+            validity=data.get("validity"),
+            expires=data.get("expires"),
         )
         return jsonify(
             {

@@ -20,6 +20,8 @@ from cybozu_sim.seed import (
     DEMO_SUBDOMAIN,
     DEMO_USER_LOGIN,
 )
+from cybozu_sim.tokens import DEFAULT_VALIDITY as DEFAULT_TOKEN_VALIDITY
+from cybozu_sim.tokens import VALIDITY_PERIODS as TOKEN_VALIDITY_PERIODS
 
 __all__ = [
     "ADMIN_LOGIN",  # each environment's administrator (Users & System Administrators)
@@ -27,6 +29,8 @@ __all__ = [
     "DEFAULT_USER_PASSWORD",
     "DEMO_SUBDOMAIN",  # the demo environment `lab up` creates
     "DEMO_USER_LOGIN",
+    "DEFAULT_TOKEN_VALIDITY",
+    "TOKEN_VALIDITY_PERIODS",  # Create API Token's validity periods -> months
     "IP_RESTRICTION_MODES",  # the Store's IP address restriction modes -> their labels
     "SERVICES",  # service code -> the name the console shows
     "ip_entry_cells",  # an IP address entry's short form -> its IP Address, CIDR and Memo

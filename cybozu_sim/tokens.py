@@ -5,6 +5,10 @@ is stored ("There is no way to recheck the value of the API token after
 closing the dialog."). Several tokens can exist, so one can be reissued:
 create a new one, register it in the IdP, then disable and delete the old one.
 A token is valid through the end of its expiration date (UTC) on the lab clock.
+The dialog has one "select the validity period" (jp.cybozu.help admin/scim.html,
+step 5); which periods it offers is not published, so VALIDITY_PERIODS is an
+**inference**, as is the limit of MAX_TOKENS (kintone's limit for an app's API
+tokens, kintone.dev "Authentication": "Each App can generate up to 20 API Tokens").
 A token is about 238 random bits, so an unsalted digest cannot be reversed by
 guessing: unlike a password it needs no slow, salted hash.
 """
@@ -28,6 +32,10 @@ from simcore.clock import isoformat
 
 TABLE = "api_tokens"
 NOTES_MAX = 200
+MAX_TOKENS = 20
+# The dialog's validity periods: label -> months from today (inference, see above).
+VALIDITY_PERIODS = {"1 month": 1, "3 months": 3, "6 months": 6, "1 year": 12, "2 years": 24}
+DEFAULT_VALIDITY = "1 year"
 ALPHABET = string.ascii_letters + string.digits
 TOKEN_LENGTH = 40
 
@@ -60,9 +68,16 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def default_expiration(now: datetime) -> date:
-    """The date the console proposes: one year from today."""
-    return (now + timedelta(days=365)).date()
+def expiration_for(validity: object, now: datetime) -> date:
+    """The expiration date of a period chosen today: the same day so many months on (the month's
+    last day when it is shorter)."""
+    if validity not in VALIDITY_PERIODS:
+        raise Invalid(f"Select the validity period: {', '.join(VALIDITY_PERIODS)}.")
+    today = now.date()
+    months = today.month - 1 + VALIDITY_PERIODS[str(validity)]
+    year, month = today.year + months // 12, months % 12 + 1
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(today.day, last_day))
 
 
 def parse_expiration(value: object, now: datetime) -> date:
@@ -78,14 +93,21 @@ def parse_expiration(value: object, now: datetime) -> date:
     return expires
 
 
-def create_token(backend: Backend, subdomain: str, *, notes: str, expires: object) -> tuple[ApiToken, str]:
-    """Create a token; return its record and the only copy of its value."""
+def create_token(
+    backend: Backend, subdomain: str, *, notes: str, validity: object = None, expires: object = None
+) -> tuple[ApiToken, str]:
+    """Create a token; return its record and the only copy of its value. The console chooses a
+    ``validity`` period; the lab API may instead give the ``expires`` date itself."""
     get_tenant(backend, subdomain)
     now = backend.clock.now()
     notes = (notes or "").strip()
     if len(notes) > NOTES_MAX:
         raise Invalid(f"Notes can have at most {NOTES_MAX} characters.")
-    expiration = parse_expiration(expires, now)
+    if expires is not None:
+        expiration = parse_expiration(expires, now)
+    else:
+        expiration = expiration_for(DEFAULT_VALIDITY if validity is None else validity, now)
+
     value = "".join(secrets.choice(ALPHABET) for _ in range(TOKEN_LENGTH))
     token = ApiToken(
         id=uuid.uuid4().hex[:12],
@@ -98,6 +120,8 @@ def create_token(backend: Backend, subdomain: str, *, notes: str, expires: objec
         last4=value[-4:],
     )
     with backend.store.transaction() as db:
+        if db.table(TABLE).count(where("tenant") == subdomain) >= MAX_TOKENS:
+            raise Invalid(f"You can create up to {MAX_TOKENS} API tokens: delete one you no longer use first.")
         db.table(TABLE).insert(vars(token))
     return token, value
 

@@ -36,17 +36,21 @@ class ApiDriver(LabVerbs):
         return f"/_lab/tenants/{self.client.tenant(params.get('tenant'))}"
 
     def cybozu_create_api_token(self, params: Params) -> Result:
-        body: dict[str, Any] = {"notes": params.get("notes", "")}
-        if params.get("expiration"):
-            body["expires"] = params["expiration"]
+        body: dict[str, Any] = {"notes": params.get("notes", ""), "validity": params["validity"]}
         answer = self.client.call("cybozu", "POST", f"{self.tenant_path(params)}/tokens", body)
         return Result(
             values={"token": answer["token"], "scim_endpoint": answer["scim_endpoint"], "id": answer["id"]}
         )
 
     def cybozu_disable_api_token(self, params: Params) -> Result:
+        return self.set_token(params, enabled=False)
+
+    def cybozu_enable_api_token(self, params: Params) -> Result:
+        return self.set_token(params, enabled=True)
+
+    def set_token(self, params: Params, *, enabled: bool) -> Result:
         path = f"{self.tenant_path(params)}/tokens/{params['id']}"
-        self.client.call("cybozu", "PUT", path, {"enabled": False})
+        self.client.call("cybozu", "PUT", path, {"enabled": enabled})
         return Result()
 
     def cybozu_delete_api_token(self, params: Params) -> Result:

@@ -79,12 +79,7 @@ class LabClient:
         url = self.endpoints.urls[app] + path
         send = {"json": body} if content is None else {"content": content}
         try:
-            response = self.http.request(method, url, params=params or None, **send)
-            if response.status_code == 401 and app == "okta" and path.startswith("/api/v1/"):
-                # The client's own token expired (30 days unused on a clock the scenario moved): an
-                # administrator would create another one and carry on.
-                self.sign_in()
-                response = self.http.request(method, url, params=params or None, **send)
+            response = self.request(method, url, params=params or None, **send)
         except httpx2.HTTPError as error:
             raise ActionError(f"{app}_sim did not answer {method} {path}: {error}") from None
         try:
@@ -97,6 +92,15 @@ class LabClient:
             )
         return data
 
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+        """One HTTP request. The client's own Okta API token expires after 30 days unused on a clock
+        the scenario moved: on that 401 an administrator would create another one and carry on."""
+        response = self.http.request(method, url, **kwargs)
+        if response.status_code == 401 and url.startswith(self.endpoints.urls["okta"] + "/api/v1/"):
+            self.sign_in()
+            response = self.http.request(method, url, **kwargs)
+        return response
+
     def okta(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
         return self.call("okta", method, "/api/v1" + path, body, **params)
 
@@ -105,7 +109,7 @@ class LabClient:
         url: str | None = self.endpoints.urls["okta"] + "/api/v1" + path
         found: list[Any] = []
         while url:
-            response = self.http.get(url, params=params or None)
+            response = self.request("GET", url, params=params or None)
             if response.status_code >= 400:
                 raise ActionError(
                     okta_message(response.json(), f"okta_sim answered {response.status_code} to GET {path}")

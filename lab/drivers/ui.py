@@ -51,8 +51,7 @@ class UiDriver(LabVerbs):
     def cybozu_create_api_token(self, params: Params) -> Result:
         subdomain = self.consoles.cybozu_admin(params.get("tenant"), "Provisioning")
         self.page.get_by_role("link", name="Create API Token").click()
-        if params.get("expiration"):
-            self.page.get_by_label("Expiration date").fill(params["expiration"])
+        self.page.get_by_label("Expiration date").select_option(params["validity"])
         self.page.get_by_label("Enter notes for this API token.").fill(params.get("notes", ""))
         self.page.get_by_role("button", name="Create").click()
         dialog = self.page.get_by_role("dialog")
@@ -67,6 +66,11 @@ class UiDriver(LabVerbs):
     def cybozu_disable_api_token(self, params: Params) -> Result:
         row = self.consoles.token_row(params.get("tenant"), params["id"])
         row.get_by_role("button", name=re.compile("^Disable token")).click()
+        return self.consoles.checked()
+
+    def cybozu_enable_api_token(self, params: Params) -> Result:
+        row = self.consoles.token_row(params.get("tenant"), params["id"])
+        row.get_by_role("button", name=re.compile("^Enable token")).click()
         return self.consoles.checked()
 
     def cybozu_delete_api_token(self, params: Params) -> Result:

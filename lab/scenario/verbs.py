@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from cybozu_sim.public import IP_RESTRICTION_MODES
+from cybozu_sim.public import DEFAULT_TOKEN_VALIDITY, IP_RESTRICTION_MODES, TOKEN_VALIDITY_PERIODS
 from lab.scenario.fieldtypes import (
     APP_SERVICES,
     TENANT_SERVICES,
@@ -41,9 +41,10 @@ class CreateApiToken(CybozuTarget):
     notes = fields.String(
         validate=validate.Length(max=200), metadata={"doc": '"Enter notes for this API token."'}
     )
-    expiration = fields.String(
-        validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="expiration is a date: YYYY-MM-DD"),
-        metadata={"doc": '"Expiration date" YYYY-MM-DD (default: one year on)'},
+    validity = fields.String(
+        load_default=DEFAULT_TOKEN_VALIDITY,
+        validate=validate.OneOf(list(TOKEN_VALIDITY_PERIODS)),
+        metadata={"doc": '"Expiration date": a validity period; the token expires that long from today'},
     )
 
 
@@ -290,6 +291,7 @@ VERBS: dict[str, Verb] = {
             {"token": "the API Token", "scim_endpoint": "the SCIM Endpoint", "id": "the token's id"},
         ),
         Verb("cybozu.disable_api_token", TokenRef, "Provisioning: disable an API token"),
+        Verb("cybozu.enable_api_token", TokenRef, "Provisioning: enable a disabled API token again"),
         Verb("cybozu.delete_api_token", TokenRef, "Provisioning: delete an API token"),
         Verb(
             "cybozu.set_propagate_provisioning",

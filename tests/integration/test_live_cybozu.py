@@ -38,13 +38,13 @@ def console_login(
 
 
 def create_token_in_console(
-    browser: httpx2.Client, subdomain: str, notes: str, expires: str
+    browser: httpx2.Client, subdomain: str, notes: str, validity: str
 ) -> tuple[str, str, str]:
     form = browser.get(f"/{subdomain}/admin/provisioning/tokens/new")
     assert "Expiration date" in form.text and "Enter notes for this API token." in form.text
     dialog = browser.post(
         f"/{subdomain}/admin/provisioning/tokens/new",
-        data={"csrf_token": csrf(form.text), "expires": expires, "notes": notes},
+        data={"csrf_token": csrf(form.text), "validity": validity, "notes": notes},
     )
     assert dialog.status_code == 200 and dialog.headers["Cache-Control"] == "no-store"
     assert "There is no way to recheck the value of the API token after closing the dialog." in dialog.text
@@ -57,22 +57,24 @@ def test_console_token_is_shown_once_works_expires_and_can_be_revoked(app, live,
     lab.tenant("acme")
     with client(live.url) as browser:
         console_login(browser, "acme")
-        token, endpoint, _ = create_token_in_console(browser, "acme", "Okta provisioning", "2026-04-30")
+        token, endpoint, _ = create_token_in_console(browser, "acme", "Okta provisioning", "1 month")
         assert endpoint == f"{live.url}/acme/scim/v2"
         with client(endpoint, headers={"Authorization": f"Bearer {token}"}) as scim:
             assert scim.get("/Users", params={"startIndex": 1, "count": 2}).status_code == 200
 
             listing = browser.get("/acme/admin/provisioning").text
             assert token not in listing and f"••••{token[-4:]}" in listing
-            assert "Okta provisioning" in listing and "2026-04-30" in listing
+            assert "Okta provisioning" in listing and "2026-05-01" in listing  # 1 month from 2026-04-01
             assert token not in str(lab.call("GET", "/snapshot"))  # stored hashed
 
-            clock.advance(30 * 86400)  # 2026-05-01: expired
+            clock.advance(30 * 86400)  # 2026-05-01: the expiration date itself, still valid
+            assert scim.get("/Users").status_code == 200
+            clock.advance(86400)  # 2026-05-02: expired
             answer = scim.get("/Users")
-            assert answer.status_code == 401 and "expired on 2026-04-30" in answer.json()["detail"]
+            assert answer.status_code == 401 and "expired on 2026-05-01" in answer.json()["detail"]
             assert "Expired" in browser.get("/acme/admin/provisioning").text
 
-            token2, _, _ = create_token_in_console(browser, "acme", "reissued", "2027-05-01")
+            token2, _, _ = create_token_in_console(browser, "acme", "reissued", "1 year")
             scim.headers["Authorization"] = f"Bearer {token2}"
             assert scim.get("/Users").status_code == 200
             page = browser.get("/acme/admin/provisioning").text

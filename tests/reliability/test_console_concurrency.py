@@ -164,7 +164,7 @@ def test_cybozu_console_conflicts(live_cybozu: LiveCybozu, failures: Failures) -
         browser.post(f"{page}/tokens/{doomed.id}", {"action": "delete"}, form_page=page)
         browser.post(f"{page}/tokens/{doomed.id}", {"action": "disable"}, form_page=page)
         new = f"{page}/tokens/new"
-        browser.post(new, {"notes": f"w{worker}", "expires": EXPIRES}, form_page=new)
+        browser.post(new, {"notes": f"w{worker}", "validity": "1 year"}, form_page=new)
 
     credentials = {"login": CYBOZU_ADMIN, "password": CYBOZU_PASSWORD}
     statuses = in_browsers(live_cybozu.url, "/acme/login", credentials, work)

@@ -36,7 +36,7 @@ def create_cybozu_token_in_console(browser: FlaskClient, notes: str = "Okta") ->
     form = browser.get("/example/admin/provisioning/tokens/new").get_data(as_text=True)
     answer = browser.post(
         "/example/admin/provisioning/tokens/new",
-        data={"csrf_token": csrf(form), "notes": notes, "expires": "2026-12-31"},
+        data={"csrf_token": csrf(form), "notes": notes, "validity": "1 year"},
     )
     assert answer.status_code == 200
     value = re.search(r'id="api-token" readonly value="([A-Za-z0-9]{40})"', answer.get_data(as_text=True))

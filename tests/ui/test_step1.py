@@ -35,7 +35,7 @@ def test_step1_set_up_for_cybozu_com(page: Page, cybozu) -> None:
     # 5. "Create API Token"
     page.get_by_role("link", name="Create API Token").click()
     # 6. "Expiration date" and "Enter notes for this API token.", then [Create]
-    page.get_by_label("Expiration date").fill("2030-12-31")
+    page.get_by_label("Expiration date").select_option("1 year")  # a validity period, not a free date
     page.get_by_label("Enter notes for this API token.").fill("Okta provisioning")
     page.get_by_role("button", name="Create").click()
     # 7. Note down the API Token and the SCIM Endpoint.

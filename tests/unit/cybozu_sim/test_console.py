@@ -60,12 +60,11 @@ def test_provisioning_page_labels_and_propagate_toggle(console: Console, lab: La
 
 def test_token_form_validates_its_fields(console: Console) -> None:
     path = "/admin/provisioning/tokens/new"
-    assert "The expiration date must be today or later." in text(
-        console.post(path, {"expires": "2020-01-01"})
+    assert "Select the validity period: 1 month, 3 months, 6 months, 1 year, 2 years." in text(
+        console.post(path, {"validity": "forever"})
     )
-    assert "Enter the expiration date as YYYY-MM-DD." in text(console.post(path, {"expires": "soon"}))
-    assert "at most 200 characters" in text(console.post(path, {"expires": "2027-01-01", "notes": "x" * 201}))
-    created = text(console.post(path, {"expires": "2027-01-01", "notes": "ok"}))
+    assert "at most 200 characters" in text(console.post(path, {"validity": "1 year", "notes": "x" * 201}))
+    created = text(console.post(path, {"validity": "1 year", "notes": "ok"}))
     assert (
         "API Token" in created and "SCIM Endpoint" in created and "http://localhost/acme/scim/v2" in created
     )
@@ -118,3 +117,31 @@ def test_licenses_page_warns_when_a_license_is_exceeded(console: Console) -> Non
         "/admin/users", {"login": "off", "display": "Off", "services": "garoon", "status": "inactive"}
     )
     assert ">1<" in text(console.get("/admin/licenses"))  # inactive users use no licence: garoon 1 (admin)
+
+
+def test_create_api_token_is_a_dialog_over_the_provisioning_page(console: Console) -> None:
+    page = text(console.get("/admin/provisioning/tokens/new"))
+    assert '<dialog open aria-modal="true"' in page and "Propagate Provisioning" in page  # the page behind
+    # The unit tests' clock starts on 2026-04-01: each period's date is shown beside it.
+    for option in ("1 month (2026-05-01)", "3 months (2026-07-01)", "1 year (2027-04-01)", "2 years (2028-04-01)"):
+        assert option in page
+    created = text(console.post("/admin/provisioning/tokens/new", {"validity": "3 months", "notes": "Okta"}))
+    assert '<dialog open aria-modal="true"' in created and "2026-07-01" in created
+
+
+def test_expiration_follows_the_calendar() -> None:
+    from datetime import UTC, datetime
+
+    from cybozu_sim.tokens import expiration_for
+
+    assert expiration_for("1 month", datetime(2026, 1, 31, tzinfo=UTC)).isoformat() == "2026-02-28"
+    assert expiration_for("1 year", datetime(2028, 2, 29, tzinfo=UTC)).isoformat() == "2029-02-28"
+    assert expiration_for("6 months", datetime(2026, 8, 31, tzinfo=UTC)).isoformat() == "2027-02-28"
+
+
+def test_at_most_twenty_api_tokens(console: Console, lab: Lab) -> None:
+    for n in range(20):
+        lab.call("POST", "/tenants/acme/tokens", {"notes": f"t{n}"}, expect=201)
+    refused = text(console.post("/admin/provisioning/tokens/new", {"validity": "1 year", "notes": "21st"}))
+    assert "You can create up to 20 API tokens: delete one you no longer use first." in refused
+    assert len(lab.call("GET", "/tenants/acme")["tokens"]) == 20
