@@ -6,6 +6,7 @@ Provisioning, API token, IP restriction) and checked through its lab API.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -182,3 +183,16 @@ def test_unassigning_a_person_makes_the_cybozu_user_inactive(page: Page, sandbox
     expect(page.get_by_role("status")).to_have_text("Alice Smith was unassigned from Cybozu (cybozu.com).")
     expect(page.get_by_role("button", name="Unassign Alice Smith")).to_have_count(0)
     assert sandbox.cybozu_user(ALICE)["status"] == "Inactive"
+
+
+def test_the_system_log_fits_a_1366_pixel_screen(page: Page, sandbox: Sandbox) -> None:
+    """A failed credential test logs a long reason (Jackson's whole complaint); the table wraps it."""
+    app = apps.add_app(sandbox.okta, "cybozu", domain_name="example")
+    sandbox.cybozu.call("PUT", "/tenants/example/ip-restriction", {"mode": "deny_all"}, expect=200)
+    integration.test_credentials(sandbox.okta, app, sandbox.token)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, sandbox)
+    page.goto(sandbox.okta_url + "/admin/reports/system-log")
+    expect(page.get_by_role("cell", name=re.compile("Invalid JSON: Unexpected character"))).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
