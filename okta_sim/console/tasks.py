@@ -15,11 +15,11 @@ bp = Blueprint("tasks", __name__, url_prefix="/admin/tasks")
 @bp.get("")
 def index() -> str:
     backend = get_backend()
-    labels = {a["id"]: a["label"] for a in apps.list_apps(backend)}
+    by_id = {a["id"]: a for a in apps.list_apps(backend)}
     rows = [
         {
             "task": task,
-            "app": labels.get(task["app_id"], task["app_id"]),
+            "app": by_id.get(task["app_id"]),
             "person": person_name(task["user_id"]),
             "needs_user_name": usernames.BLANK in task["message"],
         }

@@ -533,3 +533,21 @@ def test_assignments_show_queued_pushes_as_pending_and_refresh(closed_port: int)
     page = text(console.get(f"/admin/apps/{app['id']}/assignments"))
     assert "Provisioning pending" not in page and 'http-equiv="refresh"' not in page
     assert "Connection failed" in page and "Error" in page
+
+
+def test_two_instances_of_the_app_are_told_apart_by_their_domain_name(
+    console: Console, backend: OktaBackend
+) -> None:
+    """Both keep the catalog's label "Cybozu (cybozu.com)"; the app pages, Tasks and the System Log
+    show each one's Domain Name beside it."""
+    ids = [apps.add_app(backend, "cybozu", domain_name=domain)["id"] for domain in ("alpha", "beta")]
+    for app_id, domain in zip(ids, ("alpha", "beta"), strict=True):
+        assert f"<h1>Cybozu (cybozu.com)</h1>\n<p class=\"subtitle\"><span class=\"domain\">Domain Name: {domain}</span>" in (
+            text(console.get(f"/admin/apps/{app_id}/assignments"))
+        )
+        enable_provisioning_without_a_server(backend, app_id)
+        console.post(f"/admin/apps/{app_id}/assign/groups/{group_id(backend, 'cybozu users')}", {})
+    tasks = text(console.get("/admin/tasks"))
+    assert "Domain Name: alpha" in tasks and "Domain Name: beta" in tasks
+    log = text(console.get("/admin/reports/system-log"))
+    assert "(AppInstance, <span class=\"domain\">Domain Name: alpha</span>)" in log
