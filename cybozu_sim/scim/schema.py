@@ -273,12 +273,13 @@ def read_user(body: Any) -> dict[str, Any]:
             continue
         if name in user:
             raise ScimError(400, f'Attribute "{key}" appears more than once.', "invalidSyntax")
+        if name in IGNORED:
+            read_value(attribute, value, name)  # its type is still checked
+            continue
         if name in _PLAIN and type(value) is str and value.isascii():
             user[name] = value  # the common case, without the general checks' calls
             continue
         checked = read_value(attribute, value, name)
-        if name in IGNORED:
-            continue
         if checked is not None and attribute.mutability != "readOnly":
             user[name] = checked
     for attribute in REQUIRED:

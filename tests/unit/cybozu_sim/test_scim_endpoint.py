@@ -243,6 +243,14 @@ def test_unknown_attribute_is_named(scim: Scim) -> None:
     assert detail.startswith('Unknown attribute "nickName"')
 
 
+def test_locale_is_accepted_but_neither_stored_nor_returned(scim: Scim, lab: Lab) -> None:
+    """cybozu.com does not sync a user's language: Okta's locale is checked for its type, then dropped."""
+    user_id = scim.create("alice", locale="ja-JP-x-lab").get_json()["id"]
+    assert "locale" not in scim("GET", f"/Users/{user_id}").get_json()
+    assert "ja-JP-x-lab" not in json.dumps(lab.call("GET", "/snapshot"))
+    assert error_of(scim.create("bob", locale=5), 400)["detail"] == "Input should be a valid string: locale"
+
+
 def test_password_is_never_returned_nor_stored_in_clear(scim: Scim, lab: Lab) -> None:
     user_id = scim.create("alice").get_json()["id"]
     assert "password" not in scim("GET", f"/Users/{user_id}").get_json()
