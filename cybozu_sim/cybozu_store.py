@@ -99,10 +99,6 @@ def security(tenant: Tenant, account: accounts.Account) -> str:
     return render_template("store_security.html", tenant=tenant, modes=ip_restriction.MODES)
 
 
-def row_of(entry: ip_restriction.Entry) -> list[str]:
-    return [entry.ip, "" if entry.cidr is None else str(entry.cidr), entry.memo]
-
-
 def posted_rows() -> list[tuple[int, list[str]]]:
     cells = zip(
         request.form.getlist("ip"), request.form.getlist("cidr"), request.form.getlist("memo"), strict=False
@@ -114,7 +110,7 @@ def posted_rows() -> list[tuple[int, list[str]]]:
 @store_page
 def ip_restrictions(tenant: Tenant, account: accounts.Account) -> Any:
     mode = tenant.ip.mode
-    rows = [row_of(e) for e in tenant.ip.entries]
+    rows = [e.row for e in tenant.ip.entries]
     blank = BLANK_ROWS
     if request.method == "POST":
         mode, rows = request.form.get("mode", ""), [cells for _, cells in posted_rows()]
@@ -127,7 +123,7 @@ def ip_restrictions(tenant: Tenant, account: accounts.Account) -> Any:
             except CybozuError as error:
                 flash(error.message, "error")
             else:
-                mode, rows = ip_restriction.ALLOW_SPECIFIC, [row_of(e) for e in imported]
+                mode, rows = ip_restriction.ALLOW_SPECIFIC, [e.row for e in imported]
                 flash(
                     f"{len(imported):,} IP address(es) were read from the file. Click Save to apply them.",
                     "success",
@@ -158,7 +154,7 @@ def ip_restrictions(tenant: Tenant, account: accounts.Account) -> Any:
 def ip_restrictions_csv(tenant: Tenant, account: accounts.Account) -> Response:
     return Response(
         ip_csv.write_csv(tenant.ip.entries),
-        content_type=f"text/csv; charset={ip_csv.ENCODING}",
+        content_type=ip_csv.CONTENT_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{tenant.subdomain}-ip-addresses.csv"'},
     )
 

@@ -18,6 +18,7 @@ from cybozu_sim.ip_restriction import MAX_ENTRIES, Entry, check_entries
 
 HEADER = ["IP Address", "CIDR", "Memo"]
 ENCODING = "cp932"
+CONTENT_TYPE = f"text/csv; charset={ENCODING}"
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -56,5 +57,5 @@ def write_csv(entries: list[Entry]) -> bytes:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(HEADER)
     for entry in entries:
-        writer.writerow([entry.ip, "" if entry.cidr is None else entry.cidr, entry.memo])
+        writer.writerow(entry.row)
     return out.getvalue().encode(ENCODING, errors="replace")

@@ -41,6 +41,11 @@ class Entry:
     def text(self) -> str:
         return self.ip if self.cidr is None else f"{self.ip}/{self.cidr}"
 
+    @property
+    def row(self) -> list[str]:
+        """The row as the Store's form and CSV file write it (a blank CIDR for one address)."""
+        return [self.ip, "" if self.cidr is None else str(self.cidr), self.memo]
+
     def to_dict(self) -> dict[str, Any]:
         return {"ip": self.ip, "cidr": self.cidr, "memo": self.memo}
 
@@ -117,10 +122,6 @@ def cells(entry: object) -> Sequence[object]:
     if isinstance(entry, dict) and entry.keys() <= {"ip", "cidr", "memo"}:
         return [entry.get("ip"), entry.get("cidr"), entry.get("memo")]
     if isinstance(entry, list | tuple):
-        if not any(str(value or "").strip() for value in entry):
-            return ["", "", ""]  # a blank row, skipped
-        if len(entry) != 3:
-            raise ValueError(f"a row has 3 columns (IP Address, CIDR, Memo), not {len(entry)}")
         return entry
     raise ValueError(f'{entry!r} is not "192.0.2.8", "198.51.100.0/24" or {{"ip", "cidr", "memo"}}')
 
@@ -134,7 +135,9 @@ def check_entries(rows: Iterable[tuple[int, object]], *, row: str = "Row") -> li
         try:
             values = cells(raw)
             if not any(str(value or "").strip() for value in values):
-                continue
+                continue  # a blank row
+            if len(values) != 3:
+                raise ValueError(f"a row has 3 columns (IP Address, CIDR, Memo), not {len(values)}")
             entries.append(make_entry(*values))
         except ValueError as problem:
             errors.append(f"{row} {number}: {problem}.")

@@ -159,7 +159,7 @@ def add_routes(bp: Blueprint) -> None:
     @lab_errors
     def ip_csv_export(subdomain: str) -> Response:
         data = ip_csv.write_csv(get_tenant(get_backend(), subdomain).ip.entries)
-        return Response(data, content_type=f"text/csv; charset={ip_csv.ENCODING}")
+        return Response(data, content_type=ip_csv.CONTENT_TYPE)
 
     @bp.put("/tenants/<subdomain>/ip-restriction.csv")
     @lab_errors
