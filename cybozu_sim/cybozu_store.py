@@ -99,11 +99,13 @@ def security(tenant: Tenant, account: accounts.Account) -> str:
     return render_template("store_security.html", tenant=tenant, modes=ip_restriction.MODES)
 
 
-def posted_rows() -> list[tuple[int, list[str]]]:
-    cells = zip(
-        request.form.getlist("ip"), request.form.getlist("cidr"), request.form.getlist("memo"), strict=False
-    )
-    return [(number, list(row)) for number, row in enumerate(cells, start=1)]
+def posted_rows() -> list[list[str]]:
+    """The form's rows, up to the last one filled in: a blank row between keeps its place, so
+    "Row N" of an error is row N of the form shown again."""
+    rows = [list(row) for row in zip(*(request.form.getlist(name) for name in ("ip", "cidr", "memo")), strict=False)]
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    return rows
 
 
 @bp.route("/store/domains/<domain>/security/ip-restrictions", methods=["GET", "POST"])
@@ -113,8 +115,7 @@ def ip_restrictions(tenant: Tenant, account: accounts.Account) -> Any:
     rows = [e.row for e in tenant.ip.entries]
     blank = BLANK_ROWS
     if request.method == "POST":
-        mode, rows = request.form.get("mode", ""), [cells for _, cells in posted_rows()]
-        rows = [cells for cells in rows if any(c.strip() for c in cells)]
+        mode, rows = request.form.get("mode", ""), posted_rows()
         action = request.form.get("action", "save")
         if action == "import":
             upload = request.files.get("file")
@@ -134,7 +135,7 @@ def ip_restrictions(tenant: Tenant, account: accounts.Account) -> Any:
         else:
 
             def save() -> None:
-                entries = ip_restriction.check_entries(posted_rows())
+                entries = ip_restriction.check_entries(enumerate(rows, start=1))
                 access_control.set_ip_restriction(get_backend(), tenant.subdomain, mode, entries)
 
             if outcome(save, "The IP address restrictions were saved."):

@@ -125,3 +125,11 @@ def test_basic_authentication_form(store: Store, lab: Lab) -> None:
 
 def test_store_is_a_reserved_subdomain(lab: Lab) -> None:
     assert "reserved" in lab.call("POST", "/tenants", {"subdomain": "store"}, expect=400)["error"]
+
+
+def test_a_bad_rows_number_is_its_row_on_the_form_shown_again(store: Store) -> None:
+    form = {"mode": "allow_specific", "action": "save", "ip": ["127.0.0.1", "", "nope", ""],
+            "cidr": ["", "", "", ""], "memo": ["", "", "", ""]}
+    refused = text(store.post(IP_FORM, form))
+    assert "Row 3: &#39;nope&#39; is not an IP address." in refused or "Row 3: 'nope' is not an IP address." in refused
+    assert 'value="nope" aria-label="IP Address 3"' in refused  # the blank row 2 kept its place
