@@ -15,6 +15,7 @@ guessing: unlike a password it needs no slow, salted hash.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import hmac
 import secrets
@@ -76,8 +77,7 @@ def expiration_for(validity: object, now: datetime) -> date:
     today = now.date()
     months = today.month - 1 + VALIDITY_PERIODS[str(validity)]
     year, month = today.year + months // 12, months % 12 + 1
-    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(today.day, last_day))
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_expiration(value: object, now: datetime) -> date:
