@@ -16,10 +16,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from cybozu_sim import accounts, propagation, tokens, users
 from cybozu_sim.access_gate import client_address
 from cybozu_sim.backend import get_backend
-from cybozu_sim.errors import CybozuError
+from cybozu_sim.errors import CybozuError, NotFound
 from cybozu_sim.licenses import SERVICES, usage
 from cybozu_sim.scim_endpoint import scim_endpoint
-from cybozu_sim.tenants import Tenant, find_tenant, get_tenant, list_tenants
+from cybozu_sim.tenants import Tenant, get_tenant, list_tenants
 from simcore.forms import check_csrf, csrf_token
 
 bp = Blueprint("console", __name__)
@@ -35,15 +35,22 @@ def signed_in(subdomain: str) -> str | None:
     return (session.get("auth") or {}).get(subdomain)
 
 
+def tenant_or_404(subdomain: str) -> Tenant:
+    """The environment a page is for; an unknown one is the console's 404 page, with tenants'
+    own wording."""
+    try:
+        return get_tenant(get_backend(), subdomain)
+    except NotFound as missing:
+        abort(404, missing.message)
+
+
 def tenant_page(admin: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Resolve the tenant, require a signed-in user (an administrator if ``admin``)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(subdomain: str, **kwargs: Any) -> Any:
-            tenant = find_tenant(get_backend(), subdomain)
-            if tenant is None:
-                abort(404, f"There is no cybozu.com environment {subdomain!r}.")
+            tenant = tenant_or_404(subdomain)
             login = signed_in(subdomain)
             if login is None:
                 return redirect(url_for("console.login", subdomain=subdomain, next=request.path))
@@ -92,9 +99,7 @@ def landing() -> str:
 
 @bp.route("/<subdomain>/login", methods=["GET", "POST"])
 def login(subdomain: str) -> Any:
-    tenant = find_tenant(get_backend(), subdomain)
-    if tenant is None:
-        abort(404, f"There is no cybozu.com environment {subdomain!r}.")
+    tenant = tenant_or_404(subdomain)
     error = None
     if request.method == "POST":
         name = request.form.get("login", "")

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from cybozu_sim import access_control, accounts, ip_csv, ip_restriction
 from cybozu_sim.backend import get_backend
-from cybozu_sim.console import outcome, tenant_page
+from cybozu_sim.console import outcome, tenant_or_404, tenant_page
 from cybozu_sim.errors import CybozuError
-from cybozu_sim.tenants import Tenant, find_tenant
+from cybozu_sim.tenants import Tenant
 from simcore.forms import check_csrf
 
 bp = Blueprint("store", __name__)
@@ -54,9 +54,7 @@ def store_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(domain: str, **kwargs: Any) -> Any:
-        tenant = find_tenant(get_backend(), domain)
-        if tenant is None:
-            abort(404, f"There is no cybozu.com domain {domain!r}.")
+        tenant = tenant_or_404(domain)
         login = (session.get("store") or {}).get(domain)
         account = accounts.get_account(get_backend(), domain, login) if login else None
         if account is None or not account.administrator:
