@@ -12,6 +12,7 @@ from okta_sim.api_v1.log_query import RETENTION as LOG_RETENTION
 from okta_sim.apps import SERVICE_ATTRIBUTES, attribute_label
 from okta_sim.catalog import CYBOZU as CYBOZU_APP
 from okta_sim.catalog import search as search_catalog
+from okta_sim.console.menu import section_of as menu_section_of
 from okta_sim.console.people import PROFILE_FORM
 from okta_sim.directory.model import PROFILE_FIELDS
 from okta_sim.provisioning.records import DISABLE, ENABLE
@@ -32,5 +33,6 @@ __all__ = [
     "USERNAME_FORMATS",  # key -> (console label, Okta Expression Language template or None)
     "USERNAME_UPDATE_ON",  # "Update application username on": key -> (console label, pushStatus)
     "attribute_label",
+    "menu_section_of",  # the side menu's section holding an entry ("Applications" -> "Applications")
     "search_catalog",
 ]

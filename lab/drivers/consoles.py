@@ -20,10 +20,21 @@ from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Result
 from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
 from okta_sim.public import DEFAULT_ADMIN_PASSWORD as OKTA_PASSWORD
-from okta_sim.public import attribute_label
+from okta_sim.public import attribute_label, menu_section_of
 
 TIMEOUT_MS = 20_000
 NAVIGATION_TIMEOUT_MS = 300_000
+
+
+def okta_menu(page: Page, label: str) -> None:
+    """Click ``label`` in Okta's side menu, opening its section first if it is closed (a link
+    in a closed section is hidden, as in Okta). The UI tests use it as the driver does."""
+    menu = page.get_by_role("navigation", name="Admin menu")
+    section = menu.locator(f'details[data-section="{menu_section_of(label)}"]')
+    link = section.get_by_role("link", name=re.compile(rf"^{re.escape(label)}\b"))  # Tasks has a count
+    if not link.is_visible():
+        section.locator("summary").click()
+    link.click()
 
 
 class Consoles:
@@ -151,9 +162,7 @@ class Consoles:
     def applications(self) -> None:
         """[Applications] in the admin menu."""
         self.okta_go()
-        self.page.get_by_role("navigation", name="Admin menu").get_by_role(
-            "link", name="Applications"
-        ).click()
+        okta_menu(self.page, "Applications")
 
     def okta_app_page(self, app: str | None, tab: str | None = None) -> str:
         """[Applications] > the app > a tab. Several apps may share a label: the id picks the row."""
@@ -182,12 +191,13 @@ class Consoles:
         return app_id
 
     def assignment_form(self, user_name: str | None, services: dict[str, str] | None) -> Result:
-        """The form behind [Assign]: User Name and the services, then [Save and Go Back]."""
-        field = self.page.get_by_label("User Name")
+        """The form behind [Assign], in its dialog: User Name and the services, then [Save and Go Back]."""
+        dialog = self.page.get_by_role("dialog")
+        field = dialog.get_by_label("User Name")
         if user_name is not None and user_name != field.input_value():
             field.fill(user_name)
         for name, value in (services or {}).items():
-            select = self.page.get_by_label(attribute_label(name), exact=True)
+            select = dialog.get_by_label(attribute_label(name), exact=True)
             if not self.present(select):
                 raise ActionError(
                     f"Property name '{name}' is not defined in the app user profile: "
@@ -195,7 +205,7 @@ class Consoles:
                 )
             select.select_option("" if value is None else value)  # "" is "(not set)"
         # A group's assignment answers once every member's push is done.
-        self.page.get_by_role("button", name="Save and Go Back").click(timeout=NAVIGATION_TIMEOUT_MS)
+        dialog.get_by_role("button", name="Save and Go Back").click(timeout=NAVIGATION_TIMEOUT_MS)
         ok, message = self.outcome()
         if not ok and self.present(self.page.get_by_role("button", name="Save and Go Back")):
             raise ActionError(message or "the assignment was refused")
@@ -210,7 +220,7 @@ class Consoles:
         self.okta_go(f"/admin/apps/{app_id}/assignments")
         self.page.get_by_role("navigation", name="Filters").get_by_role("link", name="People").click()
         row = self.page.get_by_role("row").filter(
-            has=self.page.get_by_role("link", name=self.person_name(user), exact=True)
+            has=self.page.get_by_role("cell", name=self.person_name(user), exact=True)
         )
         warning = row.locator(".warning")
         if self.present(warning):
@@ -218,12 +228,15 @@ class Consoles:
         return Result()
 
     def open_assignment(self, app: str | None, kind: str, cell: str, missing: str, path: str) -> str:
-        """[Assign] > [Assign to People|Groups] > the row's [Assign]; when the row says Assigned
-        (a person through a group, a group again), the existing assignment's form instead."""
+        """[Assign] > [Assign to People|Groups] > the row's [Assign] in the dialog; when the row says
+        Assigned (a person through a group, a group again), the existing assignment's form instead."""
         app_id = self.okta_app_page(app, "Assignments")
         self.page.get_by_role("button", name="Assign", exact=True).click()
         self.page.get_by_role("link", name=f"Assign to {kind}").click()
-        row = self.page.get_by_role("row").filter(has=self.page.get_by_role("cell", name=cell, exact=True))
+        dialog = self.page.get_by_role("dialog", name=re.compile(f" to {kind}$"))
+        dialog.get_by_role("searchbox").fill(cell)  # as an admin finds a row: the search box
+        # ``has`` is matched inside each row: a page-level locator, not one scoped to the dialog again
+        row = dialog.get_by_role("row").filter(has=self.page.get_by_role("cell", name=cell, exact=True))
         if not self.present(row):
             raise ActionError(missing)
         button = row.get_by_role("button", name=re.compile("^Assign "))
@@ -234,7 +247,7 @@ class Consoles:
         return app_id
 
     def existing_assignment(self, app_id: str, kind: str, path: str) -> None:
-        """[Assignments] > [People|Groups] > the name: the form of an existing assignment."""
+        """[Assignments] > [People|Groups] > the row's pencil: the form of an existing assignment."""
         self.okta_go(f"/admin/apps/{app_id}/assignments")
         self.page.get_by_role("navigation", name="Filters").get_by_role("link", name=kind).click()
         self.page.locator(f'main a[href$="{path}"]').first.click()

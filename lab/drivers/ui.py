@@ -351,9 +351,12 @@ class UiDriver(LabVerbs):
         return Result(values={"id": user_id})
 
     def okta_update_user(self, params: Params) -> Result:
+        """The person's [Profile] tab > [Edit] > the fields > [Save]."""
         self.consoles.person_page(params["user"])
-        labels = dict(PROFILE_FORM)
+        self.page.get_by_role("tab", name="Profile").click()
         form = self.page.get_by_role("region", name="Profile")
+        form.get_by_role("button", name="Edit", exact=True).click()
+        labels = dict(PROFILE_FORM)
         for key, value in params["profile"].items():
             if key not in labels:
                 raise ActionError(f"the person's Profile form has no {key}")
@@ -362,12 +365,22 @@ class UiDriver(LabVerbs):
         return self.consoles.checked()
 
     def lifecycle(self, user: str, button: str) -> Result:
-        """A person's lifecycle button ([Deactivate], [Activate], [Suspend], [Unsuspend], [Unlock])."""
+        """A person's lifecycle action: [Activate] on the page, the others under [More Actions];
+        Deactivate asks first, in the "Deactivate Person" dialog."""
         self.consoles.person_page(user)
-        found = self.page.get_by_role("button", name=button, exact=True)
+        more = self.page.get_by_role("group", name="More Actions")
+        if self.consoles.present(more) and self.consoles.present(more.get_by_role("button", name=button, exact=True)):
+            self.page.get_by_text("More Actions", exact=True).click()
+            found = more.get_by_role("button", name=button, exact=True)
+        else:
+            found = self.page.get_by_role("button", name=button, exact=True)
         if not self.consoles.present(found):
             raise ActionError(f"{user} has no [{button}] button now (their status does not allow it)")
         found.click()
+        if button == "Deactivate":
+            self.page.get_by_role("dialog", name="Deactivate Person").get_by_role(
+                "button", name="Deactivate", exact=True
+            ).click()
         return self.consoles.checked()
 
     def okta_deactivate_user(self, params: Params) -> Result:

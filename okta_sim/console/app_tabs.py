@@ -9,16 +9,12 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 
 from okta_sim import apps
-from okta_sim.console.pages import found, submit
+from okta_sim.console.pages import editing, found, submit
 
 
 def render_app(template: str, app: dict[str, Any], **context: Any) -> str:
     """An app tab; the template only ever sees the app without its API token."""
     return render_template(template, app=apps.public(app), **context)
-
-
-def editing() -> bool:
-    return request.args.get("mode") == "edit"
 
 
 def settings_section(

@@ -10,7 +10,15 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from okta_sim import apps, usernames
 from okta_sim.backend import get_backend
 from okta_sim.console.app_tabs import render_app
-from okta_sim.console.pages import announce, confirm, found, optional_int, submit
+from okta_sim.console.pages import (
+    PENDING_REFRESH_SECONDS,
+    announce,
+    confirm,
+    found,
+    optional_int,
+    over,
+    submit,
+)
 from okta_sim.directory import model, reads
 from okta_sim.errors import NotFound
 from okta_sim.provisioning import actions, assignments, mapping, records
@@ -37,15 +45,9 @@ def services_from(form: dict[str, str], app: dict[str, Any]) -> dict[str, str]:
     return {name: form.get(f"service-{name}", "") for name in app["attributes"]}
 
 
-# How often [Assignments] reloads itself while a push of one of its people is queued or running.
-PENDING_REFRESH_SECONDS = 2
-
-
-@bp.get("/assignments")
-def index(app_id: str) -> str:
-    app = found(apps.get_app, app_id)
+def assignments_page(app: dict[str, Any], show: str) -> str:
+    """The Assignments tab, its People or Groups filter (the page every assignment dialog is over)."""
     backend = get_backend()
-    show = "groups" if request.args.get("show") == "groups" else "people"
     pending = backend.jobs.pending_keys()
     people = [
         {
@@ -73,14 +75,18 @@ def index(app_id: str) -> str:
     )
 
 
-@bp.get("/assign/<any(people, groups):kind>")
-def picker(app_id: str, kind: str) -> str:
-    """[Assign to People] / [Assign to Groups]: everyone, with [Assign] or "Assigned"."""
+@bp.get("/assignments")
+def index(app_id: str) -> str:
     app = found(apps.get_app, app_id)
+    return assignments_page(app, "groups" if request.args.get("show") == "groups" else "people")
+
+
+def picker_rows(app: dict[str, Any], kind: str) -> list[tuple[str, str, bool, str]]:
+    """Everyone the picker lists: (name, detail, already assigned, the URL of its [Assign])."""
     backend = get_backend()
     if kind == "people":
         assigned = {au["user_id"] for au in records.app_users_of_app(backend, app["id"])}
-        rows = [
+        return [
             (
                 model.display_name(u),
                 u["profile"]["login"],
@@ -89,25 +95,39 @@ def picker(app_id: str, kind: str) -> str:
             )
             for u in reads.list_users(backend)
         ]
-    else:
-        assigned = {ag["group_id"] for ag in records.app_groups_of_app(backend, app["id"])}
-        rows = [
-            (
-                gr["profile"]["name"],
-                gr["profile"]["description"],
-                gr["id"] in assigned,
-                url_for("console.assignments.assign_group", app_id=app["id"], group_id=gr["id"]),
-            )
-            for gr in reads.list_groups(backend)
-        ]
-    return render_app("assign_picker.html", app, kind=kind, rows=rows)
+    assigned = {ag["group_id"] for ag in records.app_groups_of_app(backend, app["id"])}
+    return [
+        (
+            gr["profile"]["name"],
+            gr["profile"]["description"],
+            gr["id"] in assigned,
+            url_for("console.assignments.assign_group", app_id=app["id"], group_id=gr["id"]),
+        )
+        for gr in reads.list_groups(backend)
+    ]
+
+
+@bp.get("/assign/<any(people, groups):kind>")
+def picker(app_id: str, kind: str) -> str:
+    """[Assign to People] / [Assign to Groups]: a dialog over the tab listing everyone, with
+    [Assign] or "Assigned", a search box (typing filters the rows; Enter asks the server), [Done]."""
+    app = found(apps.get_app, app_id)
+    query = request.args.get("q", "").strip()
+    rows = [
+        row for row in picker_rows(app, kind) if query.casefold() in f"{row[0]} {row[1]}".casefold()
+    ]
+    return over(lambda: assignments_page(app, kind), "assign_picker.html", kind=kind, rows=rows, query=query)
+
+
+def assignment_form(app: dict[str, Any], kind: str, **context: Any) -> str:
+    """The form behind [Assign], in the same dialog over the tab."""
+    return over(lambda: assignments_page(app, kind), "assign_form.html", kind=kind, **context)
 
 
 @bp.route("/assign/people/<user_id>", methods=["GET", "POST"])
 def assign_person(app_id: str, user_id: str) -> Any:
-    """[Assign] next to a person (or the person's row in Assignments): User Name and services.
-
-    A new assignment goes back to the people list; editing one goes back to Assignments.
+    """[Assign] next to a person (or the pencil on the person's row in Assignments): User Name
+    and services. A new assignment goes back to the people list; editing one goes back to Assignments.
     """
     app = found(apps.get_app, app_id)
     user = found(reads.get_user, user_id)
@@ -141,23 +161,20 @@ def assign_person(app_id: str, user_id: str) -> Any:
         sign_on = app["signOn"]
         initial = usernames.initial_user_name(sign_on["usernameFormat"], sign_on["custom"], user["profile"])
         form = {"user_name": initial}
-    return render_app(
-        "assign_form.html",
-        app,
-        kind="people",
-        name=name,
-        form=form,
-        error=error,
-        back=back,
-    )
+    return assignment_form(app, "people", name=name, form=form, error=error, back=back, editing=bool(existing))
 
 
 @bp.route("/assign/groups/<group_id>", methods=["GET", "POST"])
 def assign_group(app_id: str, group_id: str) -> Any:
-    """[Assign] next to a group: Priority and services; its members get the app."""
+    """[Assign] next to a group (or the pencil on its row): Priority and services; its members get the app."""
     app = found(apps.get_app, app_id)
     found_group = found(reads.get_group, group_id)
     existing = app_group_of(app["id"], found_group["id"])
+    back = (
+        url_for("console.assignments.index", app_id=app["id"], show="groups")
+        if existing
+        else url_for("console.assignments.picker", app_id=app["id"], kind="groups")
+    )
     error = None
     if request.method == "POST":
         form = request.form.to_dict()
@@ -172,20 +189,14 @@ def assign_group(app_id: str, group_id: str) -> Any:
         )
         if error is None:
             flash(f"{found_group['profile']['name']} is assigned to {app['label']}.", "success")
-            return redirect(url_for("console.assignments.picker", app_id=app["id"], kind="groups"))
+            return redirect(back)
     elif existing:
         services = {f"service-{k}": v for k, v in existing["profile"].items()}
         form = {"priority": str(existing["priority"]), **services}
     else:
         form = {}
-    return render_app(
-        "assign_form.html",
-        app,
-        kind="groups",
-        name=found_group["profile"]["name"],
-        form=form,
-        error=error,
-        back=url_for("console.assignments.picker", app_id=app["id"], kind="groups"),
+    return assignment_form(
+        app, "groups", name=found_group["profile"]["name"], form=form, error=error, back=back, editing=bool(existing)
     )
 
 
@@ -215,6 +226,7 @@ def unassign_person(app_id: str, user_id: str) -> Any:
         action=lambda: assignments.unassign_user(get_backend(), app["id"], user["id"]),
         success=f"{name} was unassigned from {app['label']}.",
         back=url_for("console.assignments.index", app_id=app["id"]),
+        page=lambda: assignments_page(app, "people"),
     )
 
 
@@ -230,4 +242,5 @@ def unassign_group(app_id: str, group_id: str) -> Any:
         action=lambda: assignments.unassign_group(get_backend(), app["id"], group_id),
         success=f"{name} was unassigned from {app['label']}.",
         back=url_for("console.assignments.index", app_id=app["id"], show="groups"),
+        page=lambda: assignments_page(app, "groups"),
     )

@@ -13,6 +13,7 @@ from okta_sim.console import (
     people,
     provisioning_tab,
     security_api,
+    settings,
     sign_in,
     system_log,
     tasks,
@@ -25,7 +26,7 @@ bp.before_request(pages.require_admin)
 bp.context_processor(pages.layout)
 for function in pages.TEMPLATE_GLOBALS:
     bp.add_app_template_global(function)
-for code in (400, 404, 413):
+for code in (400, 404, 405, 413):
     bp.register_error_handler(code, pages.http_error)
 
 for menu in (
@@ -38,5 +39,6 @@ for menu in (
     tasks,
     security_api,
     system_log,
+    settings,
 ):
     bp.register_blueprint(menu.bp)

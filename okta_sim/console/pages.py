@@ -14,6 +14,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from okta_sim import apps
 from okta_sim.backend import get_backend
+from okta_sim.console import menu
 from okta_sim.directory import model, reads
 from okta_sim.errors import NotFound, OktaError
 from okta_sim.provisioning import outcomes, records
@@ -43,8 +44,12 @@ TEMPLATE_GLOBALS: list[Callable[..., Any]] = [csrf_token, status_label, apps.att
 
 
 def layout() -> dict[str, Any]:
-    """What the layout shows on every page: who is signed in, and the count of open tasks."""
-    return {"admin": g.get("admin"), "open_tasks": lambda: len(outcomes.list_tasks(get_backend()))}
+    """What the layout shows on every page: who is signed in, the menu, and the count of open tasks."""
+    return {
+        "admin": g.get("admin"),
+        "menu_sections": menu.SECTIONS,
+        "open_tasks": lambda: len(outcomes.list_tasks(get_backend())),
+    }
 
 
 def require_admin() -> Response | None:
@@ -95,6 +100,15 @@ def found(getter: Callable[..., T], *ids: str) -> T:
         abort(404, error.message)
 
 
+def over(page: Callable[[], T], template: str, **context: Any) -> T:
+    """A dialog over the page it belongs to, as Okta's are: ``page`` renders that page, and the
+    layout adds ``template`` (with ``context`` as ``dialog``), which okta.js makes modal.
+
+    Without JavaScript it is still there, open, above the page; its Cancel is a link back."""
+    g.dialog = {"template": template, **context}
+    return page()
+
+
 def confirm(
     *,
     title: str,
@@ -103,12 +117,24 @@ def confirm(
     action: Callable[[], T],
     success: str | Callable[[T], str],
     back: str,
+    page: Callable[[], Any],
 ) -> Any:
-    """The one confirmation dialog: GET shows it, its button (a POST) runs ``action``, Cancel goes back."""
+    """The one confirmation dialog, over ``page``: GET shows it, its button (a POST) runs
+    ``action``, Cancel (or Escape) goes ``back``."""
     if request.method == "POST":
         attempt(action, success)
         return redirect(back)
-    return render_template("confirm.html", title=title, text=text, button=button, cancel=back)
+    return over(page, "confirm.html", title=title, text=text, button=button, cancel=back)
+
+
+# How often a page that shows pushes (Assignments, a person's Applications) reloads itself
+# while one of them is queued or running, so that it shows the outcome without a click.
+PENDING_REFRESH_SECONDS = 2
+
+
+def editing() -> bool:
+    """Okta's settings pattern: a section is read-only until [Edit] (``?mode=edit``)."""
+    return request.args.get("mode") == "edit"
 
 
 def no_store(page: str) -> Response:

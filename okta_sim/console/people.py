@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from okta_sim import directory_writes
+from okta_sim import apps, directory_writes
 from okta_sim.backend import get_backend
-from okta_sim.console.pages import attempt, confirm, found, submit
+from okta_sim.console.pages import PENDING_REFRESH_SECONDS, attempt, confirm, editing, found, submit
 from okta_sim.directory import model, reads
+from okta_sim.provisioning import records
 
 bp = Blueprint("people", __name__, url_prefix="/admin/people")
 
@@ -37,6 +38,9 @@ LIFECYCLE_LABELS = {
     "unsuspend": ("Unsuspend", "unsuspended"),
     "unlock": ("Unlock", "unlocked"),
 }
+# Under [More Actions] on a person's page, as in Okta; Deactivate asks first.
+MORE_ACTIONS = ("suspend", "unsuspend", "unlock", "deactivate")
+ASKED_FIRST = ("deactivate",)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -60,35 +64,65 @@ def index() -> Any:
     )
 
 
-@bp.route("/<user_id>", methods=["GET", "POST"])
-def person(user_id: str) -> Any:
-    user = found(reads.get_user, user_id)
-    form = dict(user["profile"])
-    error = None
-    if request.method == "POST":
-        form = request.form.to_dict()
-        changed, error = submit(
-            lambda: directory_writes.update_user(
-                get_backend(), user["id"], {key: form.get(key, "") for key, _ in PROFILE_FORM}
-            )
-        )
-        if changed is not None:
-            flash("The profile was saved.", "success")
-            return redirect(url_for("console.people.person", user_id=user["id"]))
+def applications_of(user: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Applications tab: each app the person has, how, and its push (pending while queued)."""
+    backend = get_backend()
+    pending = backend.jobs.pending_keys()
+    return [
+        {"app": apps.public(apps.get_app(backend, au["app_id"])), "app_user": au, "pending": au["key"] in pending}
+        for au in records.app_users_of_user(backend, user["id"])
+    ]
+
+
+def person_page(user: dict[str, Any], tab: str, **context: Any) -> str:
+    """A person's page: the name, status and lifecycle actions over one of its tabs.
+
+    Deactivate and Suspend sit under [More Actions] as in Okta; the tab's own data comes in
+    ``context`` (the Applications tab's rows are read here: it is the page's default)."""
+    actions = [(action, LIFECYCLE_LABELS[action][0]) for action in model.lifecycle_actions(user)]
+    if tab == "applications":
+        context["rows"] = applications_of(user)
     return render_template(
         "person.html",
         user=user,
         name=model.display_name(user),
-        fields=PROFILE_FORM,
-        form=form,
-        error=error,
-        actions=[(action, LIFECYCLE_LABELS[action][0]) for action in model.lifecycle_actions(user)],
+        tab=tab,
+        buttons=[(action, label) for action, label in actions if action not in MORE_ACTIONS],
+        more=[(action, label) for action, label in actions if action in MORE_ACTIONS],
         deletable=user["status"] == model.DEPROVISIONED,
-        groups=reads.groups_of(get_backend(), user["id"]),
+        refresh=PENDING_REFRESH_SECONDS if any(row["pending"] for row in context.get("rows", [])) else None,
+        **context,
     )
 
 
-@bp.post(f"/<user_id>/<any({', '.join(LIFECYCLE_LABELS)}):action>")
+@bp.get("/<user_id>")
+def person(user_id: str) -> str:
+    """The Applications tab, where Okta opens a person."""
+    return person_page(found(reads.get_user, user_id), "applications")
+
+
+@bp.get("/<user_id>/groups")
+def person_groups(user_id: str) -> str:
+    return person_page(found(reads.get_user, user_id), "groups", groups=reads.groups_of(get_backend(), user_id))
+
+
+@bp.route("/<user_id>/profile", methods=["GET", "POST"])
+def profile(user_id: str) -> Any:
+    """The Profile tab: the attributes read-only with [Edit]; [Save] keeps what was typed on an error."""
+    user = found(reads.get_user, user_id)
+    if request.method == "GET":
+        return person_page(user, "profile", fields=PROFILE_FORM, form=user["profile"], error=None, editing=editing())
+    form = request.form.to_dict()
+    changed, error = submit(
+        lambda: directory_writes.update_user(get_backend(), user["id"], {key: form.get(key, "") for key, _ in PROFILE_FORM})
+    )
+    if changed is None:
+        return person_page(user, "profile", fields=PROFILE_FORM, form=form, error=error, editing=True)
+    flash("The profile was saved.", "success")
+    return redirect(url_for("console.people.profile", user_id=user["id"]))
+
+
+@bp.post(f"/<user_id>/<any({', '.join(a for a in LIFECYCLE_LABELS if a not in ASKED_FIRST)}):action>")
 def lifecycle(user_id: str, action: str) -> Response:
     user = found(reads.get_user, user_id)
     attempt(
@@ -96,6 +130,24 @@ def lifecycle(user_id: str, action: str) -> Response:
         f"{model.display_name(user)} was {LIFECYCLE_LABELS[action][1]}.",
     )
     return redirect(url_for("console.people.person", user_id=user["id"]))
+
+
+@bp.route("/<user_id>/deactivate", methods=["GET", "POST"])
+def deactivate(user_id: str) -> Any:
+    """[More Actions] > Deactivate asks first, in the "Deactivate Person" dialog (Okta's
+    "Deprovision a user": "In the Deactivate Person dialog box, click Deactivate")."""
+    user = found(reads.get_user, user_id)
+    name = model.display_name(user)
+    return confirm(
+        title="Deactivate Person",
+        text=f"Are you sure you want to deactivate {name} ({user['profile']['login']})? "
+        "They lose access to their apps, and the apps set to deactivate users are told to.",
+        button="Deactivate",
+        action=lambda: directory_writes.change_status(get_backend(), user["id"], "deactivate"),
+        success=f"{name} was deactivated.",
+        back=url_for("console.people.person", user_id=user["id"]),
+        page=lambda: person_page(user, "applications"),
+    )
 
 
 @bp.route("/<user_id>/delete", methods=["GET", "POST"])
@@ -110,4 +162,5 @@ def delete(user_id: str) -> Any:
         # delete_user only deactivates someone who is not deactivated yet (Okta's DELETE).
         success=lambda deleted: f"{name} was {'deleted' if deleted else 'deactivated'}.",
         back=url_for("console.people.index"),
+        page=lambda: person_page(user, "applications"),
     )

@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 
 from okta_sim import apps
 from okta_sim.backend import get_backend
-from okta_sim.console.app_tabs import checkbox, editing, render_app, settings_section
-from okta_sim.console.pages import confirm, found, no_store, submit
+from okta_sim.console.app_tabs import checkbox, render_app, settings_section
+from okta_sim.console.pages import confirm, editing, found, no_store, submit
 from okta_sim.provisioning import actions, integration, mapping
 
 bp = Blueprint("provisioning", __name__, url_prefix="/admin/apps/<app_id>")
@@ -103,4 +103,5 @@ def attribute_delete(app_id: str, attribute: str) -> Any:
         action=lambda: apps.delete_attribute(get_backend(), app["id"], attribute),
         success=f"The attribute {label} was deleted.",
         back=url_for("console.provisioning.profile_editor", app_id=app["id"]),
+        page=lambda: profile_editor(app["id"]),
     )

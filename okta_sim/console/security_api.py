@@ -8,25 +8,29 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from okta_sim import api_tokens
 from okta_sim.backend import get_backend
-from okta_sim.console.pages import confirm, no_store, submit
+from okta_sim.console.pages import confirm, no_store, over, submit
 
 bp = Blueprint("security_api", __name__, url_prefix="/admin/security/api")
 
 
+def tokens_page(form: dict[str, str] | None = None, error: str | None = None) -> str:
+    return render_template(
+        "tokens.html", tokens=api_tokens.list_tokens(get_backend()), form=form or {}, error=error
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
 def tokens() -> Any:
-    """Tokens: the list, and "Create Token" whose value is shown once, in a page that is not cached."""
-    form: dict[str, str] = {}
-    error = None
-    if request.method == "POST":
-        form = request.form.to_dict()
-        created, error = submit(lambda: api_tokens.create_token(get_backend(), form.get("name", "")))
-        if created is not None:
-            token, value = created
-            return no_store(render_template("token_created.html", token=token, value=value))
-    return render_template(
-        "tokens.html", tokens=api_tokens.list_tokens(get_backend()), form=form, error=error
-    )
+    """Tokens: the list, and "Create Token" whose value is shown once, in a dialog over the list
+    in a page that is not cached."""
+    if request.method == "GET":
+        return tokens_page()
+    form = request.form.to_dict()
+    created, error = submit(lambda: api_tokens.create_token(get_backend(), form.get("name", "")))
+    if created is None:
+        return tokens_page(form, error)
+    token, value = created
+    return no_store(over(tokens_page, "token_created.html", token=token, value=value))
 
 
 @bp.route("/tokens/<token_id>/revoke", methods=["GET", "POST"])
@@ -41,4 +45,5 @@ def revoke(token_id: str) -> Any:
         action=lambda: api_tokens.revoke_token(get_backend(), token_id),
         success=f"The token {token['name']} was revoked.",
         back=url_for("console.security_api.tokens"),
+        page=tokens_page,
     )

@@ -44,6 +44,12 @@ def app_users_of_app(
     return sorted(found, key=lambda au: au["created"])
 
 
+def app_users_of_user(backend: OktaBackend, user_id: str) -> list[dict[str, Any]]:
+    """A person's apps (their page's Applications tab), as app_users_of_app lists an app's people."""
+    found = backend.app_users.find(lambda au: au["user_id"] == user_id and not au.get("pendingRemoval"))
+    return sorted(found, key=lambda au: au["created"])
+
+
 def _assigned_by_app(stored: list[dict[str, Any]]) -> dict[str, list[str]]:
     by_app: dict[str, list[tuple[str, int, str]]] = {}
     for position, au in enumerate(stored):  # ties in created keep the stored order, as a stable sort

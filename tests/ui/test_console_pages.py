@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import okta_sim.app
+from lab.drivers.consoles import okta_menu
 from lab.server import ServerThread
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from tests.ui.test_step1 import sign_in as cybozu_sign_in
@@ -22,10 +23,9 @@ def test_okta_dashboard_groups_api_tokens_and_system_log(page: Page) -> None:
         page.get_by_label("Password").fill(DEFAULT_ADMIN_PASSWORD)
         page.get_by_role("button", name="Sign In").click()
         expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-        menu = page.get_by_role("navigation", name="Admin menu")
-        menu.get_by_role("link", name="Groups").click()
+        okta_menu(page, "Groups")
         expect(page.get_by_role("table", name="Groups")).to_contain_text("cybozu users")
-        menu.get_by_role("link", name="API").click()
+        okta_menu(page, "API")
         page.get_by_label("Token name").fill("scenario runner")
         page.get_by_role("button", name="Create Token").click()
         dialog = page.get_by_role("dialog")
@@ -36,7 +36,7 @@ def test_okta_dashboard_groups_api_tokens_and_system_log(page: Page) -> None:
         dialog.get_by_role("link", name="OK, got it").click()
         assert token not in page.content()  # shown once
         expect(page.get_by_role("button", name="Revoke scenario runner")).to_be_visible()
-        menu.get_by_role("link", name="System Log").click()
+        okta_menu(page, "System Log")
         expect(page.get_by_role("heading", name="System Log")).to_be_visible()
         expect(page.get_by_role("table", name="Events")).to_contain_text("Create Okta group cybozu users")
 

@@ -33,6 +33,17 @@ def csrf(page: str) -> str:
     return found.group(1)
 
 
+def split_dialog(page: str) -> tuple[str, str]:
+    """A page with a dialog over it: (the dialog, the page behind it). Fails without a dialog."""
+    found = re.search(r"<dialog open[^>]*>.*?</dialog>", page, re.DOTALL)
+    assert found, "the page has no open dialog"
+    return found.group(0), page[: found.start()] + page[found.end() :]
+
+
+def dialog_of(response: TestResponse) -> str:
+    return split_dialog(text(response))[0]
+
+
 class Console:
     """A browser on the console: follows the CSRF token of its session."""
 
@@ -197,16 +208,24 @@ def test_people_add_edit_and_lifecycle(console: Console, backend: OktaBackend) -
     assert 'value="Other"' in again  # the form keeps what was typed
     erin = person_id(backend, "erin@example.com")
     page = f"/admin/people/{erin}"
-    saved = console.post(page, {**new, "displayName": "Erin G."}, follow_redirects=True)
+    profile = text(console.get(f"{page}/profile"))
+    assert "<dt>First name</dt><dd>Erin</dd>" in profile and ">Edit</button>" in profile
+    assert 'name="firstName"' not in profile  # read-only until [Edit]
+    assert 'name="firstName"' in text(console.get(f"{page}/profile", query_string={"mode": "edit"}))
+    saved = console.post(f"{page}/profile", {**new, "displayName": "Erin G."}, follow_redirects=True)
     assert "The profile was saved." in text(saved) and "<h1>Erin G.</h1>" in text(saved)
-    assert "The field cannot be left blank" in text(console.post(page, {**new, "lastName": ""}))
-    buttons = re.findall(r">(Activate|Deactivate|Suspend|Unsuspend|Delete)</button>", text(console.get(page)))
-    assert buttons == ["Deactivate", "Suspend"]
+    refused = text(console.post(f"{page}/profile", {**new, "lastName": ""}))
+    assert "The field cannot be left blank" in refused and 'name="firstName"' in refused
+    actions = r">(Activate|Deactivate|Suspend|Unsuspend|Delete)</(?:button|a)>"
+    assert re.findall(actions, text(console.get(page))) == ["Deactivate", "Suspend"]  # under More Actions
+    assert ">More Actions</summary>" in text(console.get(page))
+    asked, behind = split_dialog(text(console.get(f"{page}/deactivate")))
+    assert "Deactivate Person" in asked and ">Deactivate</button>" in asked and ">Cancel</a>" in asked
+    assert "<h1>Erin G.</h1>" in behind  # over the person's page
+    assert reads.get_user(backend, erin)["status"] == "ACTIVE"  # asking changes nothing
     console.post(f"{page}/deactivate", {})
-    buttons = re.findall(r">(Activate|Deactivate|Suspend|Unsuspend|Delete)</button>", text(console.get(page)))
-    assert buttons == ["Activate", "Delete"]
-    dialog = text(console.get(f"{page}/delete"))
-    assert 'role="dialog"' in dialog and "Delete Erin G.?" in dialog
+    assert re.findall(actions, text(console.get(page))) == ["Activate", "Delete"]
+    assert "Delete Erin G.?" in dialog_of(console.get(f"{page}/delete"))
     gone = console.post(f"{page}/delete", {}, follow_redirects=True)
     assert "Erin G. was deleted." in text(gone)
     assert console.get(page).status_code == 404
@@ -362,9 +381,9 @@ def test_profile_editor_deletes_an_attribute_after_confirmation(
     for label in ("kintone", "Garoon", "Cybozu Office", "MailWise", "Secure Access"):
         assert f'aria-label="Delete attribute {label}"' in page
     assert "Given name" in page and 'aria-label="Delete attribute Given name"' not in page
-    dialog = text(console.get(f"/admin/apps/{app_id}/profile-editor/office/delete"))
-    assert 'role="dialog"' in dialog and "Cybozu Office" in dialog and ">Delete Attribute</button>" in dialog
-    assert ">Cancel</a>" in dialog
+    dialog, behind = split_dialog(text(console.get(f"/admin/apps/{app_id}/profile-editor/office/delete")))
+    assert "Cybozu Office" in dialog and ">Delete Attribute</button>" in dialog and ">Cancel</a>" in dialog
+    assert "<h1>Profile Editor</h1>" in behind  # over the Profile Editor
     done = console.post(f"/admin/apps/{app_id}/profile-editor/office/delete", {}, follow_redirects=True)
     assert "The attribute Cybozu Office was deleted." in text(done)
     assert "office" not in apps.get_app(backend, app_id)["attributes"]
@@ -383,11 +402,19 @@ def test_assign_a_person_before_provisioning_is_enabled(
     assert (
         'aria-expanded="true"' in menu and ">Assign to People</a>" in menu and ">Assign to Groups</a>" in menu
     )
-    picker = text(console.get(f"/admin/apps/{app_id}/assign/people"))
-    assert 'aria-label="Assign Alice Smith"' in picker and ">Done</button>" in picker
+    picker, behind = split_dialog(text(console.get(f"/admin/apps/{app_id}/assign/people")))
+    assert "Assign Cybozu (cybozu.com) to People" in picker and ">Done</a>" in picker
+    assert 'aria-label="Assign Alice Smith"' in picker and 'name="q"' in picker
+    assert 'aria-selected="true" aria-controls="tabpanel">Assignments</a>' in behind  # over the tab
+    searched = dialog_of(console.get(f"/admin/apps/{app_id}/assign/people", query_string={"q": "SMITH"}))
+    assert 'aria-label="Assign Alice Smith"' in searched and "Carol White" not in searched
+    assert "No matches for “nobody”." in dialog_of(
+        console.get(f"/admin/apps/{app_id}/assign/people", query_string={"q": "nobody"})
+    )
     alice = person_id(backend, "alice.smith@example.com")
     form_path = f"/admin/apps/{app_id}/assign/people/{alice}"
-    form = text(console.get(form_path))
+    form = dialog_of(console.get(form_path))
+    assert "Assign Cybozu (cybozu.com) to Alice Smith" in form and ">Save and Go Back</button>" in form
     assert '<label for="field-user_name">User Name</label>' in form
     assert 'value="alice.smith@example.com"' in form and "The cybozu.com login name." in form
     for label in ("kintone", "Garoon", "Cybozu Office", "MailWise", "Secure Access"):
@@ -404,8 +431,9 @@ def test_assign_a_person_before_provisioning_is_enabled(
     assert "User was assigned this application before Provisioning was enabled" in people
     assert "Click Provision User." in people and ">Provision User</button>" in people
     assert "Individual" in people and "kintone: Enable" in people
-    assert 'aria-label="Unassign Alice Smith"' in people
-    edit = text(console.get(form_path))
+    assert 'aria-label="Unassign Alice Smith"' in people and 'aria-label="Edit Alice Smith"' in people
+    edit = dialog_of(console.get(form_path))
+    assert "Edit Cybozu (cybozu.com) assignment of Alice Smith" in edit
     assert "readonly" not in edit and '<option value="Enable" selected>' in edit
     provisioned = console.post(f"{tab}/people/{alice}/provision", {}, follow_redirects=True)
     assert "Provision User: Alice Smith (Disabled)." in text(provisioned)
@@ -429,6 +457,7 @@ def test_assign_a_group_with_priority_and_services(
     people = text(console.get(f"/admin/apps/{app_id}/assignments"))
     assert "Carol White" in people and "Dave Brown" in people and ">Group</td>" in people
     assert 'aria-label="Unassign Carol White"' not in people  # assigned through the group only
+    assert 'aria-label="Edit Carol White"' in people
 
 
 def test_unassign_asks_for_confirmation(console: Console, app_id: str, backend: OktaBackend) -> None:
@@ -436,13 +465,14 @@ def test_unassign_asks_for_confirmation(console: Console, app_id: str, backend: 
     console.post(f"/admin/apps/{app_id}/assign/people/{alice}", {"user_name": "alice"})
     console.post(f"/admin/apps/{app_id}/assign/groups/{group}", {})
     tab = f"/admin/apps/{app_id}/assignments"
-    dialog = text(console.get(f"{tab}/people/{alice}/unassign"))
-    assert 'role="dialog"' in dialog and ">OK</button>" in dialog and ">Cancel</a>" in dialog
+    dialog, behind = split_dialog(text(console.get(f"{tab}/people/{alice}/unassign")))
+    assert ">OK</button>" in dialog and ">Cancel</a>" in dialog and "Unassign Application" in dialog
+    assert 'aria-label="Unassign Alice Smith"' in behind  # over the Assignments tab
     assert "Are you sure you want to unassign Alice Smith from Cybozu (cybozu.com)?" in dialog
     done = console.post(f"{tab}/people/{alice}/unassign", {}, follow_redirects=True)
     assert "Alice Smith was unassigned from Cybozu (cybozu.com)." in text(done)
     assert "Alice Smith" not in text(console.get(tab))
-    assert ">OK</button>" in text(console.get(f"{tab}/groups/{group}/unassign"))
+    assert ">OK</button>" in dialog_of(console.get(f"{tab}/groups/{group}/unassign"))
     console.post(f"{tab}/groups/{group}/unassign", {})
     assert "No groups are assigned." in text(console.get(tab, query_string={"show": "groups"}))
     assert "No people are assigned." in text(console.get(tab))
@@ -485,12 +515,14 @@ def test_an_api_token_is_shown_once(console: Console) -> None:
     assert created.headers["Cache-Control"] == "no-store"
     page = text(created)
     value = re.search(r'id="token-value" readonly value="([^"]+)"', page).group(1)
-    assert 'role="dialog"' in page and "Copy this token now. It will not be shown again." in page
+    dialog, behind = split_dialog(page)
+    assert "Copy this token now. It will not be shown again." in dialog and value in dialog
+    assert "<h1>API</h1>" in behind and value not in behind
     listing = text(console.get("/admin/security/api"))
     assert value not in listing and f"••••{value[-4:]}" in listing and "CI" in listing
     assert "Enter a token name" in text(console.post("/admin/security/api", {"name": ""}))
     token_id = re.search(r"/admin/security/api/tokens/([^/]+)/revoke", listing).group(1)
-    assert ">Revoke</button>" in text(console.get(f"/admin/security/api/tokens/{token_id}/revoke"))
+    assert ">Revoke</button>" in dialog_of(console.get(f"/admin/security/api/tokens/{token_id}/revoke"))
     revoked = console.post(f"/admin/security/api/tokens/{token_id}/revoke", {}, follow_redirects=True)
     assert "The token CI was revoked." in text(revoked) and "No tokens yet." in text(revoked)
 
@@ -527,12 +559,33 @@ def test_assignments_show_queued_pushes_as_pending_and_refresh(closed_port: int)
     assert "Alice Smith is assigned to Cybozu (cybozu.com)." in text(saved)  # not the push's outcome
     page = text(console.get(f"/admin/apps/{app['id']}/assignments"))
     assert "Provisioning pending" in page and '<meta http-equiv="refresh" content="2">' in page
+    person = text(console.get(f"/admin/people/{alice}"))  # the person's Applications tab shows it too
+    assert "Provisioning pending" in person and '<meta http-equiv="refresh" content="2">' in person
+    assert "Domain Name: example" in person
+    # A dialog open over the page stops its refresh: what is being typed is not reloaded away.
+    assert 'http-equiv="refresh"' not in text(console.get(f"/admin/apps/{app['id']}/assign/people/{alice}"))
     backend.jobs.workers = workers
     backend.jobs.reload()  # a worker starts and pushes: nothing listens, so the push fails
     assert queue.settle(backend, 10)
     page = text(console.get(f"/admin/apps/{app['id']}/assignments"))
     assert "Provisioning pending" not in page and 'http-equiv="refresh"' not in page
     assert "Connection failed" in page and "Error" in page
+    person = text(console.get(f"/admin/people/{alice}"))
+    assert "Provisioning pending" not in person and "Connection failed" in person
+
+
+def test_the_side_menu_has_okta_sections_with_the_current_one_open(console: Console) -> None:
+    page = text(console.get("/admin/people"))
+    sections = re.findall(r'<details data-section="(\w+)"( open)?>\s*<summary>([^<]+)</summary>', page)
+    assert [(key, title) for key, _, title in sections] == [
+        ("dashboard", "Dashboard"), ("directory", "Directory"), ("applications", "Applications"),
+        ("security", "Security"), ("reports", "Reports"), ("settings", "Settings"),
+    ]
+    assert [key for key, opened, _ in sections if opened] == ["directory"]
+    assert '<a href="/admin/tasks">Tasks' in page  # under Dashboard, as in Okta
+    account = text(console.get("/admin/settings/account"))
+    assert "<dt>Okta domain</dt><dd><code>http://localhost</code></dd>" in account
+    assert '<details data-section="settings" open>' in account
 
 
 def test_two_instances_of_the_app_are_told_apart_by_their_domain_name(
