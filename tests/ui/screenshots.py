@@ -11,11 +11,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from tests.ui.layout import LAPTOP
+
 FOLDER = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def save(page: Page, name: str) -> None:
     if os.environ.get("LAB_UPDATE_SCREENSHOTS") == "1":
         FOLDER.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1200, "height": 800})
+        page.set_viewport_size(LAPTOP)  # as a trainee's laptop shows it
         page.screenshot(path=str(FOLDER / f"{name}.png"))

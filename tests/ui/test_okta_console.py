@@ -25,6 +25,7 @@ from okta_sim.provisioning import assignments, integration
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
 from tests.conftest import Lab
 from tests.ui import screenshots
+from tests.ui.layout import LAPTOP, sideways_scroll
 
 pytestmark = pytest.mark.ui
 
@@ -109,6 +110,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
     expect(page.get_by_label("Sync Password")).to_be_disabled()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("The Provisioning to App settings were saved.")
+    screenshots.save(page, "okta-provisioning")
 
     # 3. Delete Redundant Services from the Attributes List
     mappings = page.get_by_role("region", name="Cybozu (cybozu.com) Attribute Mappings")
@@ -125,6 +127,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
     page.get_by_role("tab", name="Assignments").click()
     page.get_by_role("button", name="Assign", exact=True).click()
     page.get_by_role("link", name="Assign to People").click()
+    screenshots.save(page, "okta-assign-to-people")
     page.get_by_role("button", name="Assign Alice Smith").click()
     expect(page.get_by_label("User Name")).to_have_value(ALICE)
     expect(page.get_by_text("The cybozu.com login name.")).to_be_visible()
@@ -136,6 +139,7 @@ def test_step2_set_up_okta_and_provision_a_person(page: Page, sandbox: Sandbox) 
     picker.get_by_role("link", name="Done").click()
     row = page.get_by_role("table", name="People").get_by_role("row").filter(has_text="Alice Smith")
     expect(row).to_contain_text("Synchronized")
+    screenshots.save(page, "okta-assignments")
 
     user = sandbox.cybozu_user(ALICE)
     assert user["active"] and user["services"] == {"kintone": True}
@@ -192,9 +196,8 @@ def test_the_system_log_fits_a_1366_pixel_screen(page: Page, sandbox: Sandbox) -
     app = apps.add_app(sandbox.okta, "cybozu", domain_name="example")
     sandbox.cybozu.call("PUT", "/tenants/example/ip-restriction", {"mode": "deny_all"}, expect=200)
     integration.test_credentials(sandbox.okta, app, sandbox.token)
-    page.set_viewport_size({"width": 1366, "height": 768})
+    page.set_viewport_size(LAPTOP)
     sign_in(page, sandbox)
     page.goto(sandbox.okta_url + "/admin/reports/system-log")
     expect(page.get_by_role("cell", name=re.compile("Invalid JSON: Unexpected character"))).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+    assert sideways_scroll(page) <= 0, f"the page scrolls sideways by {sideways_scroll(page)} px"

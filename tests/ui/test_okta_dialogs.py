@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from lab.drivers.consoles import okta_menu
 from okta_sim.directory import reads
 from okta_sim.provisioning import assignments
+from tests.ui import screenshots
 from tests.ui.test_okta_console import ALICE, Sandbox, open_app, sandbox, sign_in
 
 __all__ = ["sandbox"]  # the fixture, shared with the STEP2 tests
@@ -44,6 +45,7 @@ def test_a_confirmation_is_modal_and_escape_goes_back(page: Page, sandbox: Sandb
     expect(dialog).to_be_visible()
     assert dialog.evaluate("d => d.matches(':modal')")
     assert covered_by_dialog(page, "General")
+    screenshots.save(page, "okta-unassign")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/assignments\b"))
@@ -86,6 +88,7 @@ def test_more_actions_deactivate_asks_first(page: Page, sandbox: Sandbox) -> Non
     deactivate = page.get_by_role("button", name="Deactivate", exact=True)
     expect(deactivate).to_be_hidden()  # under More Actions, closed
     page.get_by_text("More Actions", exact=True).click()
+    screenshots.save(page, "okta-person")
     deactivate.click()
     dialog = page.get_by_role("dialog", name="Deactivate Person")
     expect(dialog).to_contain_text("Are you sure you want to deactivate Alice Smith")

@@ -18,6 +18,7 @@ import okta_sim.app
 from okta_sim import apps, syslog, usernames
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
+from okta_sim.console import menu
 from okta_sim.directory import reads
 from okta_sim.provisioning import integration, outcomes, queue, records
 from okta_sim.seed import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
@@ -577,15 +578,14 @@ def test_assignments_show_queued_pushes_as_pending_and_refresh(closed_port: int)
 def test_the_side_menu_has_okta_sections_with_the_current_one_open(console: Console) -> None:
     page = text(console.get("/admin/people"))
     sections = re.findall(r'<details data-section="(\w+)"( open)?>\s*<summary>([^<]+)</summary>', page)
-    assert [(key, title) for key, _, title in sections] == [
-        ("dashboard", "Dashboard"), ("directory", "Directory"), ("applications", "Applications"),
-        ("security", "Security"), ("reports", "Reports"), ("settings", "Settings"),
+    assert [title for title, _, summary in sections if title == summary] == [
+        "Dashboard", "Directory", "Applications", "Security", "Reports", "Settings",
     ]
-    assert [key for key, opened, _ in sections if opened] == ["directory"]
+    assert [title for title, opened, _ in sections if opened] == ["Directory"]
     assert '<a href="/admin/tasks">Tasks' in page  # under Dashboard, as in Okta
     account = text(console.get("/admin/settings/account"))
     assert "<dt>Okta domain</dt><dd><code>http://localhost</code></dd>" in account
-    assert '<details data-section="settings" open>' in account
+    assert '<details data-section="Settings" open>' in account
 
 
 def test_two_instances_of_the_app_are_told_apart_by_their_domain_name(
@@ -604,3 +604,11 @@ def test_two_instances_of_the_app_are_told_apart_by_their_domain_name(
     assert "Domain Name: alpha" in tasks and "Domain Name: beta" in tasks
     log = text(console.get("/admin/reports/system-log"))
     assert "(AppInstance, <span class=\"domain\">Domain Name: alpha</span>)" in log
+
+
+def test_the_menu_names_the_section_of_each_entry_and_the_entries_there_are() -> None:
+    """The UI driver opens a link's section from this: a misspelt entry says what exists."""
+    assert menu.section_of("Applications") == "Applications"
+    assert menu.section_of("Tasks") == "Dashboard"
+    with pytest.raises(KeyError, match="no menu entry 'Peple' .*People, Groups"):
+        menu.section_of("Peple")
