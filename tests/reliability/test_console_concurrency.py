@@ -114,10 +114,10 @@ def test_okta_console_conflicts(live_okta: tuple[Flask, ServerThread, Path], fai
             browser.post("/admin/people", person, form_page="/admin/people")
         for n in range(EDITS):  # everyone saves the same person's profile
             first, last = f"F{worker}-{n}", f"L{worker}-{n}"
-            page = f"/admin/people/{edited['id']}"
+            page = f"/admin/people/{edited['id']}/profile"  # the Profile tab, after its [Edit]
             profile = {"login": edited["profile"]["login"], "email": edited["profile"]["email"]}
             if browser.post(
-                page, {**profile, "firstName": first, "lastName": last}, form_page=page
+                page, {**profile, "firstName": first, "lastName": last}, form_page=page + "?mode=edit"
             ).is_redirect:
                 with lock:
                     saved.append((first, last))
