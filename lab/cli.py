@@ -197,6 +197,7 @@ def up(args: argparse.Namespace) -> int:
             },
             okta={
                 "DATA_FILE": data_dir / "okta.json",
+                "ORGS_DIR": data_dir / "okta-orgs",  # a trainee's own org each (okta_sim.orgs)
                 "SEED_DEMO": True,
                 "SECRET_KEY": secret,
                 "PUSH_MODE": "inline" if args.inline_pushes else "queued",

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from okta_sim import contract, lab_api
+from okta_sim import contract, lab_api, orgs
 from okta_sim.api_v1 import protocol
 from okta_sim.api_v1.blueprint import bp as api_v1
 from okta_sim.backend import DEFAULT_SCIM_URL_TEMPLATE, EXTENSION, Egress, OktaBackend
@@ -36,6 +36,12 @@ DEFAULTS: dict[str, Any] = {
     "PUSH_WORKERS": 4,
     # A push that meets a 5xx or a timeout tries again this often before it ends in a Task.
     "SCIM_RETRIES": 1,
+    # The lab's own org also hosts other orgs at /orgs/<name>/ (okta_sim.orgs), a class's
+    # trainees' each; ORGS_DIR keeps them across restarts (None: in memory).
+    "HOST_ORGS": True,
+    "ORGS_DIR": None,
+    "ORG_NAME": None,  # an org's name under /orgs/ (None: the root org)
+    "ADMIN_PASSWORD": None,  # the administrator's password where ORG_ADMIN creates one (None: the default)
 }
 
 
@@ -62,18 +68,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)
     elif app.config["ORG_ADMIN"] and store.is_new:
-        seed_admin(backend)
+        seed_admin(backend, app.config["ADMIN_PASSWORD"])
 
     install_lab_control(
         app,
         backend,
         fault_response=fault_response,
         seed_demo=lambda: seed_demo(backend),
-        routes=lab_api.add_routes,
+        routes=lab_api.add_org_routes if app.config["HOST_ORGS"] else lab_api.add_routes,
     )
     app.register_blueprint(api_v1)
     app.register_blueprint(console)
     openapi.serve(app, contract.openapi)
+    if app.config["HOST_ORGS"]:
+        orgs.install(app, create_app)
     return app
 
 

@@ -29,6 +29,12 @@ def listing(item: str) -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
+    "Org": {
+        "type": "object",
+        "required": ["name", "path", "egress"],
+        "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "egress": {"type": "array"}},
+    },
+    "Orgs": {"type": "array", "items": {"$ref": "#/components/schemas/Org"}},
     "Error": shape(
         {
             "errorCode": {"type": "string", "pattern": "^E0000[0-9]{3}$"},
@@ -295,6 +301,11 @@ LAB_OPERATIONS = lab_operations(
         ("tasks", "GET", "Tasks", 200, "Object"),
         ("tasks_retry", "POST", "[Retry Selected]", 200, "Object"),
         ("user_lock_out", "POST", "Lock an active person out, as failed sign-ins would", 200, "Object"),
+        # The root org only: the orgs it hosts at /orgs/<name>/ (okta_sim.orgs).
+        ("orgs_list", "GET", "The orgs the lab hosts beside its own", 200, "Orgs"),
+        ("org_create", "POST", "Create an org with its administrator's password", 201, "Org"),
+        ("org_reset", "POST", "Put an org back to new (only its administrator)", 200, "Org"),
+        ("org_delete", "DELETE", "Delete an org and its data", 204, None),
     ]
 )
 

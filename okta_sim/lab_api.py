@@ -3,12 +3,13 @@ the SCIM wire log, and inspection of apps, app users and tasks for expectations.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
-from okta_sim import api_tokens, apps, directory_writes
+from okta_sim import api_tokens, apps, directory_writes, orgs
 from okta_sim.backend import get_backend
 from okta_sim.directory import reads
 from okta_sim.errors import Invalid, OktaError
+from okta_sim.orgs import org_url
 from okta_sim.provisioning import actions, integration, outcomes, queue, records
 from simcore.control import domain_errors, json_object
 
@@ -35,7 +36,7 @@ def add_routes(bp: Blueprint) -> None:
         if data is None:
             raise Invalid("the body must be a JSON object")
         _, value = api_tokens.create_token(get_backend(), data.get("name") or "lab")
-        return jsonify({"token": value, "org_url": request.host_url.rstrip("/")}), 201
+        return jsonify({"token": value, "org_url": org_url()}), 201
 
     @bp.post("/users/<user_id>/lock-out")
     @lab_errors
@@ -170,4 +171,38 @@ def add_routes(bp: Blueprint) -> None:
         environment is deleted too, so there is nobody left to deprovision). Okta's own console
         needs the app deactivated first; the lab only needs it gone."""
         apps.delete_app(get_backend(), app_id, require_inactive=False)
+        return "", 204
+
+
+def add_org_routes(bp: Blueprint) -> None:
+    """The root org's lab control API: its own endpoints, and the orgs it hosts (okta_sim.orgs)."""
+    add_routes(bp)
+
+    @bp.get("/orgs")
+    def orgs_list() -> Response:
+        host = orgs.get_host(current_app)
+        return jsonify([org.describe() for org in host.orgs.values()])
+
+    @bp.post("/orgs")
+    @lab_errors
+    def org_create() -> tuple[Response, int]:
+        data = json_object()
+        if data is None:
+            raise Invalid("the body must be a JSON object")
+        unknown = set(data) - {"name", "admin_password"}
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        org = orgs.get_host(current_app).create(data.get("name"), data.get("admin_password"))
+        return jsonify(org.describe()), 201
+
+    @bp.post("/orgs/<name>/reset")
+    @lab_errors
+    def org_reset(name: str) -> Response:
+        data = json_object() or {}
+        return jsonify(orgs.get_host(current_app).reset(name, data.get("admin_password")).describe())
+
+    @bp.delete("/orgs/<name>")
+    @lab_errors
+    def org_delete(name: str) -> tuple[str, int]:
+        orgs.get_host(current_app).delete(name)
         return "", 204

@@ -16,8 +16,9 @@ DEMO_PEOPLE = [
 DEMO_GROUP = "cybozu users"
 
 
-def seed_admin(backend: OktaBackend) -> None:
-    admins.set_admin(backend, ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD)
+def seed_admin(backend: OktaBackend, password: str | None = None) -> None:
+    """The org's administrator; a trainee's org has its own password, the lab's the default."""
+    admins.set_admin(backend, ADMIN_LOGIN, password or DEFAULT_ADMIN_PASSWORD)
 
 
 def seed_demo(backend: OktaBackend) -> None:

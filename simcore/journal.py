@@ -214,6 +214,14 @@ def _is_tables(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(table, dict) for table in value.values())
 
 
+def remove_store_files(path: Path) -> None:
+    """Delete a file store for good: its snapshot and its journal (a journal left alone would
+    refuse to open as a new store of the same name: its snapshot is missing)."""
+    path.with_name(path.name + JOURNAL_SUFFIX).unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
 def replace_durably(path: Path, payload: bytes) -> None:
     """Replace ``path`` by ``payload`` atomically: temporary file, fsync, rename, fsync of the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)

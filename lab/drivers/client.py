@@ -58,6 +58,10 @@ class LabClient:
         self.http = httpx2.Client(timeout=120.0, headers={LAB_KEY_HEADER: endpoints.lab_key})
         self.tenants: list[str] = []
         self.apps: list[str] = []
+        # The administrators' passwords of its Okta org and of the environments it creates (None:
+        # the defaults); a trainee's run has its own (lab.training).
+        self.okta_password: str | None = None
+        self.cybozu_password: str | None = None
         self.sign_in()
 
     def sign_in(self) -> None:
@@ -164,6 +168,8 @@ class LabClient:
             "licenses": tenant["licenses"],
             "propagate_provisioning": tenant["propagate_provisioning"],
         }
+        if self.cybozu_password:
+            body["admin_password"] = self.cybozu_password
         self.call("cybozu", "POST", "/_lab/tenants", body)
         if subdomain not in self.tenants:
             self.tenants.append(subdomain)

@@ -118,7 +118,7 @@ class Consoles:
         if self.cybozu_tenant != subdomain:
             self.page.goto(f"{base}/login")
             self.page.get_by_label("Login name").fill(CYBOZU_ADMIN)
-            self.page.get_by_label("Password").fill(CYBOZU_PASSWORD)
+            self.page.get_by_label("Password").fill(self.client.cybozu_password or CYBOZU_PASSWORD)
             self.page.get_by_role("button", name="Login").click()
             self.cybozu_tenant = subdomain
         else:
@@ -136,7 +136,7 @@ class Consoles:
         self.page.goto(f"{self.urls['cybozu']}/store/domains/{subdomain}/security")
         if self.page.get_by_role("button", name="Log in").count():
             self.page.get_by_label("Login name").fill(CYBOZU_ADMIN)
-            self.page.get_by_label("Password").fill(CYBOZU_PASSWORD)
+            self.page.get_by_label("Password").fill(self.client.cybozu_password or CYBOZU_PASSWORD)
             self.page.get_by_role("button", name="Log in").click()
         return subdomain
 
@@ -154,7 +154,7 @@ class Consoles:
         self.page.goto(self.urls["okta"] + path)
         if not self.okta_signed_in:
             self.page.get_by_label("Username").fill(OKTA_ADMIN)
-            self.page.get_by_label("Password").fill(OKTA_PASSWORD)
+            self.page.get_by_label("Password").fill(self.client.okta_password or OKTA_PASSWORD)
             self.page.get_by_role("button", name="Sign In").click()
             self.okta_signed_in = True
             self.page.goto(self.urls["okta"] + path)

@@ -1,7 +1,8 @@
 """The lab client of one exercise run: the run's own cybozu.com environment and Okta app.
 
-A run shares the lab (one Okta org, one cybozu_sim) with other trainees, so this
-client differs from the scenario engine's in three ways: ``tenant()`` is the
+A run has its own Okta org (okta_sim.orgs) and cybozu.com environment, each with its
+own administrator password, but shares the lab's cybozu_sim and clock with other
+trainees (and a run started before orgs shares the lab's own org), so this client differs from the scenario engine's in three ways: ``tenant()`` is the
 run's subdomain (a scenario's tenant names are translated to the run's, and so is
 the Domain Name an app is added with), ``app()`` is the Okta app whose Domain Name
 is that subdomain — the one the trainee adds in the console — and tasks and System
@@ -38,6 +39,17 @@ class LabEndpoints:
         return cls({"okta": runtime["okta_url"], "cybozu": runtime["cybozu_url"]}, runtime["lab_key"])
 
 
+def in_org(endpoints: Endpoints, org: str) -> LabEndpoints:
+    """The same lab seen from one of okta_sim's orgs (a trainee's own, at /orgs/<org>)."""
+    urls = {**endpoints.urls, "okta": org_url(endpoints.urls["okta"], org)}
+    return LabEndpoints(urls, endpoints.lab_key, endpoints.scim_timeout)
+
+
+def org_url(okta: str, org: str | None) -> str:
+    """Where an org of the okta_sim at ``okta`` answers (okta_sim.orgs; None: the lab's own org)."""
+    return f"{okta}/orgs/{org}" if org else okta
+
+
 def run_subdomains(base: str, setup: dict[str, Any], subdomain: str) -> dict[str, str]:
     """The scenario's tenant names -> the run's: the first is the run's subdomain, others get a suffix."""
     tenants = [t["subdomain"] for t in (setup.get("cybozu") or {}).get("tenants", [])]
@@ -50,8 +62,15 @@ def run_subdomains(base: str, setup: dict[str, Any], subdomain: str) -> dict[str
 class RunClient(LabClient):
     """LabClient bound to one run: its subdomain(s) and the app whose Domain Name is its subdomain."""
 
-    def __init__(self, endpoints: Endpoints, subdomain: str, renames: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        subdomain: str,
+        renames: dict[str, str] | None = None,
+        passwords: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(endpoints)
+        self.okta_password, self.cybozu_password = passwords or (None, None)
         self.subdomain = subdomain
         self.renames = dict(renames or {})
         self.tenants = [subdomain]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -20,11 +21,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cybozu_sim import public as cybozu_seed
 from lab.drivers.api import ApiDriver
 from lab.drivers.client import ActionError
 from lab.replay import expectations
-from lab.training.client import RunClient, run_subdomains
+from lab.training.client import RunClient, in_org, org_url, run_subdomains
 from lab.training.exercises import Exercise
+from okta_sim import public as okta_seed
 from simcore.journal import replace_durably
 
 MAX_SUBDOMAIN = 32
@@ -52,6 +55,22 @@ class Run:
     hints_shown: list[int] = field(default_factory=list)  # wrong turns whose hint was shown
     completed: float | None = None  # seconds after the start
     resets: int = 0
+    # The run's own Okta org (at /orgs/<org>; "" for a run from before orgs: the lab's own) and
+    # the administrators' passwords of its org and environment, its trainee's alone.
+    org: str = ""
+    okta_password: str = ""
+    cybozu_password: str = ""
+
+    def logins(self) -> dict[str, tuple[str, str]]:
+        """Who the trainee signs in as, in each console."""
+        return {
+            "okta_admin": (okta_seed.ADMIN_LOGIN, self.okta_password or okta_seed.DEFAULT_ADMIN_PASSWORD),
+            "cybozu_admin": (cybozu_seed.ADMIN_LOGIN, self.cybozu_password or cybozu_seed.DEFAULT_ADMIN_PASSWORD),
+        }
+
+    def urls(self, lab: dict[str, str]) -> dict[str, str]:
+        """The run's consoles in the lab whose apps answer at ``lab``."""
+        return {"okta": org_url(lab["okta"], self.org), "cybozu": f"{lab['cybozu']}/{self.subdomain}"}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Run:
@@ -188,7 +207,7 @@ class Trainer:
         """The run's client, made once (making one mints an Okta API token for /api/v1)."""
         with self._start_lock:
             if run.id not in self._clients:
-                self._clients[run.id] = self._connect(run.subdomain, run.renames)
+                self._clients[run.id] = self._connect(run)
                 self._drivers[run.id] = ApiDriver(self._clients[run.id])
                 self._locks.setdefault(run.id, threading.Lock())
             return self._clients[run.id]
@@ -198,9 +217,18 @@ class Trainer:
         self.client(run)
         return self._drivers[run.id]
 
-    def _connect(self, subdomain: str, renames: dict[str, str] | None = None) -> RunClient:
+    def _forget(self, run: Run) -> None:
+        """Drop the run's client (its API token dies with the org when the org is reset)."""
+        with self._start_lock:
+            self._clients.pop(run.id, None)
+            driver = self._drivers.pop(run.id, None)
+        if driver is not None:
+            driver.close()
+
+    def _connect(self, run: Run | None) -> RunClient:
+        """A client of ``run`` (None: of the lab itself)."""
         try:
-            return RunClient(self.endpoints, subdomain, renames)
+            return connect(self.endpoints, run) if run else RunClient(self.endpoints, "lab")
         except ActionError as error:
             raise TrainingError(f"cannot reach the lab: {error}", 502) from None
 
@@ -218,10 +246,8 @@ class Trainer:
         if not isinstance(trainee, str) or len(trainee.strip()) > MAX_TRAINEE:
             raise TrainingError(f"the trainee's name is text of at most {MAX_TRAINEE} characters")
         with self._start_lock:
-            if self._probe is None:
-                self._probe = self._connect(exercise.base_subdomain)
             try:
-                taken = {t["subdomain"] for t in self._probe.call("cybozu", "GET", "/_lab/tenants")}
+                taken = {t["subdomain"] for t in self._root().call("cybozu", "GET", "/_lab/tenants")}
             except ActionError as error:
                 raise TrainingError(f"cannot reach the lab: {error}", 502) from None
             taken |= {r.subdomain for r in self.store.all()}
@@ -233,9 +259,27 @@ class Trainer:
                     break
                 taken.add(subdomain)
             run = Run(subdomain, exercise.id, subdomain, renames, trainee.strip(), self.clock())
+            run.org, run.okta_password, run.cybozu_password = subdomain, new_password(), new_password()
+            self._create_org(run)
             self.store.save(run)
         self._set_up(run, exercise)
         return run
+
+    def _root(self) -> RunClient:
+        """A client of the lab itself: lists its environments, creates and resets orgs."""
+        if self._probe is None:
+            self._probe = self._connect(None)
+        return self._probe
+
+    def _create_org(self, run: Run, reset: bool = False) -> None:
+        """The run's own Okta org, with only its administrator (reset: the same org as new)."""
+        path, body = "/_lab/orgs", {"name": run.org, "admin_password": run.okta_password}
+        if reset:
+            path, body = f"/_lab/orgs/{run.org}/reset", {"admin_password": run.okta_password}
+        try:
+            self._root().call("okta", "POST", path, body)
+        except ActionError as error:
+            raise TrainingError(f"the lab refused the run's Okta org: {error}", 502) from None
 
     def _set_up(self, run: Run, exercise: Exercise) -> None:
         driver = self.driver(run)
@@ -253,6 +297,9 @@ class Trainer:
                 client.teardown()
             except ActionError as error:
                 raise TrainingError(f"the lab refused to reset the run: {error}", 502) from None
+            if run.org:  # the org as new: people, groups, tokens, tasks and log gone too
+                self._create_org(run, reset=True)
+                self._forget(run)
             run.ticked, run.hints_shown, run.completed = {}, [], None
             run.started, run.resets = self.clock(), run.resets + 1
             self.store.save(run)
@@ -320,13 +367,30 @@ class Trainer:
                         continue  # the lab is stopping, or the run is being reset
 
 
+def connect(endpoints: Any, run: Run) -> RunClient:
+    """A client of the run in the lab at ``endpoints``: its org, environment and passwords (the
+    trainer judges with one; a trainee's browser in the tests drives with another)."""
+    if not run.org:  # a run from before orgs: the lab's own org and the default passwords
+        return RunClient(endpoints, run.subdomain, run.renames)
+    passwords = (run.okta_password, run.cybozu_password)
+    return RunClient(in_org(endpoints, run.org), run.subdomain, run.renames, passwords)
+
+
+def new_password() -> str:
+    """A trainee's administrator password: short enough to type, too long to guess (72 bits)."""
+    return secrets.token_urlsafe(9)
+
+
 def run_for_cli(run: Run, urls: dict[str, str], lab_url: str) -> dict[str, Any]:
     """What `lab train` prints and the JSON API answers about a new run."""
+    consoles, logins = run.urls(urls), run.logins()
     return {
         "id": run.id,
         "exercise": run.exercise,
         "subdomain": run.subdomain,
         "run_url": f"{lab_url}/runs/{run.id}",
-        "cybozu_url": f"{urls['cybozu']}/{run.subdomain}/",
-        "okta_url": f"{urls['okta']}/",
+        "cybozu_url": f"{consoles['cybozu']}/",
+        "cybozu_admin": list(logins["cybozu_admin"]),
+        "okta_url": f"{consoles['okta']}/",
+        "okta_admin": list(logins["okta_admin"]),
     }

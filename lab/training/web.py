@@ -23,9 +23,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from cybozu_sim import public as cybozu_seed
 from lab.training.runs import Trainer, TrainingError, run_for_cli
-from okta_sim import public as okta_seed
 from simcore.forms import check_same_origin
 
 bp = Blueprint("training", __name__)
@@ -42,13 +40,6 @@ def trainer() -> Trainer:
 def wants_json() -> bool:
     """The CLI and scripts send JSON; a browser's form post gets a page or a redirect."""
     return request.is_json or request.accept_mimetypes.best == "application/json"
-
-
-def logins() -> dict[str, Any]:
-    return {
-        "cybozu_admin": (cybozu_seed.ADMIN_LOGIN, cybozu_seed.DEFAULT_ADMIN_PASSWORD),
-        "okta_admin": (okta_seed.ADMIN_LOGIN, okta_seed.DEFAULT_ADMIN_PASSWORD),
-    }
 
 
 @bp.errorhandler(TrainingError)
@@ -82,7 +73,8 @@ def start() -> Any:
 def run_page(run_id: str) -> str:
     progress = trainer().progress(run_id)
     return render_template(
-        "run.html", progress=progress, urls=trainer().endpoints.urls, logins=logins(), run=progress.run
+        "run.html", progress=progress, urls=progress.run.urls(trainer().endpoints.urls),
+        logins=progress.run.logins(), run=progress.run
     )
 
 

@@ -12,6 +12,7 @@ from okta_sim import apps, catalog, usernames
 from okta_sim.api_v1.protocol import PREFIX
 from okta_sim.backend import get_backend
 from okta_sim.directory import model
+from okta_sim.orgs import org_url
 from okta_sim.provisioning import mapping, records
 
 USER_FIELDS = (
@@ -217,7 +218,7 @@ def render_app_link(app: dict[str, Any], app_user: dict[str, Any], sort_order: i
     return {
         "id": app["id"],
         "label": app["label"],
-        "linkUrl": f"{request.host_url.rstrip('/')}/home/{app['name']}/{app['id']}",
+        "linkUrl": f"{org_url()}/home/{app['name']}/{app['id']}",
         "logoUrl": None,
         "appName": app["name"],
         "appInstanceId": app["id"],

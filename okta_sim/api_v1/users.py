@@ -22,6 +22,7 @@ from okta_sim.api_v1.resource_filter import USER_FILTER, USER_SEARCH
 from okta_sim.backend import get_backend
 from okta_sim.directory import reads
 from okta_sim.directory.model import DEPROVISIONED
+from okta_sim.orgs import org_url
 
 bp = Blueprint("users", __name__)
 
@@ -109,7 +110,7 @@ def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
     if send_email:
         return {}
     token = ids.new_id("")
-    return {"activationUrl": f"{request.host_url}welcome/{token}", "activationToken": token}
+    return {"activationUrl": f"{org_url()}/welcome/{token}", "activationToken": token}
 
 
 @bp.get("/users/<user_id>/appLinks")

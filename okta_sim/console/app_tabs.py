@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 
 from okta_sim import apps
-from okta_sim.console.pages import editing, found, submit
+from okta_sim.console.pages import editing, found, submit, this_page
 
 
 def render_app(template: str, app: dict[str, Any], **context: Any) -> str:
@@ -35,7 +35,7 @@ def settings_section(
     if error is not None:
         return render_app(template, app, form=form, error=error, editing=True, **context)
     flash(saved, "success")
-    return redirect(request.path)
+    return redirect(this_page())
 
 
 def checkbox(checked: bool) -> str:

@@ -39,8 +39,17 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def this_page(query: bool = False) -> str:
+    """The address of the page being served, under its org's prefix (``request.path`` alone
+    lacks it: a form posting there would reach the lab's own org), with its query if ``query``."""
+    path = request.script_root + request.path
+    return path + "?" + request.query_string.decode() if query and request.query_string else path
+
+
 # Functions every template may call.
-TEMPLATE_GLOBALS: list[Callable[..., Any]] = [csrf_token, status_label, apps.attribute_label, model.display_name]
+TEMPLATE_GLOBALS: list[Callable[..., Any]] = [
+    csrf_token, status_label, apps.attribute_label, model.display_name, this_page,
+]  # fmt: skip
 
 
 def layout() -> dict[str, Any]:

@@ -30,8 +30,11 @@ def login() -> Any:
         if ok:
             session.clear()  # a new session (and CSRF token) for the signed-in administrator
             session[SESSION_ADMIN] = username
+            # ``next`` is a path of this org (pages.require_admin): under its /orgs/<name> prefix.
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/admin/") else url_for("console.sign_in.dashboard"))
+            if target.startswith("/admin/"):
+                return redirect(request.script_root + target)
+            return redirect(url_for("console.sign_in.dashboard"))
         error = "Unable to sign in: the username or password is incorrect."
     return render_template("login.html", error=error, username=username)
 

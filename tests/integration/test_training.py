@@ -85,6 +85,36 @@ def test_runs_get_their_own_environment_and_do_not_see_each_other(trainer: Train
     assert done(trainer, first) == [1, 2, 3, 4, 5, 6, 7]  # Alice got kintone only: not the last item
 
 
+def test_each_run_has_its_own_okta_org_and_passwords(trainer: Trainer, lab: Sandbox) -> None:
+    """Issue 16: Ben saw Ann's app in the one shared org, and signed in to her cybozu.com with
+    the one shared Administrator password."""
+    ann, ben = (trainer.start("exercise-setup-from-scratch", name) for name in ("Ann", "Ben"))
+    assert (ann.org, ben.org) == (ann.subdomain, ben.subdomain)
+    passwords = {ann.okta_password, ben.okta_password, ann.cybozu_password, ben.cybozu_password}
+    assert len(passwords) == 4 and all(len(p) >= 12 for p in passwords)
+    a = trainer.driver(ann)
+    a.do("lab.connect")
+    a.do("okta.assign_people", user=ALICE, services=KINTONE)
+    # Ann's app, tasks and log are in her org only: Ben's org has no app at all.
+    ben_org = trainer.client(ben)
+    assert ben_org.okta_pages("/apps", limit=200) == []
+    assert a.client.okta_pages("/apps", limit=200)[0]["settings"]["app"]["domainName"] == ann.subdomain
+    consoles = ann.urls(lab.urls)
+    assert consoles["okta"] == f"{lab.urls['okta']}/orgs/{ann.org}"
+    for console, login_page, form in (
+        ("okta", f"{lab.urls['okta']}/orgs/{ann.org}/login", {"username": "admin@example.com"}),
+        ("cybozu", f"{lab.urls['cybozu']}/{ann.subdomain}/login", {"login": "Administrator"}),
+    ):
+        with httpx2.Client() as browser:
+            page = browser.get(login_page).text
+            token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            field = "password"
+            wrong = browser.post(login_page, data={**form, field: getattr(ben, f"{console}_password"), "csrf_token": token})
+            assert wrong.status_code == 200, f"Ben's {console} password opened Ann's {console}"
+            right = browser.post(login_page, data={**form, field: getattr(ann, f"{console}_password"), "csrf_token": token})
+            assert right.status_code in (302, 303), f"Ann's own {console} password is refused"
+
+
 def test_items_tick_in_order_and_stay_ticked(trainer: Trainer) -> None:
     run = trainer.start("exercise-recover-deleted-user")
     driver = trainer.driver(run)
@@ -118,9 +148,12 @@ def test_reset_puts_the_run_back_to_its_start(trainer: Trainer, clock: FakeClock
     progress = trainer.progress(run.id)
     assert done(trainer, run) == [] and progress.hints == [] and progress.run.hints_shown == []
     assert progress.app_found is False
+    driver = trainer.driver(reset)  # the org was reset: its API tokens with it
     state = driver.client.tenant_state()
     assert state["tokens"] == [] and state["propagate_provisioning"] is False and state["users"] == 1
-    # The shared Okta org keeps its people.
+    # The run's org is as new: no app, no tasks, no log of the first try; the setup's people again.
+    assert driver.client.okta_pages("/apps", limit=200) == []
+    assert driver.client.tasks("ALL") == []
     assert driver.client.user_id(ALICE)
 
 

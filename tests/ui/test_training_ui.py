@@ -23,8 +23,7 @@ from lab.replay.runner import run_step
 from lab.replay.sandbox import Sandbox
 from lab.server import ServerThread
 from lab.training import exercises
-from lab.training.client import RunClient
-from lab.training.runs import Run, Trainer
+from lab.training.runs import Run, Trainer, connect
 from lab.training.web import create_app
 
 pytestmark = pytest.mark.ui
@@ -40,7 +39,7 @@ def trainee(lab: Sandbox, run: Run) -> Any:
     """The UI driver in a run: its subdomain, and the app whose Domain Name is that subdomain."""
     from lab.drivers.ui import UiDriver  # imports Playwright
 
-    return UiDriver(RunClient(lab, run.subdomain, run.renames))
+    return UiDriver(connect(lab, run))
 
 
 class InBrowser:
