@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from lab import class_command
 from simcore.control import LAB_KEY_HEADER
 from simcore.journal import StoreCorrupt, replace_durably
 
@@ -124,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--trainee", default="", help="your name, shown on the Exercises page")
     train.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
 
+    class_command.add_parser(commands, DEFAULT_DATA_DIR)
+
     check = commands.add_parser("check", help="validate scenario files without running them")
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders of them")
 
@@ -156,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             return reset(args)
         if args.command == "train":
             return train(args)
+        if args.command == "class":
+            return class_command.run(args, training_runtime(args.data_dir), training_call, CliError)
         if args.command in ("check", "run"):
             from lab.replay import command
 
@@ -212,6 +217,7 @@ def up(args: argparse.Namespace) -> int:
             data_dir,
             args.host,
             args.lab_port,
+            secret,
         )
     except OSError as error:
         raise CliError(
@@ -249,6 +255,8 @@ def up(args: argparse.Namespace) -> int:
                 "  (Users & System Administrators)",
                 f"    user:          {seed.DEMO_USER_LOGIN} / {seed.DEFAULT_USER_PASSWORD}",
                 f"  exercises   {training_server.url}/   (or `lab train NAME`)",
+                f"  trainer     {training_server.url}/trainer   password: in {data_dir / class_command.TRAINER_PASSWORD_FILE}"
+                "  (or `lab class --trainees N`)",
                 f"  data folder: {data_dir.resolve()}",
                 "Press Ctrl+C to stop.",
             ]
@@ -265,7 +273,9 @@ def up(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int | None) -> tuple[Any, Any]:
+def start_training(
+    runtime: dict[str, Any], data_dir: Path, host: str, port: int | None, secret: str
+) -> tuple[Any, Any]:
     """The lab's own web app (Exercises, run checklists) on ``port``, not yet started; it reaches
     the two apps only through their HTTP interfaces, like a trainee's browser would."""
     from lab.server import ServerThread
@@ -282,7 +292,7 @@ def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int
     )
     for reason in refused:
         print(f"lab: not an exercise: {reason}", file=sys.stderr)
-    app = create_app(trainer)
+    app = create_app(trainer, secret_key=secret, trainer_password=class_command.trainer_password(data_dir))
     if port is not None:
         return ServerThread(app, host, port), trainer
     # The Exercises pages are an extra: a busy default port must not stop the two apps. Werkzeug
@@ -301,12 +311,7 @@ def start_training(runtime: dict[str, Any], data_dir: Path, host: str, port: int
 
 def train(args: argparse.Namespace) -> int:
     """Start an exercise run through the running lab's training app; print where to work."""
-    from cybozu_sim import public as seed
-    from okta_sim import public as okta_seed
-
-    runtime = running_lab(args.data_dir)
-    if "lab_url" not in runtime:
-        raise CliError("the running lab has no Exercises pages: restart it with this version's `lab up`")
+    runtime = training_runtime(args.data_dir)
     if not args.name:
         from lab.training import exercises
 
@@ -320,9 +325,9 @@ def train(args: argparse.Namespace) -> int:
                 f"Exercise {args.name!r} started in the cybozu.com environment {answer['subdomain']!r}.",
                 f"  checklist:  {answer['run_url']}",
                 f"  cybozu.com: {answer['cybozu_url']}",
-                f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}",
-                f"  Okta:       {answer['okta_url']}",
-                f"    administrator: {okta_seed.ADMIN_LOGIN} / {okta_seed.DEFAULT_ADMIN_PASSWORD}",
+                f"    administrator: {' / '.join(answer['cybozu_admin'])}",
+                f"  Okta:       {answer['okta_url']}  (your own org)",
+                f"    administrator: {' / '.join(answer['okta_admin'])}",
                 f"  In Okta, add Cybozu (cybozu.com) with the Domain Name {answer['subdomain']!r}.",
             ]
         )
@@ -330,11 +335,24 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
-def training_call(runtime: dict[str, Any], method: str, path: str, body: Any) -> Any:
+def training_runtime(data_dir: str) -> dict[str, Any]:
+    """The running lab, which must serve the training app."""
+    runtime = running_lab(data_dir)
+    if "lab_url" not in runtime:
+        raise CliError("the running lab has no Exercises pages: restart it with this version's `lab up`")
+    return runtime
+
+
+def training_call(
+    runtime: dict[str, Any], method: str, path: str, body: Any, headers: dict[str, str] | None = None
+) -> Any:
     """A JSON request to the running lab's training app; its refusal becomes a CliError."""
-    request = urllib.request.Request(runtime["lab_url"] + path, data=json.dumps(body).encode(), method=method)
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(runtime["lab_url"] + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
     request.add_header("Accept", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())

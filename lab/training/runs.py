@@ -12,6 +12,7 @@ keeps them.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import threading
@@ -60,6 +61,12 @@ class Run:
     org: str = ""
     okta_password: str = ""
     cybozu_password: str = ""
+    # The secret of the run's link (/runs/<id>?key=...): only its trainee (and the trainer) open it.
+    key: str = ""
+
+    def opened_by(self, key: object) -> bool:
+        """Whether ``key`` opens this run (a run from before keys opens without one)."""
+        return not self.key or (isinstance(key, str) and hmac.compare_digest(key, self.key))
 
     def logins(self) -> dict[str, tuple[str, str]]:
         """Who the trainee signs in as, in each console."""
@@ -144,9 +151,17 @@ class RunStore:
     def save(self, run: Run) -> None:
         with self.lock:
             self.runs[run.id] = run
-            if self.path is not None:
-                payload = json.dumps([asdict(r) for r in self.runs.values()], indent=2).encode()
-                replace_durably(self.path, payload)  # a crash leaves the old file or the new one
+            self._write()
+
+    def delete(self, run_id: str) -> None:
+        with self.lock:
+            self.runs.pop(run_id, None)
+            self._write()
+
+    def _write(self) -> None:
+        if self.path is not None:
+            payload = json.dumps([asdict(r) for r in self.runs.values()], indent=2).encode()
+            replace_durably(self.path, payload)  # a crash leaves the old file or the new one
 
     def get(self, run_id: str) -> Run | None:
         with self.lock:
@@ -188,6 +203,8 @@ class Trainer:
         self._locks: dict[str, threading.Lock] = {}
         self._start_lock = threading.Lock()
         self._probe: RunClient | None = None  # lists the lab's environments when a run starts
+        # Each run's last judged progress: the trainer's page reads it without judging again.
+        self.latest: dict[str, Progress] = {}
 
     # -- lookups ------------------------------------------------------------------
 
@@ -260,6 +277,7 @@ class Trainer:
                 taken.add(subdomain)
             run = Run(subdomain, exercise.id, subdomain, renames, trainee.strip(), self.clock())
             run.org, run.okta_password, run.cybozu_password = subdomain, new_password(), new_password()
+            run.key = secrets.token_urlsafe(16)
             self._create_org(run)
             self.store.save(run)
         self._set_up(run, exercise)
@@ -287,6 +305,22 @@ class Trainer:
             driver.setup(exercise.scenario.setup)
         except ActionError as error:
             raise TrainingError(f"the lab refused the exercise's setup: {error}", 502) from None
+
+    def delete(self, run_id: str) -> None:
+        """Remove a run for good: its environment(s), its Okta org (or, for a run from before
+        orgs, its app in the lab's org), and the run itself."""
+        run = self.run(run_id)
+        client = self.client(run)
+        with self._locks[run.id]:
+            try:
+                client.teardown()
+                if run.org:
+                    self._root().call("okta", "DELETE", f"/_lab/orgs/{run.org}")
+            except ActionError as error:
+                raise TrainingError(f"the lab refused to delete the run: {error}", 502) from None
+            self._forget(run)
+            self.latest.pop(run.id, None)
+            self.store.delete(run.id)
 
     def reset(self, run_id: str) -> Run:
         """Reset exercise: delete the run's environment and Okta app, set it up again, start the clock again."""
@@ -342,7 +376,9 @@ class Trainer:
                     run.completed = round(self.clock() - run.started, 1)
             if asdict(run) != before:  # polled every few seconds: write the file only on a change
                 self.store.save(run)
-        return Progress(run, exercise, items, hints, app_id is not None)
+        progress = Progress(run, exercise, items, hints, app_id is not None)
+        self.latest[run.id] = progress
+        return progress
 
     @staticmethod
     def differences(client: RunClient, expect: dict[str, Any]) -> list[str]:
@@ -381,14 +417,14 @@ def new_password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def run_for_cli(run: Run, urls: dict[str, str], lab_url: str) -> dict[str, Any]:
-    """What `lab train` prints and the JSON API answers about a new run."""
+def run_for_cli(run: Run, urls: dict[str, str], link: str) -> dict[str, Any]:
+    """What `lab train` prints and the JSON API answers about a new run (``link``: its page)."""
     consoles, logins = run.urls(urls), run.logins()
     return {
         "id": run.id,
         "exercise": run.exercise,
         "subdomain": run.subdomain,
-        "run_url": f"{lab_url}/runs/{run.id}",
+        "run_url": link,
         "cybozu_url": f"{consoles['cybozu']}/",
         "cybozu_admin": list(logins["cybozu_admin"]),
         "okta_url": f"{consoles['okta']}/",

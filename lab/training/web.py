@@ -8,6 +8,7 @@ Okta's /api/v1 (see client.py).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import (
@@ -19,18 +20,21 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from werkzeug.exceptions import HTTPException
 
-from lab.training.runs import Trainer, TrainingError, run_for_cli
+from lab.training.classroom import run_link
+from lab.training.runs import Run, Trainer, TrainingError, run_for_cli
+from lab.training.trainer_web import bp as trainer_bp
+from lab.training.trainer_web import signed_in as trainer_signed_in
 from simcore.forms import check_same_origin
 
 bp = Blueprint("training", __name__)
-# No sign-in (the pages are bound to 127.0.0.1 and hold no secret), hence no session to keep a
-# CSRF token in; a cross-site form post (a page the trainee visits posting to 127.0.0.1:8003)
-# is refused by its Origin instead.
+# A run's pages are opened by its secret link (?key=, or the trainer's session), not by a
+# sign-in; a cross-site form post (a page the trainee visits posting to the lab) is refused by
+# its Origin, and a post without the run's key is refused as an unknown run.
 bp.before_request(check_same_origin)
+trainer_bp.before_request(check_same_origin)
 
 
 def trainer() -> Trainer:
@@ -42,17 +46,27 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-@bp.errorhandler(TrainingError)
+@bp.app_errorhandler(TrainingError)
 def refused(error: TrainingError) -> Any:
     if wants_json() or request.path.endswith(".json"):
         return jsonify({"error": error.message, "status": error.status}), error.status
     return render_template("error.html", message=error.message, status=error.status), error.status
 
 
+def opened_run(run_id: str) -> Run:
+    """The run, for its trainee (the link's key, in the query, the form or the JSON body) or
+    the trainer; anyone else is told there is no such run, as for a run that does not exist."""
+    run = trainer().run(run_id)
+    body = request.get_json(silent=True) if request.is_json else None
+    key = request.args.get("key") or request.form.get("key") or (body or {}).get("key")
+    if trainer_signed_in() or run.opened_by(key):
+        return run
+    raise TrainingError(f"no exercise run {run_id!r} (open it with the link you were given)", 404)
+
+
 @bp.get("/")
 def exercises() -> str:
-    runs = [(run, trainer().exercises.get(run.exercise)) for run in trainer().store.all()]
-    return render_template("exercises.html", exercises=list(trainer().exercises.values()), runs=runs)
+    return render_template("exercises.html", exercises=list(trainer().exercises.values()))
 
 
 @bp.post("/runs")
@@ -63,39 +77,46 @@ def start() -> Any:
         if not isinstance(data, dict):
             raise TrainingError('send {"exercise": "NAME", "trainee": "your name"}')
     run = trainer().start(data.get("exercise"), data.get("trainee") or "")
+    lab_url = request.host_url.rstrip("/")
     if wants_json():
-        lab_url = request.host_url.rstrip("/")
-        return jsonify(run_for_cli(run, trainer().endpoints.urls, lab_url)), 201
-    return redirect(url_for("training.run_page", run_id=run.id), 303)
+        return jsonify(run_for_cli(run, trainer().endpoints.urls, run_link(run, lab_url))), 201
+    return redirect(run_link(run, ""), 303)
 
 
 @bp.get("/runs/<run_id>")
 def run_page(run_id: str) -> str:
-    progress = trainer().progress(run_id)
+    progress = trainer().progress(opened_run(run_id).id)
     return render_template(
         "run.html", progress=progress, urls=progress.run.urls(trainer().endpoints.urls),
-        logins=progress.run.logins(), run=progress.run
+        logins=progress.run.logins(), run=progress.run,
     )
 
 
 @bp.get("/runs/<run_id>/progress.json")
 def run_progress(run_id: str) -> Response:
-    return jsonify(trainer().progress(run_id).to_dict())
+    return jsonify(trainer().progress(opened_run(run_id).id).to_dict())
 
 
 @bp.post("/runs/<run_id>/reset")
 def run_reset(run_id: str) -> Any:
-    run = trainer().reset(run_id)
+    run = trainer().reset(opened_run(run_id).id)
     if wants_json():
         return jsonify(trainer().progress(run.id).to_dict())
-    return redirect(url_for("training.run_page", run_id=run.id), 303)
+    return redirect(run_link(run, ""), 303)
 
 
-def create_app(trainer: Trainer) -> Flask:
-    """The training app over ``trainer`` (one running lab and its exercises)."""
+def create_app(trainer: Trainer, *, secret_key: str | None = None, trainer_password: str | None = None) -> Flask:
+    """The training app over ``trainer`` (one running lab and its exercises). The trainer's
+    password is random unless given (`lab up` keeps one in the data folder)."""
     app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        TRAINER_PASSWORD=trainer_password or secrets.token_urlsafe(12),
+        SESSION_COOKIE_NAME="lab_training_session",
+    )
     app.extensions["trainer"] = trainer
     app.register_blueprint(bp)
+    app.register_blueprint(trainer_bp)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -3,6 +3,8 @@ the completion summary, the web pages and `lab train`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import signal
 import subprocess
@@ -18,7 +20,8 @@ import pytest
 from lab.drivers.client import ActionError
 from lab.replay.sandbox import Sandbox
 from lab.scenario.loader import load_file
-from lab.training import exercises
+from lab.training import classroom, exercises
+from lab.training.client import RunClient
 from lab.training.exercises import NotAnExercise
 from lab.training.runs import Run, RunStore, Trainer, TrainingError, allocate
 from lab.training.web import create_app
@@ -247,18 +250,74 @@ def test_the_exercises_page_lists_every_exercise(client: Any) -> None:
     assert page.count('<label for="trainee-') == len(EXERCISES)
 
 
-def test_starting_from_the_form_redirects_to_the_run_page(client: Any) -> None:
+def test_starting_from_the_form_redirects_to_the_run_page(client: Any, trainer: Trainer) -> None:
     answer = client.post("/runs", data={"exercise": "exercise-ip-restriction", "trainee": "Ann"})
     assert answer.status_code == 303
-    run_id = answer.headers["Location"].rsplit("/", 1)[1]
-    page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    link = answer.headers["Location"]
+    run_id, key = link.split("/runs/", 1)[1].split("?key=")
+    run = trainer.run(run_id)
+    assert key == run.key and len(key) >= 20
+    page = client.get(link).get_data(as_text=True)
     assert "<h1>Diagnose the IP restriction error</h1>" in page
     assert page.count('data-state="todo"') == 5 and "Reset exercise" in page
-    assert f"/{run_id}/" in page and "Administrator" in page and "admin@example.com" in page
-    progress = client.get(f"/runs/{run_id}/progress.json").get_json()
+    assert f"/orgs/{run.org}/" in page and f"/{run_id}/" in page
+    assert run.okta_password in page and run.cybozu_password in page  # the trainee's own sign-ins
+    progress = client.get(f"/runs/{run_id}/progress.json?key={key}").get_json()
     assert progress["run"] == run_id and len(progress["items"]) == 5 and progress["complete"] is False
-    assert client.post(f"/runs/{run_id}/reset").status_code == 303
-    assert "Ann" in client.get("/").get_data(as_text=True)
+    assert client.post(f"/runs/{run_id}/reset", data={"key": key}).status_code == 303
+    assert "Ann" not in client.get("/").get_data(as_text=True)  # the Exercises page lists no runs
+
+
+def test_a_class_gets_an_org_each_and_the_trainer_sees_every_run(
+    client: Any, trainer: Trainer, lab: Sandbox, clock: FakeClock
+) -> None:
+    runs = classroom.create_class(trainer, "exercise-ip-restriction", 3)
+    assert [r.trainee for r in runs] == ["Trainee 1", "Trainee 2", "Trainee 3"]
+    rows = list(csv.reader(io.StringIO(classroom.class_csv(runs, lab.urls, "http://lab"))))
+    assert rows[0] == classroom.CSV_COLUMNS and len(rows) == 4
+    assert len({row[5] for row in rows[1:]} | {row[8] for row in rows[1:]}) == 6  # six passwords
+    assert rows[1][2] == f"http://lab/runs/{runs[0].id}?key={runs[0].key}"
+    trainer_app = client.application
+    password = {"X-Trainer-Password": trainer_app.config["TRAINER_PASSWORD"]}
+    for run in runs:
+        trainer.progress(run.id)
+    clock.now += classroom.STUCK_SECONDS + 1
+    state = client.get("/trainer/state.json", headers=password).get_json()
+    assert [row["trainee"] for row in state["runs"]] == ["Trainee 1", "Trainee 2", "Trainee 3"]
+    first = state["runs"][0]
+    assert first["current_step"] and first["done"] == 0 and first["stuck"] is True
+    page = client.get("/trainer", headers=password).get_data(as_text=True)
+    assert page.count('class="stuck"') == 3 and 'http-equiv="refresh"' in page
+    # The trainer opens any run without its key; resets and deletes one trainee's run.
+    assert client.get(f"/runs/{runs[1].id}", headers=password).status_code == 200
+    assert client.post(f"/trainer/runs/{runs[1].id}/reset", headers=password).get_json()["done"] == "reset"
+    assert client.post(f"/trainer/runs/{runs[2].id}/delete", headers=password).status_code == 200
+    assert [r.id for r in trainer.store.all()] == [runs[0].id, runs[1].id]
+    root = RunClient(lab, "probe")
+    try:
+        orgs = {o["name"] for o in root.call("okta", "GET", "/_lab/orgs")}
+        assert {runs[0].org, runs[1].org} <= orgs and runs[2].org not in orgs
+        assert runs[2].subdomain not in {t["subdomain"] for t in root.call("cybozu", "GET", "/_lab/tenants")}
+    finally:
+        root.close()
+    refused = client.post("/trainer/class", json={"exercise": "nope", "trainees": 2}, headers=password)
+    assert refused.status_code == 404 and len(trainer.store.all()) == 2
+    assert client.post("/trainer/class", json={"exercise": "exercise-ip-restriction", "trainees": 0},
+                       headers=password).status_code == 400  # fmt: skip
+
+
+def test_a_run_opens_only_with_its_key(client: Any, trainer: Trainer) -> None:
+    """Issue 16: anyone could open and reset anyone's run, also with a plain POST."""
+    run = trainer.start("exercise-ip-restriction", "Ann")
+    for key in ("", "?key=wrong", f"?key={run.key[:-1]}"):
+        page = client.get(f"/runs/{run.id}{key}")
+        assert page.status_code == 404 and run.okta_password not in page.get_data(as_text=True)
+        assert client.get(f"/runs/{run.id}/progress.json{key}").status_code == 404
+    resets = run.resets
+    assert client.post(f"/runs/{run.id}/reset").status_code == 404
+    assert client.post(f"/runs/{run.id}/reset", json={"key": "wrong"}).status_code == 404
+    assert trainer.run(run.id).resets == resets
+    assert client.post(f"/runs/{run.id}/reset", json={"key": run.key}).status_code == 200
 
 
 def test_the_json_api_starts_runs_and_refuses_bad_input(client: Any, lab: Sandbox) -> None:
@@ -266,7 +325,8 @@ def test_the_json_api_starts_runs_and_refuses_bad_input(client: Any, lab: Sandbo
     assert answer.status_code == 201
     body = answer.get_json()
     assert body["cybozu_url"] == f"{lab.urls['cybozu']}/{body['subdomain']}/"
-    assert body["run_url"].endswith(f"/runs/{body['id']}")
+    assert f"/runs/{body['id']}?key=" in body["run_url"]
+    assert body["okta_url"] == f"{lab.urls['okta']}/orgs/{body['id']}/"
     refused = client.post("/runs", json={"exercise": "nope"})
     assert refused.status_code == 404 and "no exercise named 'nope'" in refused.get_json()["error"]
     assert client.post("/runs", json=["exercise"]).status_code == 400
@@ -304,14 +364,31 @@ def test_lab_up_serves_the_exercises_and_lab_train_starts_a_run(tmp_path: Path) 
         assert listed.returncode == 0 and "exercise-setup-from-scratch" in listed.stdout
         started = train("exercise-setup-from-scratch", "--trainee", "Ann")
         assert started.returncode == 0, started.stderr
-        assert f"{runtime['lab_url']}/runs/example-t1" in started.stdout
+        assert f"{runtime['lab_url']}/runs/example-t1?key=" in started.stdout
         assert f"{runtime['cybozu_url']}/example-t1/" in started.stdout
-        assert "Administrator / cybozu-lab-admin" in started.stdout
-        assert "admin@example.com / okta-lab-admin" in started.stdout
-        # The demo people already exist in the lab's Okta org: the run reuses them.
-        assert "Not yet" in httpx2.get(f"{runtime['lab_url']}/runs/example-t1").text
+        assert f"{runtime['okta_url']}/orgs/example-t1/" in started.stdout
+        assert "Administrator / " in started.stdout and "cybozu-lab-admin" not in started.stdout
+        assert "admin@example.com / " in started.stdout and "okta-lab-admin" not in started.stdout
+        link = next(w for w in started.stdout.split() if "/runs/example-t1?key=" in w)
+        assert "Not yet" in httpx2.get(link).text
+        assert httpx2.get(f"{runtime['lab_url']}/runs/example-t1").status_code == 404
         wrong = train("exercise-nope")
         assert wrong.returncode == 2 and "no exercise named 'exercise-nope'" in wrong.stderr
+
+        def lab_class(*args: str) -> subprocess.CompletedProcess[str]:
+            command = [sys.executable, "-m", "lab.cli", "class", *args, "--data-dir", str(data)]
+            return subprocess.run(command, capture_output=True, text=True, timeout=120, input="no\n")
+
+        made = lab_class("--trainees", "2")
+        assert made.returncode == 0, made.stderr
+        rows = (data / "class.csv").read_text().splitlines()
+        assert len(rows) == 3 and rows[1].startswith("Trainee 1,example-t2,")
+        assert oct((data / "class.csv").stat().st_mode & 0o777) == "0o600"
+        assert lab_class("--delete", "all").returncode == 1  # asked, and "no" was the answer
+        deleted = lab_class("--delete", "all", "--yes")
+        assert deleted.returncode == 0 and deleted.stdout.count("delete done") == 3, deleted.stdout
+        orgs = httpx2.get(runtime["okta_url"] + "/_lab/orgs", headers={"X-Lab-Key": runtime["lab_key"]}).json()
+        assert orgs == []
     finally:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=15)

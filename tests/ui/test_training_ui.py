@@ -25,9 +25,11 @@ from lab.server import ServerThread
 from lab.training import exercises
 from lab.training.runs import Run, Trainer, connect
 from lab.training.web import create_app
+from tests.ui import screenshots
 
 pytestmark = pytest.mark.ui
 
+TRAINER_PASSWORD = "the trainer's password"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "exercise.png"
 TICK_TIMEOUT_MS = 20_000  # the page polls every 3 s, then reloads
 # Items done after each step of exercise-setup-from-scratch's solution.
@@ -66,7 +68,7 @@ def lab() -> Iterator[Sandbox]:
 @pytest.fixture
 def training(lab: Sandbox) -> Iterator[tuple[str, Trainer]]:
     trainer = Trainer(lab, exercises.load_all())
-    with ServerThread(create_app(trainer)) as server:
+    with ServerThread(create_app(trainer, trainer_password=TRAINER_PASSWORD)) as server:
         yield server.url, trainer
     trainer.close()
 
@@ -79,7 +81,7 @@ def start(page: Page, url: str, title: str) -> str:
     card.get_by_label("Your name (optional)").fill("Ann")
     card.get_by_role("button", name=f"Start exercise: {title}").click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    return page.url.rsplit("/", 1)[1]
+    return page.url.rsplit("/", 1)[1].split("?key=")[0]  # the link carries the run's key
 
 
 def test_the_checklist_ticks_itself_through_a_full_setup(
@@ -143,3 +145,25 @@ def test_a_wrong_turn_shows_its_hint_and_reset_starts_over(
     expect(page.get_by_role("list", name="Checklist").locator('li[data-state="done"]')).to_have_count(0)
     expect(page.get_by_role("region", name="Hint")).to_have_count(0)
     expect(page.get_by_text("(not added yet)")).to_be_visible()
+
+
+def test_the_trainer_signs_in_sees_every_run_and_resets_one(
+    page: Page, lab: Sandbox, training: tuple[str, Trainer]
+) -> None:
+    url, trainer = training
+    for name in ("Ann", "Ben"):
+        trainer.start("exercise-setup-from-scratch", name)
+    page.goto(url + "/trainer")
+    page.get_by_label("Trainer's password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.get_by_label("Trainer's password").fill(TRAINER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    table = page.get_by_role("table", name="Runs (2)")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table).to_contain_text('click on "Create API Token"')
+    screenshots.save(page, "trainer")
+    page.get_by_role("link", name="Reset Ben").click()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_role("heading", name="Trainer", level=1)).to_be_visible()
+    assert [run.resets for run in trainer.store.all()] == [0, 1]
