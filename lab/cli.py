@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from lab import class_command
+from lab import class_command, lan
 from simcore.control import LAB_KEY_HEADER
 from simcore.journal import StoreCorrupt, replace_durably
 
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--host",
         default=DEFAULT_HOST,
         help=f"address to bind (default {DEFAULT_HOST}: only this machine can reach the lab)",
+    )
+    up.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="with --host 0.0.0.0: the address trainees reach this machine by (e.g. http://192.168.1.10), "
+        "used for every printed and linked address (each app keeps its port)",
     )
     up.add_argument(
         "--inline-pushes",
@@ -183,6 +189,10 @@ def up(args: argparse.Namespace) -> int:
     from lab.wiring import AppPair
     from okta_sim import public as okta_seed
 
+    try:
+        public_base = lan.check(args.host, args.public_url)
+    except lan.LanError as error:
+        raise CliError(str(error)) from None
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     lab_key = secrets.token_urlsafe(24)
@@ -218,6 +228,7 @@ def up(args: argparse.Namespace) -> int:
             args.host,
             args.lab_port,
             secret,
+            public_base,
         )
     except OSError as error:
         raise CliError(
@@ -243,19 +254,22 @@ def up(args: argparse.Namespace) -> int:
     training_server.start()
     watcher_stop = threading.Event()
     threading.Thread(target=trainer.watch, args=(watcher_stop,), daemon=True).start()
+    okta_url, cybozu_url, lab_url = (lan.public(s.url, public_base) for s in (okta_server, cybozu_server, training_server))
+    if public_base:
+        print(lan.WARNING.format(base=public_base), file=sys.stderr, flush=True)
     print(
         "\n".join(
             [
                 "Okta + cybozu.com provisioning lab is running.",
-                f"  okta_sim    {okta_server.url}/",
+                f"  okta_sim    {okta_url}/",
                 f"    administrator: {okta_seed.ADMIN_LOGIN} / {okta_seed.DEFAULT_ADMIN_PASSWORD}",
-                f"  cybozu_sim  {cybozu_server.url}/",
-                f"  cybozu.com environment 'example': {cybozu_server.url}/{seed.DEMO_SUBDOMAIN}/",
+                f"  cybozu_sim  {cybozu_url}/",
+                f"  cybozu.com environment 'example': {cybozu_url}/{seed.DEMO_SUBDOMAIN}/",
                 f"    administrator: {seed.ADMIN_LOGIN} / {seed.DEFAULT_ADMIN_PASSWORD}"
                 "  (Users & System Administrators)",
                 f"    user:          {seed.DEMO_USER_LOGIN} / {seed.DEFAULT_USER_PASSWORD}",
-                f"  exercises   {training_server.url}/   (or `lab train NAME`)",
-                f"  trainer     {training_server.url}/trainer   password: in {data_dir / class_command.TRAINER_PASSWORD_FILE}"
+                f"  exercises   {lab_url}/   (or `lab train NAME`)",
+                f"  trainer     {lab_url}/trainer   password: in {data_dir / class_command.TRAINER_PASSWORD_FILE}"
                 "  (or `lab class --trainees N`)",
                 f"  data folder: {data_dir.resolve()}",
                 "Press Ctrl+C to stop.",
@@ -274,7 +288,7 @@ def up(args: argparse.Namespace) -> int:
 
 
 def start_training(
-    runtime: dict[str, Any], data_dir: Path, host: str, port: int | None, secret: str
+    runtime: dict[str, Any], data_dir: Path, host: str, port: int | None, secret: str, public_base: str | None
 ) -> tuple[Any, Any]:
     """The lab's own web app (Exercises, run checklists) on ``port``, not yet started; it reaches
     the two apps only through their HTTP interfaces, like a trainee's browser would."""
@@ -292,7 +306,13 @@ def start_training(
     )
     for reason in refused:
         print(f"lab: not an exercise: {reason}", file=sys.stderr)
-    app = create_app(trainer, secret_key=secret, trainer_password=class_command.trainer_password(data_dir))
+    app = create_app(
+        trainer,
+        secret_key=secret,
+        trainer_password=class_command.trainer_password(data_dir),
+        public_urls={name: lan.public(url, public_base) for name, url in trainer.endpoints.urls.items()},
+        lan=public_base is not None,
+    )
     if port is not None:
         return ServerThread(app, host, port), trainer
     # The Exercises pages are an extra: a busy default port must not stop the two apps. Werkzeug

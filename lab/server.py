@@ -50,7 +50,9 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """Where this machine reaches the server: a wildcard bind is reached on the loopback."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.host, self.host)
+        return f"http://{host}:{self.port}"
 
     def _serve(self) -> None:
         map_ = self.server._map

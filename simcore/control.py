@@ -23,6 +23,9 @@ from simcore.clock import LabClock, parse_instant
 from simcore.faults import FaultError, FaultInjector
 
 LAB_KEY_HEADER = "X-Lab-Key"
+# The lab reading an app's state for itself (a trainee's checklist), not a client of the app's
+# protocol: with the lab key, such a request spends none of the protocol's rate limits.
+OBSERVER_HEADER = "X-Lab-Observer"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -69,6 +72,17 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+def has_lab_key() -> bool:
+    """Whether this request carries the app's lab key (compared in constant time)."""
+    given = request.headers.get(LAB_KEY_HEADER, "")
+    return hmac.compare_digest(given.encode(), str(current_app.config["LAB_KEY"]).encode())
+
+
+def lab_observer() -> bool:
+    """A request of the lab observing the app (OBSERVER_HEADER, the lab key, the loopback)."""
+    return bool(request.headers.get(OBSERVER_HEADER)) and is_loopback(request.remote_addr) and has_lab_key()
+
+
 def create_control_blueprint(hooks: LabHooks) -> Blueprint:
     """Return the ``/_lab`` blueprint; apps add their own routes to it before registering."""
     bp = Blueprint("lab_control", __name__, url_prefix="/_lab")
@@ -77,9 +91,7 @@ def create_control_blueprint(hooks: LabHooks) -> Blueprint:
     def guard() -> tuple[Response, int] | None:
         if not is_loopback(request.remote_addr):
             return lab_error(403, "the lab control API only answers the loopback interface")
-        expected = current_app.config["LAB_KEY"]
-        given = request.headers.get(LAB_KEY_HEADER, "")
-        if not hmac.compare_digest(given.encode(), expected.encode()):
+        if not has_lab_key():
             return lab_error(403, f"missing or wrong {LAB_KEY_HEADER} header")
         return None
 

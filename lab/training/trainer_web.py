@@ -125,8 +125,7 @@ def create_class() -> Any:
         trainees = int(trainees)
     runs = classroom.create_class(trainer(), data.get("exercise"), trainees, data.get("prefix") or "Trainee")
     if request.is_json:
-        urls = trainer().endpoints.urls
-        csv = classroom.class_csv(runs, urls, lab_url())
+        csv = classroom.class_csv(runs, current_app.config["PUBLIC_URLS"], lab_url())
         return jsonify({"runs": [classroom.run_row(trainer(), r, trainer().clock()) for r in runs], "csv": csv}), 201
     return redirect(url_for("trainer.page"), 303)
 
@@ -134,7 +133,7 @@ def create_class() -> Any:
 @bp.get("/class.csv")
 @trainer_only
 def class_csv() -> Response:
-    body = classroom.class_csv(trainer().store.all(), trainer().endpoints.urls, lab_url())
+    body = classroom.class_csv(trainer().store.all(), current_app.config["PUBLIC_URLS"], lab_url())
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="class.csv"'}
     )

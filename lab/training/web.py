@@ -64,9 +64,19 @@ def opened_run(run_id: str) -> Run:
     raise TrainingError(f"no exercise run {run_id!r} (open it with the link you were given)", 404)
 
 
+def public_urls() -> dict[str, str]:
+    """The two apps as the trainee's browser reaches them."""
+    return current_app.config["PUBLIC_URLS"]  # type: ignore[no-any-return]
+
+
+def may_start() -> bool:
+    """On a LAN, anyone could start runs: there the trainer does (the trainer's page, `lab class`)."""
+    return not current_app.config["LAN"] or trainer_signed_in()
+
+
 @bp.get("/")
 def exercises() -> str:
-    return render_template("exercises.html", exercises=list(trainer().exercises.values()))
+    return render_template("exercises.html", exercises=list(trainer().exercises.values()), may_start=may_start())
 
 
 @bp.post("/runs")
@@ -76,10 +86,12 @@ def start() -> Any:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             raise TrainingError('send {"exercise": "NAME", "trainee": "your name"}')
+    if not may_start():
+        raise TrainingError("on this network, your trainer starts your run and gives you its link", 403)
     run = trainer().start(data.get("exercise"), data.get("trainee") or "")
     lab_url = request.host_url.rstrip("/")
     if wants_json():
-        return jsonify(run_for_cli(run, trainer().endpoints.urls, run_link(run, lab_url))), 201
+        return jsonify(run_for_cli(run, public_urls(), run_link(run, lab_url))), 201
     return redirect(run_link(run, ""), 303)
 
 
@@ -87,7 +99,7 @@ def start() -> Any:
 def run_page(run_id: str) -> str:
     progress = trainer().progress(opened_run(run_id).id)
     return render_template(
-        "run.html", progress=progress, urls=progress.run.urls(trainer().endpoints.urls),
+        "run.html", progress=progress, urls=progress.run.urls(public_urls()),
         logins=progress.run.logins(), run=progress.run,
     )
 
@@ -105,14 +117,25 @@ def run_reset(run_id: str) -> Any:
     return redirect(run_link(run, ""), 303)
 
 
-def create_app(trainer: Trainer, *, secret_key: str | None = None, trainer_password: str | None = None) -> Flask:
+def create_app(
+    trainer: Trainer,
+    *,
+    secret_key: str | None = None,
+    trainer_password: str | None = None,
+    public_urls: dict[str, str] | None = None,
+    lan: bool = False,
+) -> Flask:
     """The training app over ``trainer`` (one running lab and its exercises). The trainer's
-    password is random unless given (`lab up` keeps one in the data folder)."""
+    password is random unless given (`lab up` keeps one in the data folder); ``public_urls``
+    are the apps' addresses as trainees reach them (lab/lan.py), and on a LAN (``lan``) only
+    the trainer starts runs."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_hex(32),
         TRAINER_PASSWORD=trainer_password or secrets.token_urlsafe(12),
         SESSION_COOKIE_NAME="lab_training_session",
+        PUBLIC_URLS=public_urls or dict(trainer.endpoints.urls),
+        LAN=lan,
     )
     app.extensions["trainer"] = trainer
     app.register_blueprint(bp)

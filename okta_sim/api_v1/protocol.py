@@ -20,6 +20,7 @@ from werkzeug.routing import PathConverter, Rule
 from okta_sim import api_tokens
 from okta_sim.backend import get_backend
 from okta_sim.errors import OktaError
+from simcore.control import lab_observer
 
 PREFIX = "/api/v1"
 
@@ -91,10 +92,12 @@ def rate_window() -> tuple[str, int, int]:
 def admit() -> None:
     """Spend the family's budget, then require ``Authorization: SSWS <token>``.
 
-    The budget comes first, so a client retrying with a bad token is throttled too.
+    The budget comes first, so a client retrying with a bad token is throttled too. The lab
+    observing the org (a trainee's checklist, simcore.control.lab_observer) spends none of it:
+    a class's checks must not throttle the trainees' own API clients.
     """
     family, minute, limit = rate_window()
-    if current_app.extensions[RATE_LIMITS].hit(family, minute) > limit:
+    if not lab_observer() and current_app.extensions[RATE_LIMITS].hit(family, minute) > limit:
         raise RateLimited(RATE_LIMITED)
     try:
         api_tokens.authenticate(get_backend(), request.headers.get("Authorization"))

@@ -29,12 +29,18 @@ class FakeStore:
 
 
 @dataclass
+class FakeEndpoints:
+    urls: dict[str, str] = field(default_factory=lambda: {"okta": "http://127.0.0.1:1", "cybozu": "http://127.0.0.1:2"})
+
+
+@dataclass
 class FakeTrainer:
     """Records what the pages asked for; a refused post must not reach it."""
 
     calls: list[tuple[str, ...]] = field(default_factory=list)
     store: FakeStore = field(default_factory=FakeStore)
     exercises: dict[str, Any] = field(default_factory=dict)
+    endpoints: FakeEndpoints = field(default_factory=FakeEndpoints)
 
     def start(self, exercise: str, trainee: str) -> FakeRun:
         self.calls.append(("start", exercise, trainee))
@@ -132,3 +138,15 @@ def test_a_json_post_from_another_site_is_refused_too(client: FlaskClient, train
     answer = client.post("/runs", json=START, headers={"Origin": "https://evil.example"})
     assert answer.status_code == 403 and answer.get_json()["status"] == 403
     assert trainer.calls == []
+
+
+def test_on_a_lan_only_the_trainer_starts_runs(trainer: FakeTrainer) -> None:
+    """Issue 16: on a LAN the Exercises page started runs for anyone who could reach it."""
+    app = create_app(trainer, trainer_password="the-trainers-password", lan=True)  # type: ignore[arg-type]
+    client = app.test_client()
+    refused = client.post("/runs", json=START)
+    assert refused.status_code == 403 and "your trainer starts your run" in refused.get_json()["error"]
+    assert "Start exercise" not in client.get("/").get_data(as_text=True)
+    assert trainer.calls == []
+    trainer_says = client.post("/runs", data=START, headers={"X-Trainer-Password": "the-trainers-password"})
+    assert trainer_says.status_code == 303 and trainer.calls == [("start", *START.values())]

@@ -21,6 +21,7 @@ from okta_sim import api_tokens, apps
 from okta_sim.backend import OktaBackend
 from okta_sim.backend import get_backend as okta_backend
 from simcore.clock import LabClock
+from simcore.control import LAB_KEY_HEADER, OBSERVER_HEADER
 from tests.conftest import NOW, Lab
 
 ERROR_ID = re.compile(r"^oae[A-Za-z0-9]{22}$")
@@ -198,6 +199,19 @@ def test_rate_limit_per_family_and_minute(make_okta: Callable[..., Flask]) -> No
     backend.clock.advance(60)
     fresh = api("GET", "/users")
     assert fresh.status_code == 200 and fresh.headers["X-Rate-Limit-Reset"] == str(int(reset) + 60)
+
+
+def test_the_lab_observing_the_org_spends_none_of_its_rate_limit(make_okta: Callable[..., Flask]) -> None:
+    """Issue 16: a class's checklists used up the org's budget, and API-token users got 429s."""
+    okta = make_okta(OKTA_RATE_LIMIT=2)
+    api = Api(okta, api_tokens.create_token(okta_backend(okta), "test")[1])
+    observer = {OBSERVER_HEADER: "training", LAB_KEY_HEADER: okta.config["LAB_KEY"]}
+    for _ in range(5):
+        assert api("GET", "/users", headers=observer).status_code == 200
+    assert api("GET", "/users").headers["X-Rate-Limit-Remaining"] == "1"  # the client's whole budget
+    # Without the lab key, the header is nobody's pass.
+    assert api("GET", "/users", headers={OBSERVER_HEADER: "training"}).status_code == 200
+    assert api("GET", "/users", headers={OBSERVER_HEADER: "training", LAB_KEY_HEADER: "guess"}).status_code == 429
 
 
 # -- users -------------------------------------------------------------------------
