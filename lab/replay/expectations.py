@@ -96,6 +96,7 @@ def check_app(wanted: dict[str, Any], app: dict[str, Any]) -> list[str]:
         "api_integration": provisioning["enabled"],
         "to_app": {k: v for k, v in provisioning["toApp"].items() if k in wanted.get("to_app", {})},
         "attributes": app["attributes"],
+        "attributes_missing": [a for a in wanted.get("attributes_missing", []) if a not in app["attributes"]],
         "username_format": app["signOn"]["usernameFormat"],
     }
     return [f"Okta app {app['label']}: {d}" for d in differences(wanted, actual)]

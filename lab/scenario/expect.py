@@ -86,6 +86,10 @@ class ExpectApp(Strict):
         fields.String(validate=validate.OneOf(APP_SERVICES)),
         metadata={"doc": "the Profile Editor's service attributes"},
     )
+    attributes_missing = fields.List(
+        fields.String(validate=validate.OneOf(APP_SERVICES)),
+        metadata={"doc": "service attributes that must have been deleted from the Profile Editor (the others may be anything)"},
+    )
     username_format = fields.String(validate=validate.OneOf(USERNAME_FORMATS))
 
 

@@ -28,6 +28,7 @@ from lab.drivers.client import ActionError
 from lab.replay import expectations
 from lab.training.client import RunClient, in_org, org_url, run_subdomains
 from lab.training.exercises import Exercise
+from lab.training.plain import plain
 from okta_sim import public as okta_seed
 from simcore.journal import replace_durably
 
@@ -120,7 +121,10 @@ class Progress:
     @property
     def signature(self) -> str:
         """Changes whenever the page would: the polling script reloads on a change."""
-        raw = json.dumps([[i.done for i in self.items], self.hints, self.complete, self.run.resets])
+        # What the page shows: each item's state and "The lab sees" line, the hints, whether the
+        # app exists (issue 16: a page ignoring the last two stayed stale until something ticked).
+        items = [[i.done, i.detail] for i in self.items]
+        raw = json.dumps([items, self.hints, self.complete, self.run.resets, self.app_found])
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -364,7 +368,7 @@ class Trainer:
                     items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
                 else:
                     blocked = True
-                    items.append(ItemState(index + 1, item["step"], False, None, False, found[0]))
+                    items.append(ItemState(index + 1, item["step"], False, None, False, plain(found[0])))
             hints = []
             if run.completed is None:
                 for index, turn in enumerate(exercise.wrong_turns):

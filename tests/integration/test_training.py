@@ -408,3 +408,19 @@ def test_a_lab_that_is_gone_is_a_502() -> None:
     with pytest.raises(TrainingError, match="cannot reach the lab") as error:
         Trainer(nowhere, EXERCISES).start("exercise-ip-restriction")
     assert error.value.status == 502
+
+
+def test_the_page_reloads_when_what_it_shows_changes_not_only_a_tick(trainer: Trainer) -> None:
+    """Issue 16: the change check ignored "The lab sees" and whether the app exists."""
+    run = trainer.start("exercise-setup-from-scratch")
+    driver = trainer.driver(run)
+    before = trainer.progress(run.id)
+    assert before.app_found is False
+    driver.do("cybozu.create_api_token", notes="Okta", validity="1 year")  # item 1 ticks: the next item's detail is new
+    ticked = trainer.progress(run.id)
+    assert ticked.signature != before.signature
+    driver.do("okta.add_catalog_app", search="cybozu", domain_name="example")  # the app appears
+    added = trainer.progress(run.id)
+    assert added.app_found is True and added.done_count == ticked.done_count
+    assert added.signature != ticked.signature
+    assert trainer.progress(run.id).signature == added.signature  # nothing changed: no reload

@@ -26,6 +26,19 @@ KINTONE = {"kintone": "Enable"}  # verbs get services as the schema loads them
 WRONG_TURNS: dict[str, list[list[tuple[str, dict[str, Any]]]]] = {
     "exercise-setup-from-scratch": [
         [
+            ("cybozu.create_api_token", {}),
+            ("okta.add_catalog_app", {"domain_name": "example"}),
+            ("okta.test_api_credentials", {"token": "not-the-token-of-step1"}),
+        ],
+        [
+            ("okta.add_catalog_app", {"domain_name": "example"}),
+            ("okta.delete_profile_attribute", {"attribute": "kintone"}),
+        ],
+        [
+            ("okta.add_catalog_app", {"domain_name": "example"}),
+            ("okta.delete_profile_attribute", {"attribute": "garoon"}),
+        ],
+        [
             ("lab.connect", {}),
             ("cybozu.set_propagate_provisioning", {"enabled": False}),
             ("okta.assign_people", {"user": ALICE, "services": KINTONE}),
