@@ -350,8 +350,11 @@ class Trainer:
         """Tick what the lab's state now shows done, in order; note the wrong turns it shows."""
         run = self.run(run_id)
         exercise = self.exercise(run.exercise)
-        client = self.client(run)
-        with self._locks[run.id], client.pin_app() as app_id:
+        self.client(run)  # makes the run's lock
+        # The client is taken under the run's lock: a reset or delete replaces it (closing the
+        # old one) under that lock, so a judgement never uses a closed client.
+        with self._locks[run.id], self.client(run).pin_app() as app_id:
+            client = self.client(run)
             before = asdict(run)
             items: list[ItemState] = []
             blocked = False
@@ -400,11 +403,11 @@ class Trainer:
         quickly (a toggle off and on) is still seen while no run page is open."""
         while not stop.wait(interval):
             for run in self.store.all():
-                if run.completed is None:
+                if run.completed is None and not stop.is_set():
                     try:
                         self.progress(run.id)
-                    except (TrainingError, ActionError):
-                        continue  # the lab is stopping, or the run is being reset
+                    except Exception:  # noqa: BLE001 - one run's failure must not stop the others' checks
+                        continue  # the lab is stopping, or the run was deleted or reset meanwhile
 
 
 def connect(endpoints: Any, run: Run) -> RunClient:

@@ -9,6 +9,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_reset_puts_the_run_back_to_its_start(trainer: Trainer, clock: FakeClock
     driver.do("cybozu.set_propagate_provisioning", enabled=False)
     driver.do("okta.assign_people", user=ALICE, services=KINTONE)
     progress = trainer.progress(run.id)
-    assert progress.hints and progress.run.hints_shown == [0]
+    assert progress.hints and progress.run.hints_shown == [3]  # the fourth wrong turn: a sync ERROR
     clock.now += 60
     reset = trainer.reset(run.id)
     assert reset.id == run.id and reset.resets == 1 and reset.started == clock.now
@@ -424,3 +425,25 @@ def test_the_page_reloads_when_what_it_shows_changes_not_only_a_tick(trainer: Tr
     assert added.app_found is True and added.done_count == ticked.done_count
     assert added.signature != ticked.signature
     assert trainer.progress(run.id).signature == added.signature  # nothing changed: no reload
+
+
+def test_the_watcher_survives_resets_and_deletes_while_it_judges(trainer: Trainer) -> None:
+    """A reset replaces a run's client under the run's lock; the watcher never uses a closed one,
+    and one run's failure never stops the others' checks."""
+    keep, churn = (trainer.start("exercise-setup-from-scratch", name) for name in ("Ann", "Ben"))
+    stop = threading.Event()
+    watcher = threading.Thread(target=trainer.watch, args=(stop, 0.01), daemon=True)
+    watcher.start()
+    try:
+        for _ in range(3):
+            trainer.reset(churn.id)
+        trainer.delete(churn.id)
+        trainer.driver(keep).do("cybozu.create_api_token", notes="Okta", validity="1 year")
+        deadline = time.monotonic() + 30
+        while not (keep.id in trainer.latest and trainer.latest[keep.id].done_count >= 1):
+            assert watcher.is_alive() and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
