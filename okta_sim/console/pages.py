@@ -23,7 +23,7 @@ from simcore.forms import csrf_token
 T = TypeVar("T")
 
 SESSION_ADMIN = "okta_admin"
-PUBLIC_ENDPOINTS = {"console.sign_in.home", "console.sign_in.login"}
+PUBLIC_ENDPOINTS = {"console.sign_in.home", "console.sign_in.login", "console.settings.ip_ranges"}
 
 STATUS_LABELS = {
     model.ACTIVE: "Active",

@@ -612,3 +612,18 @@ def test_the_menu_names_the_section_of_each_entry_and_the_entries_there_are() ->
     assert menu.section_of("Tasks") == "Dashboard"
     with pytest.raises(KeyError, match="no menu entry 'Peple' .*People, Groups"):
         menu.section_of("Peple")
+
+
+def test_okta_publishes_every_egress_address_of_the_org_as_its_ip_ranges(console: Console, okta: Flask) -> None:
+    """Settings > Account names the cell and links the published list, which holds every pool (the
+    current and those "reserved for future updates"), so an allowlist of it survives a rotation."""
+    backend = okta_backend(okta)
+    pools = [a for pool in backend.egress.pools for a in pool]
+    page = text(console.get("/admin/settings/account"))
+    assert "<dd><code>lab_cell</code></dd>" in page and 'href="/ip_ranges.json"' in page
+    assert all(f"<code>{a}</code>" in page for a in pools)
+    published = okta.test_client().get("/ip_ranges.json")  # public, as Okta's file is
+    assert published.status_code == 200
+    assert published.get_json() == {"lab_cell": {"ip_ranges": [f"{a}/32" for a in pools]}}
+    backend.egress.rotate()
+    assert okta.test_client().get("/ip_ranges.json").get_json() == published.get_json()
