@@ -38,6 +38,10 @@ class Exercise(Strict):
     goal = fields.String(load_default="")
     checklist = fields.List(fields.Nested(ChecklistItem), required=True, validate=validate.Length(min=1))
     wrong_turns = fields.List(fields.Nested(WrongTurn), load_default=list)
+    diagnosis = fields.Boolean(
+        load_default=False,
+        metadata={"doc": "a diagnosis exercise: each checklist step's text stays hidden until it is done, so the checklist does not give the answer away"},
+    )
 
 
 class Metadata(Strict):

@@ -110,6 +110,14 @@ class RunClient(LabClient):
             if app.get("settings", {}).get("app", {}).get("domainName") == self.subdomain
         ]
 
+    def stray_domains(self) -> list[str]:
+        """The Domain Names of the org's Cybozu apps that lead elsewhere than the run's subdomain
+        (a run in the lab's shared org has none: other runs' apps are not strays)."""
+        if self.okta_password is None:  # the lab's shared org (a run from before orgs)
+            return []
+        found = [app.get("settings", {}).get("app", {}).get("domainName") for app in self.okta_pages("/apps", limit=200)]
+        return [str(d) for d in found if d and d != self.subdomain]
+
     def app(self, given: str | None) -> str:
         if given:
             return given

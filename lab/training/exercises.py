@@ -51,6 +51,11 @@ class Exercise:
         return list(self.block.get("wrong_turns") or [])
 
     @property
+    def diagnosis(self) -> bool:
+        """The checklist names a step only once it is done (the trainee finds the way)."""
+        return bool(self.block.get("diagnosis"))
+
+    @property
     def base_subdomain(self) -> str:
         tenants = (self.scenario.setup.get("cybozu") or {}).get("tenants") or []
         return str(tenants[0]["subdomain"])

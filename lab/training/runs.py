@@ -33,6 +33,15 @@ from okta_sim import public as okta_seed
 from simcore.journal import replace_durably
 
 MAX_SUBDOMAIN = 32
+HIDDEN_STEP = "A step you find yourself: the lab names it once you have done it."
+# Every exercise's own wrong turn: the app was added with another Domain Name (it then follows
+# no environment). Kept in hints_shown as this index, past the exercise's own.
+WRONG_DOMAIN = -1
+WRONG_DOMAIN_HINT = (
+    'Your Okta app has the Domain Name "{found}", but your cybozu.com environment is "{subdomain}": '
+    "Okta would provision into {found}.cybozu.com. Open the app's General tab, [Edit], and set the "
+    'Domain Name to "{subdomain}" (the part of your cybozu.com address before .cybozu.com).'
+)
 MAX_TRAINEE = 60
 
 
@@ -116,7 +125,13 @@ class Progress:
     @property
     def shown_hints(self) -> list[str]:
         turns = self.exercise.wrong_turns
-        return [turns[index]["hint"] for index in self.run.hints_shown if index < len(turns)]
+        shown = []
+        for index in self.run.hints_shown:
+            if index == WRONG_DOMAIN:
+                shown.append(WRONG_DOMAIN_HINT.format(found="…", subdomain=self.run.subdomain))
+            elif 0 <= index < len(turns):
+                shown.append(turns[index]["hint"])
+        return shown
 
     @property
     def signature(self) -> str:
@@ -359,20 +374,31 @@ class Trainer:
             items: list[ItemState] = []
             blocked = False
             for index, item in enumerate(exercise.checklist):
+                # A diagnosis exercise names a step, and what the lab sees of it, only once done.
+                step = item["step"] if not exercise.diagnosis or index in run.ticked else HIDDEN_STEP
                 if index in run.ticked:
                     items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
                     continue
                 if blocked or run.completed is not None:
-                    items.append(ItemState(index + 1, item["step"], False, None, True))
+                    items.append(ItemState(index + 1, step, False, None, True))
                     continue
                 found = self.differences(client, item["done"])
                 if not found:
                     run.ticked[index] = round(self.clock() - run.started, 1)
                     items.append(ItemState(index + 1, item["step"], True, run.ticked[index], False))
+                elif exercise.diagnosis:
+                    blocked = True
+                    items.append(ItemState(index + 1, step, False, None, False))
                 else:
                     blocked = True
                     items.append(ItemState(index + 1, item["step"], False, None, False, plain(found[0])))
             hints = []
+            if run.completed is None and app_id is None:
+                strays = client.stray_domains()
+                if strays:
+                    hints.append(WRONG_DOMAIN_HINT.format(found=strays[-1], subdomain=run.subdomain))
+                    if WRONG_DOMAIN not in run.hints_shown:
+                        run.hints_shown.append(WRONG_DOMAIN)
             if run.completed is None:
                 for index, turn in enumerate(exercise.wrong_turns):
                     if not self.differences(client, turn["when"]):

@@ -24,7 +24,7 @@ from lab.scenario.loader import load_file
 from lab.training import classroom, exercises
 from lab.training.client import RunClient
 from lab.training.exercises import NotAnExercise
-from lab.training.runs import Run, RunStore, Trainer, TrainingError, allocate
+from lab.training.runs import HIDDEN_STEP, Run, RunStore, Trainer, TrainingError, allocate
 from lab.training.web import create_app
 
 pytestmark = pytest.mark.integration
@@ -447,3 +447,26 @@ def test_the_watcher_survives_resets_and_deletes_while_it_judges(trainer: Traine
     finally:
         stop.set()
         watcher.join(timeout=10)
+
+
+def test_an_app_with_another_domain_name_gets_its_hint(trainer: Trainer) -> None:
+    run = trainer.start("exercise-setup-from-scratch")
+    driver = trainer.driver(run)
+    driver.do("okta.add_catalog_app", search="cybozu", domain_name="example-typo")
+    progress = trainer.progress(run.id)
+    assert progress.app_found is False
+    assert any('Domain Name "example-typo"' in hint and f'"{run.subdomain}"' in hint for hint in progress.hints)
+    assert progress.shown_hints  # recorded for the completion summary
+
+
+def test_a_diagnosis_exercise_names_a_step_only_once_it_is_done(trainer: Trainer) -> None:
+    exercise = trainer.exercise("exercise-ip-restriction")
+    assert exercise.diagnosis
+    run = trainer.start(exercise.id)
+    progress = trainer.progress(run.id)
+    assert all(item.step == HIDDEN_STEP and not item.detail for item in progress.items)
+    trainer.driver(run).do("cybozu.create_api_token", notes="Okta", validity="1 year")
+    trainer.driver(run).do("cybozu.set_propagate_provisioning", enabled=True)
+    shown = trainer.progress(run.id).items
+    assert shown[0].done and shown[0].step == exercise.checklist[0]["step"]
+    assert shown[1].step == HIDDEN_STEP
