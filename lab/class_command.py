@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, runtime: dict[str, Any], call: Any, error: typ
         if sys.stdin.readline().strip() != "yes":
             print("Nothing changed.")
             return 1
-    for run_id in targets:
-        call(runtime, "POST", f"/trainer/runs/{run_id}/{action}", {}, headers)
+    answer = call(runtime, "POST", f"/trainer/runs/{chosen}/{action}", {}, headers)
+    for run_id in answer["runs"]:
         print(f"{run_id}: {action} done")
     return 0

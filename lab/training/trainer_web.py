@@ -139,17 +139,19 @@ def class_csv() -> Response:
     )
 
 
+ALL = "all"  # no run is called so: a run's id is a subdomain ending in -t<n> (runs.allocate)
+
+
 @bp.route("/runs/<run_id>/<any(reset, delete):action>", methods=["GET", "POST"])
 @trainer_only
 def run_action(run_id: str, action: str) -> Any:
-    """Reset or delete one trainee's run: a GET asks first, the POST does it."""
-    run = trainer().run(run_id)
+    """Reset or delete one trainee's run, or every run (``all``): a GET asks first, the POST does it."""
+    runs = trainer().store.all() if run_id == ALL else [trainer().run(run_id)]
     if request.method == "GET":
-        return render_template("trainer_confirm.html", run=run, action=action)
-    if action == "reset":
-        trainer().reset(run.id)
-    else:
-        trainer().delete(run.id)
+        return render_template("trainer_confirm.html", runs=runs, action=action, every=run_id == ALL)
+    act = trainer().reset if action == "reset" else trainer().delete
+    for run in runs:
+        act(run.id)
     if request.is_json or PASSWORD_HEADER in request.headers:
-        return jsonify({"run": run.id, "done": action})
+        return jsonify({"runs": [run.id for run in runs], "done": action})
     return redirect(url_for("trainer.page"), 303)

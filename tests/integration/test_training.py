@@ -301,6 +301,11 @@ def test_a_class_gets_an_org_each_and_the_trainer_sees_every_run(
         assert runs[2].subdomain not in {t["subdomain"] for t in root.call("cybozu", "GET", "/_lab/tenants")}
     finally:
         root.close()
+    asked = client.get("/trainer/runs/all/delete", headers=password).get_data(as_text=True)
+    assert "Delete every run (2)?" in asked and runs[0].subdomain in asked and runs[1].subdomain in asked
+    everyone = client.post("/trainer/runs/all/reset", headers=password).get_json()
+    assert everyone == {"runs": [runs[0].id, runs[1].id], "done": "reset"}
+    assert [r.resets for r in trainer.store.all()] == [1, 2]
     refused = client.post("/trainer/class", json={"exercise": "nope", "trainees": 2}, headers=password)
     assert refused.status_code == 404 and len(trainer.store.all()) == 2
     assert client.post("/trainer/class", json={"exercise": "exercise-ip-restriction", "trainees": 0},
