@@ -24,7 +24,8 @@ from tests.security.conftest import csrf, cybozu_admin, lab_call, okta_admin
 # Reachable without signing in: the landing pages and the sign-in forms.
 PUBLIC = {
     "cybozu": {"console.landing", "console.login", "store.login"},
-    "okta": {"console.sign_in.home", "console.sign_in.login"},
+    # /ip_ranges.json is public as Okta's published list is (docs/okta_sim.md, "Egress IP addresses")
+    "okta": {"console.sign_in.home", "console.sign_in.login", "console.settings.ip_ranges"},
 }
 
 
