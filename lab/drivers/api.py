@@ -49,12 +49,13 @@ class ApiDriver(LabVerbs):
         return self.set_token(params, enabled=True)
 
     def set_token(self, params: Params, *, enabled: bool) -> Result:
-        path = f"{self.tenant_path(params)}/tokens/{params['id']}"
-        self.client.call("cybozu", "PUT", path, {"enabled": enabled})
+        token_id = self.client.token_id(params.get("tenant"), params["id"])
+        self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/tokens/{token_id}", {"enabled": enabled})
         return Result()
 
     def cybozu_delete_api_token(self, params: Params) -> Result:
-        self.client.call("cybozu", "DELETE", f"{self.tenant_path(params)}/tokens/{params['id']}")
+        token_id = self.client.token_id(params.get("tenant"), params["id"])
+        self.client.call("cybozu", "DELETE", f"{self.tenant_path(params)}/tokens/{token_id}")
         return Result()
 
     def cybozu_set_propagate_provisioning(self, params: Params) -> Result:

@@ -224,6 +224,20 @@ class LabClient:
     def tenant_state(self, tenant: str | None = None) -> dict[str, Any]:
         return dict(self.call("cybozu", "GET", f"/_lab/tenants/{self.tenant(tenant)}"))
 
+    def token_id(self, tenant: str | None, given: Any) -> str:
+        """An API token's id in the tenant, or an error saying what an id is (issue 17: a token's
+        value passed as its id got only "The API token does not exist.")."""
+        subdomain = self.tenant(tenant)
+        ids = [t["id"] for t in self.tenant_state(subdomain)["tokens"]]
+        if given in ids:
+            return str(given)
+        looks = "; that looks like a token's value" if re.fullmatch(r"[A-Za-z0-9]{40}", str(given)) else ""
+        raise ActionError(
+            f"no API token with the id {given!r} in {subdomain}{looks}: `id` is the token's id, which "
+            "cybozu.create_api_token gives as `id` (save it, e.g. `save: {token_id: id}`, and pass "
+            f"\"${{token_id}}\"); the tokens there: {', '.join(ids) or 'none'}"
+        )
+
     def okta_app(self, app: str | None = None) -> dict[str, Any]:
         return dict(self.call("okta", "GET", f"/_lab/apps/{self.app(app)}"))
 

@@ -143,10 +143,8 @@ class Consoles:
     def token_row(self, tenant: str | None, token_id: str) -> Locator:
         subdomain = self.cybozu_admin(tenant, "Provisioning")
         ids = [t["id"] for t in self.client.tenant_state(subdomain)["tokens"]]
-        if token_id not in ids:
-            raise ActionError(f"no API token {token_id} in {subdomain}")
         rows = self.page.get_by_role("table", name="API tokens").locator("tbody tr")
-        return rows.nth(ids.index(token_id))
+        return rows.nth(ids.index(self.client.token_id(subdomain, token_id)))
 
     # -- Okta console -----------------------------------------------------------------
 

@@ -10,9 +10,40 @@ from marshmallow import Schema, fields
 
 from lab.scenario.source import Document, Path_, Problem
 
+# Words a scenario writer may use for a verb's action, by meaning (issue 17: "cybozu.remove_user"
+# was answered with "cybozu.view_user", the nearest spelling, not "cybozu.delete_user").
+SAME_ACTION = [
+    {"delete", "remove", "drop", "destroy", "erase"},
+    {"add", "create", "new", "make", "insert", "invite"},
+    {"edit", "update", "change", "modify", "rename"},
+    {"deactivate", "disable"},
+    {"activate", "enable", "reactivate"},
+    {"assign", "give", "grant", "provision"},
+    {"unassign", "revoke", "deprovision"},
+    {"view", "show", "get", "read", "fetch", "find"},
+]
+
+
+def by_meaning(word: str, candidates: list[str]) -> str | None:
+    """The candidate in ``word``'s namespace whose action means the same (``remove`` is ``delete``),
+    the closest in what it acts on."""
+    space, _, rest = word.partition(".")
+    action, _, thing = rest.partition("_")
+    family = next((words for words in SAME_ACTION if action in words), {action})
+    ranked = []
+    for candidate in candidates:
+        their_space, _, their_rest = candidate.partition(".")
+        their_action, _, their_thing = their_rest.partition("_")
+        if their_space == space and their_action in family and candidate != word:
+            ranked.append((difflib.SequenceMatcher(None, thing, their_thing).ratio(), candidate))
+    return max(ranked)[1] if ranked else None
+
 
 def suggest(word: str, candidates: Any) -> str:
-    close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    """The nearest valid name: a verb of the same meaning first, else the nearest spelling."""
+    names = list(candidates)
+    close = ([found] if (found := by_meaning(str(word), names)) else []) if "." in str(word) else []
+    close = close or difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
