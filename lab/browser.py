@@ -13,8 +13,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+APT_LOCK_WAIT = 120  # seconds apt-get itself waits for another install's lock, per attempt
 SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 LAUNCH_ARGS = [
@@ -77,10 +81,7 @@ def install() -> int:
         pass
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("browser: installing Debian's chromium package")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
-        if system_chromium():
+        if apt_get("update", "-qq") and apt_get("install", "-y", "-qq", "chromium") and system_chromium():
             return 0
     print(
         "browser: no Chromium available. Install Debian's `chromium` package "
@@ -88,6 +89,32 @@ def install() -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def apt_get(*args: str, attempts: int = 3, pause: float = 15.0, run: Callable[..., Any] = subprocess.run) -> bool:
+    """Run apt-get; wait for the package manager's lock rather than dying on it (issue 17: another
+    install held it and `make browser` ended in a traceback). apt waits up to APT_LOCK_WAIT itself,
+    then this tries again ``attempts`` times; any failure is one clear line, never a traceback."""
+    command = ["apt-get", "-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT}", *args]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for attempt in range(1, attempts + 1):
+        done = run(command, env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            return True
+        said = (done.stderr or done.stdout or "").strip().splitlines()
+        locked = any("lock" in line.lower() for line in said)
+        if not locked or attempt == attempts:
+            reason = said[-1] if said else f"exit status {done.returncode}"
+            why = " (the package manager stayed locked by another install)" if locked else ""
+            print(f"browser: apt-get {' '.join(args)} failed{why}: {reason}", file=sys.stderr)
+            return False
+        print(
+            f"browser: another install holds the package manager's lock; trying again in {pause:.0f} s "
+            f"({attempt} of {attempts})",
+            file=sys.stderr,
+        )
+        time.sleep(pause)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
