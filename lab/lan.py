@@ -8,8 +8,9 @@ its port). A specific non-loopback address would take the loopback away from tho
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
+
+from simcore import control
 
 WILDCARDS = ("0.0.0.0", "::")
 
@@ -19,12 +20,8 @@ class LanError(ValueError):
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """A bind only this machine reaches (the lab control API's own test, plus the name)."""
+    return host == "localhost" or control.is_loopback(host)
 
 
 def check(host: str, public_url: str | None) -> str | None:

@@ -3,6 +3,8 @@ the SCIM wire log, and inspection of apps, app users and tasks for expectations.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from okta_sim import api_tokens, apps, directory_writes, orgs
@@ -15,6 +17,17 @@ from simcore.control import domain_errors, json_object
 
 # An Okta error answers the lab's JSON error, worded as the console shows it: summary; causes.
 lab_errors = domain_errors(OktaError, lambda error: "; ".join([error.message, *error.causes]))
+
+
+def body(fields: set[str] | None = None) -> dict[str, Any]:
+    """The request's JSON object; with ``fields``, one naming no other field."""
+    data = json_object()
+    if data is None:
+        raise Invalid("the body must be a JSON object")
+    unknown = set(data) - fields if fields is not None else set()
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+    return data
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -32,10 +45,7 @@ def add_routes(bp: Blueprint) -> None:
     @bp.post("/api-tokens")
     @lab_errors
     def token_create() -> tuple[Response, int]:
-        data = json_object()
-        if data is None:
-            raise Invalid("the body must be a JSON object")
-        _, value = api_tokens.create_token(get_backend(), data.get("name") or "lab")
+        _, value = api_tokens.create_token(get_backend(), body().get("name") or "lab")
         return jsonify({"token": value, "org_url": org_url()}), 201
 
     @bp.post("/users/<user_id>/lock-out")
@@ -186,12 +196,7 @@ def add_org_routes(bp: Blueprint) -> None:
     @bp.post("/orgs")
     @lab_errors
     def org_create() -> tuple[Response, int]:
-        data = json_object()
-        if data is None:
-            raise Invalid("the body must be a JSON object")
-        unknown = set(data) - {"name", "admin_password"}
-        if unknown:
-            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        data = body({"name", "admin_password"})
         org = orgs.get_host(current_app).create(data.get("name"), data.get("admin_password"))
         return jsonify(org.describe()), 201
 

@@ -49,13 +49,13 @@ class ApiDriver(LabVerbs):
         return self.set_token(params, enabled=True)
 
     def set_token(self, params: Params, *, enabled: bool) -> Result:
-        token_id = self.client.token_id(params.get("tenant"), params["id"])
-        self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/tokens/{token_id}", {"enabled": enabled})
+        self.client.token_position(params.get("tenant"), params["id"])  # an id the tenant has
+        self.client.call("cybozu", "PUT", f"{self.tenant_path(params)}/tokens/{params['id']}", {"enabled": enabled})
         return Result()
 
     def cybozu_delete_api_token(self, params: Params) -> Result:
-        token_id = self.client.token_id(params.get("tenant"), params["id"])
-        self.client.call("cybozu", "DELETE", f"{self.tenant_path(params)}/tokens/{token_id}")
+        self.client.token_position(params.get("tenant"), params["id"])  # an id the tenant has
+        self.client.call("cybozu", "DELETE", f"{self.tenant_path(params)}/tokens/{params['id']}")
         return Result()
 
     def cybozu_set_propagate_provisioning(self, params: Params) -> Result:

@@ -224,13 +224,14 @@ class LabClient:
     def tenant_state(self, tenant: str | None = None) -> dict[str, Any]:
         return dict(self.call("cybozu", "GET", f"/_lab/tenants/{self.tenant(tenant)}"))
 
-    def token_id(self, tenant: str | None, given: Any) -> str:
-        """An API token's id in the tenant, or an error saying what an id is (issue 17: a token's
-        value passed as its id got only "The API token does not exist.")."""
+    def token_position(self, tenant: str | None, given: Any) -> int:
+        """Where the API token with the id ``given`` is in the tenant's list (the console's row),
+        or an error saying what an id is (issue 17: a token's value passed as its id got only
+        "The API token does not exist.")."""
         subdomain = self.tenant(tenant)
         ids = [t["id"] for t in self.tenant_state(subdomain)["tokens"]]
         if given in ids:
-            return str(given)
+            return ids.index(given)
         looks = "; that looks like a token's value" if re.fullmatch(r"[A-Za-z0-9]{40}", str(given)) else ""
         raise ActionError(
             f"no API token with the id {given!r} in {subdomain}{looks}: `id` is the token's id, which "

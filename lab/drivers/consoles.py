@@ -142,9 +142,8 @@ class Consoles:
 
     def token_row(self, tenant: str | None, token_id: str) -> Locator:
         subdomain = self.cybozu_admin(tenant, "Provisioning")
-        ids = [t["id"] for t in self.client.tenant_state(subdomain)["tokens"]]
         rows = self.page.get_by_role("table", name="API tokens").locator("tbody tr")
-        return rows.nth(ids.index(self.client.token_id(subdomain, token_id)))
+        return rows.nth(self.client.token_position(subdomain, token_id))
 
     # -- Okta console -----------------------------------------------------------------
 

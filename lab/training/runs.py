@@ -17,7 +17,8 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,14 @@ class Trainer:
         self.client(run)
         return self._drivers[run.id]
 
+    @contextmanager
+    def _hold(self, run: Run) -> Iterator[RunClient]:
+        """The run's lock, and its client taken under it: a reset or delete replaces the client
+        (closing the old one) under that lock, so no judgement or reset uses a closed one."""
+        self.client(run)  # makes the run's lock
+        with self._locks[run.id]:
+            yield self.client(run)
+
     def _forget(self, run: Run) -> None:
         """Drop the run's client (its API token dies with the org when the org is reset)."""
         with self._start_lock:
@@ -329,8 +338,7 @@ class Trainer:
         """Remove a run for good: its environment(s), its Okta org (or, for a run from before
         orgs, its app in the lab's org), and the run itself."""
         run = self.run(run_id)
-        client = self.client(run)
-        with self._locks[run.id]:
+        with self._hold(run) as client:
             try:
                 client.teardown()
                 if run.org:
@@ -344,8 +352,7 @@ class Trainer:
     def reset(self, run_id: str) -> Run:
         """Reset exercise: delete the run's environment and Okta app, set it up again, start the clock again."""
         run = self.run(run_id)
-        client = self.client(run)
-        with self._locks[run.id]:
+        with self._hold(run) as client:
             try:
                 client.teardown()
             except ActionError as error:
@@ -365,11 +372,7 @@ class Trainer:
         """Tick what the lab's state now shows done, in order; note the wrong turns it shows."""
         run = self.run(run_id)
         exercise = self.exercise(run.exercise)
-        self.client(run)  # makes the run's lock
-        # The client is taken under the run's lock: a reset or delete replaces it (closing the
-        # old one) under that lock, so a judgement never uses a closed client.
-        with self._locks[run.id], self.client(run).pin_app() as app_id:
-            client = self.client(run)
+        with self._hold(run) as client, client.pin_app() as app_id:
             before = asdict(run)
             items: list[ItemState] = []
             blocked = False

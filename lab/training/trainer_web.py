@@ -118,7 +118,7 @@ def page_json() -> Response:
 @trainer_only
 def create_class() -> Any:
     data: Any = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(data, dict) and not hasattr(data, "get"):
+    if not hasattr(data, "get"):  # a JSON body that is no object
         raise TrainingError('send {"exercise": "NAME", "trainees": N}')
     trainees = data.get("trainees")
     if isinstance(trainees, str) and trainees.isdigit():

@@ -24,16 +24,20 @@ def cell() -> str:
     return f"lab_cell_{current_app.config['ORG_NAME']}" if current_app.config.get("ORG_NAME") else "lab_cell"
 
 
+def published() -> list[str]:
+    """Every address of every egress pool of the org, current and future."""
+    return [address for pool in get_backend().egress.pools for address in pool]
+
+
 @bp.get("/admin/settings/account")
 def account() -> str:
     """The org's address is what a SCIM app and an API client are given."""
     return render_template(
-        "settings_account.html", okta_domain=org_url(), admin_login=g.admin, cell=cell(),
-        addresses=[a for pool in get_backend().egress.pools for a in pool],
-    )  # fmt: skip
+        "settings_account.html", okta_domain=org_url(), admin_login=g.admin, cell=cell(), addresses=published()
+    )
 
 
 @bp.get("/ip_ranges.json")
 def ip_ranges() -> ResponseReturnValue:
     """Public, as Okta's file is: every address of every pool, current and future."""
-    return jsonify({cell(): {"ip_ranges": [f"{a}/32" for pool in get_backend().egress.pools for a in pool]}})
+    return jsonify({cell(): {"ip_ranges": [f"{address}/32" for address in published()]}})
