@@ -59,6 +59,13 @@ def find_browser() -> str | None:
     return playwright_chromium() or system_chromium()
 
 
+NO_BROWSER = "no Chromium for the UI driver: run `make browser` (or install Debian's chromium package)"
+
+
+class BrowserMissing(RuntimeError):
+    """No Chromium to launch: the UI driver cannot start, and no scenario should be tried."""
+
+
 def browser_available() -> bool:
     return find_browser() is not None
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Locator, Page, sync_playwright
 
 from cybozu_sim.public import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.public import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
-from lab.browser import LAUNCH_ARGS, find_browser
+from lab.browser import LAUNCH_ARGS, NO_BROWSER, BrowserMissing, find_browser
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Result
 from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
@@ -44,12 +43,19 @@ class Consoles:
         self.client = client
         self.urls = client.endpoints.urls
         self.trace = trace
-        self._playwright = sync_playwright().start()
-        launch: dict[str, Any] = {"headless": True, "args": LAUNCH_ARGS}
         executable = find_browser()
-        if executable:
-            launch["executable_path"] = executable
-        self.browser = self._playwright.chromium.launch(**launch)
+        if executable is None:
+            raise BrowserMissing(NO_BROWSER)
+        self._playwright = sync_playwright().start()
+        try:
+            self.browser = self._playwright.chromium.launch(
+                headless=True, args=LAUNCH_ARGS, executable_path=executable
+            )
+        except Exception:
+            # A Playwright left running would poison every later scenario of the run ("Sync API
+            # inside the asyncio loop", issue 17).
+            self._playwright.stop()
+            raise
         self.context = self.browser.new_context()
         self.context.set_default_timeout(TIMEOUT_MS)
         # A bulk assignment answers only when every push is done.

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from lab import browser
 from lab.replay import reports, runner
 from lab.scenario import selection
 from lab.scenario.loader import collect, load_file
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         if not scenarios:
             print(f"lab: no scenario matches -k {args.keyword!r}", file=sys.stderr)
             return INVALID
+    if args.driver == "ui" and not browser.browser_available():
+        print(f"lab: {browser.NO_BROWSER}; no scenario was run", file=sys.stderr)
+        return INVALID
     started = time.perf_counter()
     results = []
     width = len(str(len(scenarios)))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from lab import browser
 from lab.replay import end_state, reports, runner
 from lab.scenario.loader import load_file
 from lab.scenario.model import Scenario
@@ -28,6 +29,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=[*sorted(runner.DRIVERS), "both"],
         help="how verbs are performed; both: the API driver, then the UI driver, and their end states compared",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A missing browser is one usage error before anything runs, not a failure per scenario."""
+    if config.getoption("scenario_driver") != "api" and not browser.browser_available():
+        raise pytest.UsageError(browser.NO_BROWSER)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -51,7 +51,7 @@ def exchange_line(exchange: dict[str, Any]) -> str:
 def failure_text(result: ScenarioResult) -> str:
     """Which step failed, expected vs actual, and the SCIM exchange behind it."""
     if result.error:
-        return result.error
+        return f"{result.scenario.file}: {result.error}"
     record = result.failed_step
     if record is None:
         return ""

@@ -81,12 +81,21 @@ def resolve(value: Any, saved: dict[str, Any]) -> Any:
     return value
 
 
+class DriverBroke(Exception):
+    """The driver could not perform a step (a page that never showed what it waited for, a bug):
+    that step fails with this text, where its file and line are reported, and no ``expect_error``
+    can match it."""
+
+
 def perform(driver: Driver, step: Step, params: Params) -> Result:
     """The step's verb, by name; an app's refusal is a failed Result with its message."""
     try:
         return driver.perform(step.verb, params)
     except ActionError as error:
         return Result(ok=False, message=str(error))
+    except Exception as error:  # noqa: BLE001 - reported as this step's failure, not the lab's
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        raise DriverBroke(f"the {driver.name} driver failed: {type(error).__name__}: {first_line}") from error
 
 
 def judge(step: Step, result: Result) -> list[str]:
@@ -139,7 +148,12 @@ def _run_step(
         record.message = result.message
         record.exchanges = previous.exchanges if previous else []
     else:
-        result = perform(driver, step, resolve(step.params, saved))
+        try:
+            result = perform(driver, step, resolve(step.params, saved))
+        except DriverBroke as error:
+            record.failures.append(str(error))
+            record.exchanges = driver.client.exchanges()
+            return
         record.message = result.message
         try:  # Okta pushes in the background: what the step caused is done before it is judged
             driver.client.settle()
