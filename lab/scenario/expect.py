@@ -79,7 +79,7 @@ class ToApp(Strict):
 
 
 class ExpectApp(Strict):
-    domain_name = Text()
+    domain_name = Text(metadata={"doc": 'General Settings: "Domain Name" (the tenant\'s subdomain)'})
     api_integration = Flag(metadata={"doc": '"Enable API integration" saved'})
     to_app = fields.Nested(ToApp, metadata={"doc": "Provisioning to App: create, update, deactivate"})
     attributes = fields.List(
@@ -90,7 +90,9 @@ class ExpectApp(Strict):
         fields.String(validate=validate.OneOf(APP_SERVICES)),
         metadata={"doc": "service attributes that must have been deleted from the Profile Editor (the others may be anything)"},
     )
-    username_format = fields.String(validate=validate.OneOf(USERNAME_FORMATS))
+    username_format = fields.String(
+        validate=validate.OneOf(USERNAME_FORMATS), metadata={"doc": 'Sign On: "Application username format"'}
+    )
 
 
 class Expect(Strict):
@@ -102,8 +104,14 @@ class Expect(Strict):
     cybozu_absent = fields.List(Text(), metadata={"doc": "log in names that must not exist"})
     cybozu_user_count = Count(0)
     okta_app_users = fields.List(fields.Nested(ExpectAppUser))
-    okta_unassigned = fields.List(Text(), metadata={"doc": "people who must have no assignment"})
-    okta_app_user_count = Count(0)
+    okta_unassigned = fields.List(
+        Text(),
+        metadata={
+            "doc": "people with no assignment, as Okta's API answers (404): one unassigned whose "
+            "deactivation failed is unassigned, its open task in `tasks`"
+        },
+    )
+    okta_app_user_count = Count(0, metadata={"doc": "the app's assignments, as okta_unassigned counts them"})
     tasks = fields.List(fields.Nested(ExpectTask))
     open_tasks = Count(0, metadata={"doc": "the number of open tasks"})
     exchanges = fields.List(

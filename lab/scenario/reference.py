@@ -1,6 +1,6 @@
 """The verb and expectation reference of docs/scenarios.md, made from the schemas.
 
-    python -m lab.scenario.reference   # prints the block between the markers
+    python -m lab.scenario.reference   # rewrites the block between the markers
 
 A test checks that docs/scenarios.md holds exactly this block, so the reference
 cannot drift from what ``lab check`` accepts.
@@ -9,22 +9,17 @@ cannot drift from what ``lab check`` accepts.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from marshmallow import Schema, fields
 
-from lab.scenario.expect import (
-    Expect,
-    ExpectAppUser,
-    ExpectCybozuUser,
-    ExpectEvent,
-    ExpectExchange,
-    ExpectTask,
-)
+from lab.scenario.expect import Expect
 from lab.scenario.jsonschema import field_schema
 from lab.scenario.verbs import VERBS
 
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 
 
 def kind_of(schema: dict[str, Any]) -> str:
@@ -61,6 +56,21 @@ def parameters(schema: type[Schema]) -> str:
     return "<br>".join(f"`{name}`: {describe(field)}" for name, field in found.items())
 
 
+def nested_schemas(schema: type[Schema], prefix: str = "") -> list[tuple[str, type[Schema]]]:
+    """Every object inside ``schema``'s fields, depth first: ``cybozu_users[]`` for a list of
+    them, ``okta_app`` for one, ``okta_app.to_app`` inside it (issue 17: okta_app's keys were
+    not listed)."""
+    found = []
+    for name, field in schema().fields.items():
+        inner, title = field, f"{prefix}{name}"
+        if isinstance(field, fields.List):
+            inner, title = field.inner, title + "[]"
+        if isinstance(inner, fields.Nested) and isinstance(inner.nested, type):
+            found.append((title, inner.nested))
+            found += nested_schemas(inner.nested, title + ".")
+    return found
+
+
 def render() -> str:
     lines = [
         START,
@@ -76,17 +86,20 @@ def render() -> str:
     lines += ["", "### Expectations (`expect:`)", "", "| key | meaning |", "|---|---|"]
     for name, field in Expect().fields.items():
         lines.append(f"| `{name}` | {describe(field)} |")
-    for title, schema in [
-        ("cybozu_users[]", ExpectCybozuUser),
-        ("okta_app_users[]", ExpectAppUser),
-        ("tasks[]", ExpectTask),
-        ("exchanges[]", ExpectExchange),
-        ("syslog[]", ExpectEvent),
-    ]:
+    for title, schema in nested_schemas(Expect):
         lines += ["", f"`{title}`: {parameters(schema)}"]
     lines += ["", END]
     return "\n".join(lines)
 
 
+def write(page: Path = PAGE) -> None:
+    """Put the block in place of the page's one reference block."""
+    text = page.read_text(encoding="utf-8")
+    before, _, rest = text.partition(START)
+    _, _, after = rest.rpartition(END)
+    page.write_text(before + render() + after, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(render())
+    write()
+    print(f"wrote the reference into {PAGE}")

@@ -3,7 +3,7 @@ build, and the error an admin sees: what every part of the language shares."""
 
 from __future__ import annotations
 
-MAX_VALUE_LENGTH = 10_000  # of a text value while evaluating; usernames are at most 128 characters
+MAX_VALUE_LENGTH = 10_000  # of a text value while evaluating; an assignment's User Name is at most 100 (records.USER_NAME_MAX)
 
 # The kinds of value a node gives.
 TEXT, NUMBER, BOOLEAN, NULL = "text", "number", "boolean", "null"

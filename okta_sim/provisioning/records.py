@@ -118,6 +118,11 @@ def initial_user_name(app: dict[str, Any], user: dict[str, Any]) -> str:
     return usernames.initial_user_name(sign_on["usernameFormat"], sign_on["custom"], user["profile"])
 
 
+# Okta's Apps API reference, "Application User Credentials Object": userName is 1 to 100
+# characters (okta-developer-docs, the Apps API page). The text of the refusal is inference.
+USER_NAME_MAX = 100
+
+
 def check_user_name(user_name: Any) -> str | None:
     """An assignment's User Name as typed. Okta lets an administrator change it after the user is
     provisioned and pushes the change; whether the app accepts it is the app's business (cybozu.com
@@ -127,6 +132,8 @@ def check_user_name(user_name: Any) -> str | None:
     if not isinstance(user_name, str):
         raise Invalid("Api validation failed: userName", ["userName: must be a string"])
     user_name = user_name.strip()
-    if len(user_name) > 128:
-        raise Invalid("Api validation failed: userName", ["userName: must be at most 128 characters"])
+    if len(user_name) > USER_NAME_MAX:
+        raise Invalid(
+            "Api validation failed: userName", [f"userName: must be at most {USER_NAME_MAX} characters"]
+        )
     return user_name

@@ -62,3 +62,19 @@ def test_assigned_user_ids_list_people_as_the_app_users_are_listed(okta: OktaBac
     assignments.unassign_user(okta, app["id"], people[1]["id"])  # forgotten at once: never provisioned
     listed = [au["user_id"] for au in records.app_users_of_app(okta, app["id"])]
     assert records.assigned_user_ids(okta, app["id"]) == listed == [people[0]["id"], people[2]["id"]]
+
+
+def test_a_typed_user_name_is_trimmed_and_at_most_100_characters(okta: OktaBackend) -> None:
+    """Okta's Apps API reference: an app user's userName is 1 to 100 characters (issue 17 asked
+    for the limit to be documented; it was 128, cybozu.com's own limit, with no Okta source)."""
+    app = apps.add_app(okta, "cybozu", domain_name="example")
+    user = directory_writes.create_user(okta, PROFILE)
+    app_user = assignments.assign_user(okta, app["id"], user["id"], user_name="  alice@example.com\t")
+    assert app_user["userName"] == "alice@example.com"
+    longest = "a" * 88 + "@example.com"
+    assert len(longest) == records.USER_NAME_MAX == 100
+    assert assignments.update_assignment(okta, app["id"], user["id"], user_name=longest)["userName"] == longest
+    with pytest.raises(Invalid) as refused:
+        assignments.update_assignment(okta, app["id"], user["id"], user_name="a" + longest)
+    assert refused.value.causes == ["userName: must be at most 100 characters"]
+    assert okta.app_users.get(records.app_user_key(app["id"], user["id"]))["userName"] == longest
