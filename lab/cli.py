@@ -145,7 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="api",
         help="api: the apps' HTTP interfaces; ui: click through the consoles in Chromium (default api)",
     )
-    run.add_argument("--junit", metavar="FILE", help="write JUnit XML, one testcase per scenario")
+    run.add_argument(
+        "--junit",
+        metavar="FILE",
+        help="write JUnit XML, one testcase per scenario (with --shard, one file per shard: its suite "
+        "is named 'lab scenarios (shard I/N)')",
+    )
     run.add_argument("--report", metavar="DIR", help="write an HTML report with each step's SCIM wire log")
     run.add_argument(
         "--har",
