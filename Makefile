@@ -5,13 +5,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data
 
-.PHONY: run test browser bench lint clean
+.PHONY: install run test browser bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The virtualenv with the lab and its test tools (what CI jobs start with, docs/ci.md).
+install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/lab up --data-dir $(DATA)

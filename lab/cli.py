@@ -5,7 +5,7 @@
     lab okta token [--name N] [--data-dir DIR]
     lab reset [--data-dir DIR]
     lab check PATH...
-    lab run PATH... [--driver api] [--junit FILE] [--report DIR] [-k EXPR]
+    lab run PATH... [--driver api] [--junit FILE] [--report DIR [--har]] [-k EXPR] [--shard I/N]
     lab train [NAME] [--trainee T] [--data-dir DIR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lab import class_command, lan
+from lab.scenario import shards
 from simcore.control import LAB_KEY_HEADER
 from simcore.journal import StoreCorrupt, replace_durably
 
@@ -144,10 +145,27 @@ def build_parser() -> argparse.ArgumentParser:
         default="api",
         help="api: the apps' HTTP interfaces; ui: click through the consoles in Chromium (default api)",
     )
-    run.add_argument("--junit", metavar="FILE", help="write JUnit XML, one testcase per scenario")
+    run.add_argument(
+        "--junit",
+        metavar="FILE",
+        help="write JUnit XML, one testcase per scenario (with --shard, one file per shard: its suite "
+        "is named 'lab scenarios (shard I/N)')",
+    )
     run.add_argument("--report", metavar="DIR", help="write an HTML report with each step's SCIM wire log")
     run.add_argument(
+        "--har",
+        action="store_true",
+        help="with --report: also each scenario's SCIM exchanges as HAR 1.2, secrets masked "
+        "(DIR/artifacts/SCENARIO/exchanges.har, linked from the report)",
+    )
+    run.add_argument(
         "-k", dest="keyword", metavar="EXPR", help="only scenarios matching, e.g. 'limitation and not bulk'"
+    )
+    run.add_argument(
+        "--shard",
+        type=shards.parse,
+        metavar="I/N",
+        help="run only the I-th of N shards of the selected scenarios (CI jobs side by side; docs/ci.md)",
     )
     return parser
 

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from lab import browser
-from lab.replay import reports, runner
-from lab.scenario import selection
+from lab.replay import har, reports, runner
+from lab.scenario import selection, shards
 from lab.scenario.loader import collect, load_file
 from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario, Problem
@@ -47,6 +47,9 @@ def check(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.har and not args.report:
+        print("lab: --har writes the HAR files beside the HTML report: give --report DIR too", file=sys.stderr)
+        return INVALID
     scenarios, problems = load_all(args.paths)
     if problems:
         return report_problems(problems)
@@ -59,11 +62,13 @@ def run(args: argparse.Namespace) -> int:
         if not scenarios:
             print(f"lab: no scenario matches -k {args.keyword!r}", file=sys.stderr)
             return INVALID
-    if args.driver == "ui" and not browser.browser_available():
+    if args.shard:
+        scenarios = pick_shard(scenarios, args.shard)
+    if scenarios and args.driver == "ui" and not browser.browser_available():
         print(f"lab: {browser.NO_BROWSER}; no scenario was run", file=sys.stderr)
         return INVALID
     started = time.perf_counter()
-    results = []
+    results, har_files = [], []
     width = len(str(len(scenarios)))
     for number, scenario in enumerate(scenarios, 1):
         if sys.stdout.isatty():
@@ -71,14 +76,31 @@ def run(args: argparse.Namespace) -> int:
         artifacts = Path(args.report) / "artifacts" / scenario.id if args.report else None
         result = runner.run(scenario, args.driver, artifacts=artifacts)
         results.append(result)
+        if args.har and artifacts:
+            har_files.append(har.write(result, artifacts))
         print(f"[{number:>{width}}/{len(scenarios)}] {reports.headline(result)}", flush=True)
         if not result.passed:
             print(reports.failure_text(result), flush=True)
     seconds = time.perf_counter() - started
     print(reports.summary(results, seconds))
     if args.junit:
-        reports.junit(results, Path(args.junit), seconds)
+        reports.junit(results, Path(args.junit), seconds, args.shard)
         print(f"JUnit XML: {args.junit}")
     if args.report:
-        print(f"HTML report: {reports.html_report(results, Path(args.report), seconds)}")
+        page = reports.html_report(results, Path(args.report), seconds, har_files or None)
+        print(f"HTML report: {page}")
     return 0 if all(r.passed for r in results) else 1
+
+
+def pick_shard(scenarios: list[Scenario], shard: shards.Shard) -> list[Scenario]:
+    """The shard's scenarios; an empty shard (more shards than scenarios) is said, not an error,
+    so that a fixed CI matrix keeps working while the suite is small."""
+    mine = shards.select(scenarios, shard, shards.work)
+    if mine:
+        steps = sum(len(s.steps) for s in mine)
+        print(f"shard {shard}: {len(mine)} of {len(scenarios)} scenario(s), {steps} steps")
+    else:
+        print(
+            f"shard {shard}: no scenarios (the {len(scenarios)} selected are all in other shards); nothing to run"
+        )
+    return mine

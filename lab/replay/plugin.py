@@ -2,7 +2,9 @@
 folder is a test item, marked with its tags, failing with the same text as ``lab run``.
 
 Every item starts its own sandbox on ephemeral ports, so ``pytest -n auto``
-(pytest-xdist) runs scenarios side by side without shared state.
+(pytest-xdist) runs scenarios side by side without shared state. ``--scenario-shard I/N``
+keeps the scenarios ``lab run --shard I/N`` would run (lab.scenario.shards), so CI jobs can
+split them either way.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import pytest
 
 from lab import browser
 from lab.replay import end_state, reports, runner
+from lab.scenario import shards
 from lab.scenario.loader import load_file
 from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario
 
 FOLDER = "scenarios"
+SHARD_SIZE = pytest.StashKey[tuple[int, int]]()  # (scenarios in this shard, scenarios selected)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +33,63 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=[*sorted(runner.DRIVERS), "both"],
         help="how verbs are performed; both: the API driver, then the UI driver, and their end states compared",
     )
+    parser.addoption(
+        "--scenario-shard",
+        type=shards.parse,
+        metavar="I/N",
+        help="run only the I-th of N shards of the selected scenarios, as `lab run --shard I/N` "
+        "(other tests are not sharded)",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m, so that the selected scenarios are what is split
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    shard: shards.Shard | None = config.getoption("scenario_shard")
+    if shard is None:
+        return
+    scenarios = [i for i in items if isinstance(i, ScenarioItem | InvalidItem)]
+    mine = set(shards.select(scenarios, shard, _work))
+    other = [i for i in scenarios if i not in mine]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [i for i in items if i not in other]
+    config.stash[SHARD_SIZE] = (len(mine), len(scenarios))
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller (below)
+        config.workeroutput["scenario_shard"] = (len(mine), len(scenarios))
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's: the controller collects nothing itself
+def pytest_testnodedown(node: Any, error: object) -> None:
+    size = getattr(node, "workeroutput", {}).get("scenario_shard")
+    if size is not None:
+        node.config.stash[SHARD_SIZE] = tuple(size)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if SHARD_SIZE not in config.stash:
+        return
+    mine, selected = config.stash[SHARD_SIZE]
+    shard = config.getoption("scenario_shard")
+    if mine:
+        terminalreporter.write_line(f"scenario shard {shard}: {mine} of {selected} scenario(s)")
+    else:
+        terminalreporter.write_line(
+            f"scenario shard {shard}: no scenarios (the {selected} selected are all in other shards); nothing to run"
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """An empty shard (more shards than scenarios) passes, as ``lab run --shard`` does, rather
+    than failing as "no tests ran"."""
+    size = session.config.stash.get(SHARD_SIZE, None)
+    if size is not None and size[0] == 0 and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK
+
+
+def _work(item: pytest.Item) -> shards.Work:
+    if isinstance(item, ScenarioItem):
+        return shards.work(item.scenario)
+    return shards.Work(item.path.stem, "", 1)  # an invalid file: its id as lab would name it
 
 
 def pytest_configure(config: pytest.Config) -> None:

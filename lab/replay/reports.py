@@ -1,8 +1,8 @@
 """What a run tells people: the console summary, JUnit XML for CI, and an HTML report
-with each step's SCIM wire log.
+with each step's SCIM wire log (and, beside it, the log as HAR: lab.replay.har).
 
 okta_sim's wire log already masks the Authorization header and the password it
-provisions; :func:`redact` masks them again here, so that a report never holds
+provisions; lab.replay.masking masks them again here, so that a report never holds
 a secret whichever driver or future exchange source filled the log."""
 
 from __future__ import annotations
@@ -10,38 +10,20 @@ from __future__ import annotations
 import html
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from lab.replay.masking import redact, redact_headers, scrub
 from lab.replay.runner import ScenarioResult, StepRecord
+from lab.scenario.shards import Shard
 
 WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
-MASK = "********"
-SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-lab-key"}
-SECRET_FIELDS = {"password", "token", "secret"}
 
 
-def redact(value: Any) -> Any:
-    """``value`` with every ``password``/``token``/``secret`` field of every nested object masked."""
-    if isinstance(value, dict):
-        return {k: MASK if str(k).lower() in SECRET_FIELDS else redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
-
-
-def redact_headers(headers: dict[str, Any]) -> dict[str, Any]:
-    """Credential headers masked; ``Authorization`` keeps its scheme (``Bearer ********``)."""
-    masked = {}
-    for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS:
-            scheme, _, credential = str(value).partition(" ")
-            value = f"{scheme} {MASK}" if credential and name.lower().endswith("authorization") else MASK
-        masked[name] = value
-    return masked
-
-
-def exchange_line(exchange: dict[str, Any]) -> str:
+def exchange_line(exchange: dict[str, Any], secrets: Iterable[str] = ()) -> str:
+    """``METHOD path -> status body``, with the run's ``secrets`` masked wherever they are."""
+    exchange = scrub(exchange, secrets)
     status = exchange["status"] if exchange["status"] is not None else "no answer"
     body = redact(exchange.get("response"))
     text = json.dumps(body, ensure_ascii=False) if isinstance(body, dict | list) else str(body or "")
@@ -59,7 +41,7 @@ def failure_text(result: ScenarioResult) -> str:
     lines += [f"  {failure}" for failure in record.failures]
     culprit = record.culprit()
     if culprit is not None:
-        lines.append(f"  SCIM: {exchange_line(culprit)}")
+        lines.append(f"  SCIM: {exchange_line(culprit, result.secrets)}")
     return "\n".join(lines)
 
 
@@ -76,11 +58,12 @@ def summary(results: list[ScenarioResult], seconds: float) -> str:
     return f"{len(results)} scenarios: {passed} passed, {failed} failed in {seconds:.1f} s"
 
 
-def junit(results: list[ScenarioResult], path: Path, seconds: float) -> None:
-    """One testcase per scenario; the failing step is in the failure's message."""
+def junit(results: list[ScenarioResult], path: Path, seconds: float, shard: Shard | None = None) -> None:
+    """One testcase per scenario; the failing step is in the failure's message. A shard's suite
+    says which shard it is, so that CI's merged test results tell the jobs apart."""
     suite = ET.Element(
         "testsuite",
-        name="lab scenarios",
+        name=f"lab scenarios (shard {shard})" if shard else "lab scenarios",
         tests=str(len(results)),
         failures=str(sum(not r.passed and not r.error for r in results)),
         errors=str(sum(bool(r.error) for r in results)),
@@ -124,10 +107,10 @@ def _json(value: Any) -> str:
     return _e(json.dumps(value, indent=2, ensure_ascii=False) if isinstance(value, dict | list) else value)
 
 
-def wire_log(record: StepRecord) -> str:
+def wire_log(record: StepRecord, secrets: Iterable[str] = ()) -> str:
     if not record.exchanges:
         return ""
-    shown = record.exchanges[:WIRE_LOG_LIMIT]
+    shown = scrub(record.exchanges[:WIRE_LOG_LIMIT], secrets)
     parts = [f"<details><summary>SCIM wire log ({len(record.exchanges)} requests)</summary>"]
     for exchange in shown:
         headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(exchange.get("headers") or {}).items())
@@ -146,25 +129,38 @@ def artifacts(record: StepRecord, folder: Path) -> str:
     """The UI driver's screenshot (shown) and Playwright trace (``playwright show-trace FILE``)."""
     parts = []
     for path in record.artifacts:
-        try:
-            link = path.resolve().relative_to(folder.resolve()).as_posix()
-        except ValueError:
-            link = path.resolve().as_uri()
         if path.suffix == ".png":
-            parts.append(f'<p><img src="{_e(link)}" alt="Screenshot of the failing step" width="800"></p>')
+            parts.append(f'<p><img src="{_e(link(path, folder))}" alt="Screenshot of the failing step" width="800"></p>')
         else:
             parts.append(
-                f'<p>Playwright trace: <a href="{_e(link)}">{_e(path.name)}</a> (open with <code>playwright show-trace</code>)</p>'
+                f'<p>Playwright trace: <a href="{_e(link(path, folder))}">{_e(path.name)}</a> (open with <code>playwright show-trace</code>)</p>'
             )
     return "".join(parts)
 
 
-def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> Path:
-    """``folder/index.html``: every scenario, every step, its message, failures and wire log."""
+def link(path: Path, folder: Path) -> str:
+    """``path`` as the report in ``folder`` links it: relative when inside, else a file: URL."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def html_report(
+    results: list[ScenarioResult], folder: Path, seconds: float, har_files: list[Path] | None = None
+) -> Path:
+    """``folder/index.html``: every scenario, every step, its message, failures and wire log;
+    ``har_files`` (one per result) are linked from their scenario's heading."""
     body = [f"<h1>Scenario report</h1><p>{_e(summary(results, seconds))}</p>"]
-    for result in results:
+    for number, result in enumerate(results):
         css = "pass" if result.passed else "fail"
-        body.append(f'<h2 class="{css}">{_e(headline(result))}</h2><p>{_e(result.scenario.file)}</p>')
+        body.append(f'<h2 class="{css}">{_e(headline(result))}</h2><p>{_e(result.scenario.file)}')
+        if har_files:
+            body.append(
+                f' · SCIM exchanges as HAR: <a href="{_e(link(har_files[number], folder))}">'
+                f"{_e(har_files[number].name)}</a>"
+            )
+        body.append("</p>")
         if result.error:
             body.append(f'<pre class="fail">{_e(result.error)}</pre>')
         rows = []
@@ -175,7 +171,7 @@ def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> 
                 f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
                 f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
                 f'<td class="fail">{failures}</td><td>{record.seconds:.2f} s</td></tr>'
-                f'<tr><td></td><td colspan="4">{artifacts(record, folder)}{wire_log(record)}</td></tr>'
+                f'<tr><td></td><td colspan="4">{artifacts(record, folder)}{wire_log(record, result.secrets)}</td></tr>'
             )
         body.append(
             "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th><th>time</th></tr>"

@@ -11,7 +11,7 @@ from typing import Any
 from lab.drivers.api import ApiDriver
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Driver, Params, Result
-from lab.replay import end_state, expectations
+from lab.replay import end_state, expectations, masking
 from lab.replay.sandbox import Sandbox
 from lab.scenario.model import EXPECT_VERB, REFERENCE, Scenario, Step
 
@@ -57,6 +57,8 @@ class ScenarioResult:
     error: str | None = None  # setup failed, or the lab itself broke
     seconds: float = 0.0
     end_state: dict[str, Any] | None = None  # captured when asked, to compare drivers
+    # the secret values its steps gave or got (tokens, passwords), which reports mask wherever they are
+    secrets: set[str] = field(default_factory=set)
 
     @property
     def passed(self) -> bool:
@@ -124,13 +126,15 @@ def run_step(
     saved: dict[str, Any],
     previous: StepRecord | None,
     artifacts: Path | None = None,
+    secrets: set[str] | None = None,
 ) -> StepRecord:
+    """Perform and judge one step; the secrets among its parameters and results go to ``secrets``."""
     record = StepRecord(step)
     started = time.perf_counter()
     if step.verb != EXPECT_VERB:
         driver.begin_step()
     try:
-        _run_step(driver, step, saved, previous, record)
+        _run_step(driver, step, saved, previous, record, set() if secrets is None else secrets)
     finally:
         if step.verb != EXPECT_VERB:
             folder = artifacts / f"step-{step.index}" if artifacts else None
@@ -140,7 +144,12 @@ def run_step(
 
 
 def _run_step(
-    driver: Driver, step: Step, saved: dict[str, Any], previous: StepRecord | None, record: StepRecord
+    driver: Driver,
+    step: Step,
+    saved: dict[str, Any],
+    previous: StepRecord | None,
+    record: StepRecord,
+    secrets: set[str],
 ) -> None:
     if step.verb == EXPECT_VERB:
         # A standalone expect reads the message and SCIM requests of the action before it.
@@ -148,12 +157,15 @@ def _run_step(
         record.message = result.message
         record.exchanges = previous.exchanges if previous else []
     else:
+        params = resolve(step.params, saved)
+        secrets |= masking.secret_values(params)
         try:
-            result = perform(driver, step, resolve(step.params, saved))
+            result = perform(driver, step, params)
         except DriverBroke as error:
             record.failures.append(str(error))
             record.exchanges = driver.client.exchanges()
             return
+        secrets |= masking.secret_values(result.values)
         record.message = result.message
         try:  # Okta pushes in the background: what the step caused is done before it is judged
             driver.client.settle()
@@ -199,7 +211,7 @@ def run(
                 saved: dict[str, Any] = {}
                 previous = None
                 for step in scenario.steps:
-                    record = run_step(actor, step, saved, previous, artifacts)
+                    record = run_step(actor, step, saved, previous, artifacts, result.secrets)
                     result.steps.append(record)
                     if on_step:
                         on_step(record)

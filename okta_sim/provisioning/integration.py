@@ -49,6 +49,7 @@ def client(
         # Retry-After is waited on the lab clock: a scenario's frozen clock jumps instead of sleeping.
         sleep=backend.clock.sleep,
         pool=backend.connections,
+        clock=backend.clock.now,
     )
 
 

@@ -13,11 +13,13 @@ import http.client
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from okta_sim.connections import ConnectionPool, Endpoint, Reply
+from simcore.clock import isoformat
 
 HEADERS = {
     "User-Agent": "Okta SCIM Client 1.0.0",
@@ -89,10 +91,12 @@ class OktaScimClient:
         transient_retries: int = 0,
         sleep: Callable[[float], None] = time.sleep,
         pool: ConnectionPool | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """``pool``: the org's shared keep-alive connections; without one the client keeps its own.
         ``max_retries``: waits on a 429's Retry-After; ``transient_retries``: tries again after a 5xx,
-        and after a timeout or a failed connection for requests that are safe to repeat (not POST)."""
+        and after a timeout or a failed connection for requests that are safe to repeat (not POST).
+        ``clock`` times each exchange of the wire log (the org's lab clock: a frozen one gives 0 ms)."""
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
         self.endpoint = Endpoint.of(self.base_url, source_address, timeout)
@@ -105,6 +109,7 @@ class OktaScimClient:
         self.max_retries = max_retries
         self.transient_retries = transient_retries
         self.sleep = sleep
+        self.clock = clock
 
     def close(self) -> None:
         if self.own_pool:
@@ -157,19 +162,20 @@ class OktaScimClient:
         waits, tries = 0, 0
         while True:
             failure: ScimFailure | None = None
+            sent = self.clock()
             try:
                 response = self.pool.send(self.endpoint, method, target, content, headers)
             except TimeoutError:
-                self._log(method, path, params, body, None, "timed out")
+                self._log(sent, method, path, params, body, None, "timed out")
                 # Nothing came back, so nothing is "reported by remote server": Java's bare text.
                 failure, transient = ScimFailure("Read timed out"), method != "POST"
             # ValueError: a header http.client refuses to write (a token that is not ASCII).
             except (OSError, http.client.HTTPException, ValueError) as error:
-                self._log(method, path, params, body, None, str(error))
+                self._log(sent, method, path, params, body, None, str(error))
                 failure = ScimFailure("Connection failed", f"could not connect to {self.base_url}: {error}")
                 transient = method != "POST" and not isinstance(error, ValueError)
             else:
-                self._log(method, path, params, body, response.status, response.text)
+                self._log(sent, method, path, params, body, response.status, response.text, response)
                 if response.status == 429 and waits < self.max_retries:
                     waits += 1
                     wait = _retry_after(response.headers.get("Retry-After"))
@@ -186,23 +192,43 @@ class OktaScimClient:
                 raise failure
             return _result(response)
 
-    def _log(self, method: str, path: str, params: Any, body: Any, status: int | None, text: str) -> None:
+    def _log(
+        self,
+        sent: datetime,
+        method: str,
+        path: str,
+        params: Any,
+        body: Any,
+        status: int | None,
+        text: str,
+        reply: Reply | None = None,
+    ) -> None:
+        """One exchange of the wire log: what was sent and what came back (a report's HAR export
+        needs the URL, both sides' headers and the times, lab.replay.har)."""
         if self.on_exchange is None:
             return
         try:
             answer: Any = json.loads(text) if text else None
         except ValueError:
             answer = text[:2000]
+        path = path + ("?" + urlencode(params) if params else "")
+        headers = {**HEADERS, "Content-Type": CONTENT_TYPE} if body is not None else dict(HEADERS)
         self.on_exchange(
             {
                 "method": method,
-                "path": path + ("?" + urlencode(params) if params else ""),
+                "path": path,
+                "url": self.base_url + path,
                 "status": status,
                 # The wire log never holds the secret: Authorization is shown masked.
-                "headers": {**HEADERS, "Authorization": "Bearer ********"},
+                "headers": {**headers, "Authorization": "Bearer ********"},
                 "request": masked(body),
                 "response": answer,
+                "response_headers": {k: ", ".join(reply.headers.get_all(k) or []) for k in reply.headers}
+                if reply
+                else {},
                 "source": self.source_address,
+                "started": isoformat(sent),
+                "elapsed_ms": round((self.clock() - sent).total_seconds() * 1000, 3),
             }
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from werkzeug.test import TestResponse
 import cybozu_sim.app
 import okta_sim.app
 from cybozu_sim import seed as cybozu_seed
+from cybozu_sim import tokens
 from okta_sim import seed as okta_seed
 from simcore.clock import LabClock
 from simcore.control import LAB_KEY_HEADER
@@ -91,3 +93,38 @@ def signed_in(app: Flask, login_page: str, credentials: dict[str, str]) -> Flask
     answer = client.post(login_page, data={"csrf_token": token, **credentials})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return client
+
+
+class Secrets:
+    """Every secret value the code under test creates."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+
+    def check(self, where: str, text: str) -> None:
+        leaked = [v for v in self.values if v in text]
+        assert not leaked, f"{where} contains {len(leaked)} secret(s)"
+
+
+@pytest.fixture
+def created(monkeypatch: pytest.MonkeyPatch) -> Secrets:
+    """Record cybozu API tokens, Okta SSWS tokens, provisioned passwords, lab keys and CSRF
+    tokens (the last four come from secrets.token_urlsafe)."""
+    found = Secrets()
+    real_urlsafe = secrets.token_urlsafe
+    real_create = tokens.create_token
+
+    def urlsafe(nbytes: int | None = None) -> str:
+        value = real_urlsafe(nbytes)
+        if len(value) >= 16:
+            found.values.append(value)
+        return value
+
+    def create_token(*args: Any, **kwargs: Any) -> Any:
+        token, value = real_create(*args, **kwargs)
+        found.values.append(value)
+        return token, value
+
+    monkeypatch.setattr(secrets, "token_urlsafe", urlsafe)
+    monkeypatch.setattr(tokens, "create_token", create_token)
+    return found

@@ -8,19 +8,17 @@ import logging
 import secrets
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 
-from cybozu_sim import tokens
 from lab.cli import main
 from lab.replay import reports
 from lab.replay.runner import StepRecord
 from okta_sim import apps, syslog
 from okta_sim.backend import get_backend as okta_backend
 from okta_sim.provisioning import integration
-from tests.security.conftest import csrf, lab_call
+from tests.security.conftest import Secrets, csrf, lab_call
 
 SETUP = """
 setup:
@@ -52,41 +50,6 @@ steps:
   - okta.assign_people: {user: alice@example.com, services: [kintone]}
   - okta.assign_people: {user: bob@example.com, user_name: "bad/name", services: [kintone]}
 """
-
-
-class Secrets:
-    """Every secret value the code under test creates."""
-
-    def __init__(self) -> None:
-        self.values: list[str] = []
-
-    def check(self, where: str, text: str) -> None:
-        leaked = [v for v in self.values if v in text]
-        assert not leaked, f"{where} contains {len(leaked)} secret(s)"
-
-
-@pytest.fixture
-def created(monkeypatch: pytest.MonkeyPatch) -> Secrets:
-    """Record cybozu API tokens, Okta SSWS tokens, provisioned passwords, lab keys and CSRF
-    tokens (the last four come from secrets.token_urlsafe)."""
-    found = Secrets()
-    real_urlsafe = secrets.token_urlsafe
-    real_create = tokens.create_token
-
-    def urlsafe(nbytes: int | None = None) -> str:
-        value = real_urlsafe(nbytes)
-        if len(value) >= 16:
-            found.values.append(value)
-        return value
-
-    def create_token(*args: Any, **kwargs: Any) -> Any:
-        token, value = real_create(*args, **kwargs)
-        found.values.append(value)
-        return token, value
-
-    monkeypatch.setattr(secrets, "token_urlsafe", urlsafe)
-    monkeypatch.setattr(tokens, "create_token", create_token)
-    return found
 
 
 def test_a_scenario_run_writes_no_secret_to_its_reports_or_logs(
