@@ -14,7 +14,8 @@ from playwright.sync_api import Locator, Page, sync_playwright
 
 from cybozu_sim.public import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.public import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
-from lab.browser import LAUNCH_ARGS, NO_BROWSER, BrowserMissing, find_browser
+from lab import browser as browsers
+from lab.browser import LAUNCH_ARGS, NO_BROWSER, BrowserMissing
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Result
 from okta_sim.public import ADMIN_LOGIN as OKTA_ADMIN
@@ -43,7 +44,8 @@ class Consoles:
         self.client = client
         self.urls = client.endpoints.urls
         self.trace = trace
-        executable = find_browser()
+        # Looked up at each launch, so the CLI's check and this one always agree on the browser.
+        executable = browsers.find_browser()
         if executable is None:
             raise BrowserMissing(NO_BROWSER)
         self._playwright = sync_playwright().start()

@@ -10,6 +10,7 @@ import pytest
 
 from lab import browser
 from lab.cli import main
+from lab.drivers import consoles  # noqa: F401  (imported before any patch, as in a full run)
 from lab.drivers.api import ApiDriver
 from lab.replay import reports, runner
 from lab.scenario.loader import load_file
