@@ -76,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
         reports.junit(results, Path(args.junit), seconds)
         print(f"JUnit XML: {args.junit}")
     if args.report:
-        print(f"HTML report: {reports.html_report(results, Path(args.report), seconds)}")
+        print(f"HTML report: {reports.html_report(results, Path(args.report))}")
     return 0 if all(r.passed for r in results) else 1
