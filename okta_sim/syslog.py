@@ -35,7 +35,11 @@ def record(
         "actor": {"id": "0oa_system", "type": "SystemPrincipal", "displayName": actor},
         "outcome": {"result": result, "reason": reason},
         "target": targets or [],
-        "transaction": {"type": transaction, "id": backend.entropy.token_hex(10, key=f"transaction:{event_type}"), "detail": {}},
+        "transaction": {
+            "type": transaction,
+            "id": backend.entropy.token_hex(10, key=f"transaction:{event_type}"),
+            "detail": {},
+        },
         # Where the event goes among those of the same instant: pushes run on several workers,
         # and the log lists a job's events in the order the jobs were asked for (okta_sim.jobs).
         ORDER: backend.jobs.stamp(),

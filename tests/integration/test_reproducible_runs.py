@@ -78,6 +78,8 @@ def test_two_runs_of_a_scenario_write_identical_reports(tmp_path: Path) -> None:
     text = report.decode()
     assert "http://cybozu_sim/example/scim/v2/Users/" in text  # meta.location, without its port
     assert not re.search(r"127\.0\.0\.1:\d", text), "an ephemeral port reached the report"
+    assert not re.search(r"\d\.\d+ s\b", text), "a wall-clock duration reached the report"
+    assert "(seed 0)" in text
 
 
 def test_another_seed_hands_out_other_ids(tmp_path: Path) -> None:

@@ -49,3 +49,12 @@ def test_another_seed_or_no_seed_hands_out_other_values() -> None:
     first = handed_out(7, ["alice"])
     for other in (handed_out(8, ["alice"]), handed_out(None, ["alice"])):
         assert other["users"] != first["users"] and other["tokens"] != first["tokens"]
+
+
+def test_a_reset_environment_hands_out_the_tokens_of_a_fresh_one() -> None:
+    backend = Backend(clock=LabClock(NOW), entropy=Entropy(7, "cybozu_sim"))
+    create_tenant(backend, "example", licenses={"kintone": 10})
+    first = tokens.create_token(backend, "example", notes="")
+    backend.reset()
+    create_tenant(backend, "example", licenses={"kintone": 10})
+    assert tokens.create_token(backend, "example", notes="") == first

@@ -55,3 +55,10 @@ def test_the_orgs_of_a_seeded_lab_are_seeded_each_in_its_own_room() -> None:
     alpha, beta = org_ids(7)
     assert org_ids(7) == [alpha, beta] and alpha != beta
     assert org_ids(None) != [alpha, beta]
+
+
+def test_a_reset_org_hands_out_the_ids_of_a_fresh_one() -> None:
+    backend = OktaBackend(clock=LabClock(NOW), entropy=Entropy(7, "okta_sim"))
+    first = directory_writes.create_user(backend, person(1))["id"]
+    backend.reset()
+    assert directory_writes.create_user(backend, person(1))["id"] == first
