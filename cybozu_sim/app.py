@@ -25,8 +25,8 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("cybozu_sim")  # the package: its templates and static files, and the app's name
-    store, clock = configure(app, config, DEFAULTS)
-    backend = Backend(store, clock)
+    store, clock, entropy = configure(app, config, DEFAULTS)
+    backend = Backend(store, clock, entropy)
     app.extensions[EXTENSION] = backend
     if app.config["SEED_DEMO"] and store.is_new:
         seed_demo(backend)

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from cybozu_sim.user_store import USERS_TABLE, UserStore, upgrade_legacy_documents
 from simcore.clock import LabClock
+from simcore.entropy import Entropy
 from simcore.store import Store
 
 # Where the app factory keeps the backend (Flask's app.extensions).
@@ -20,9 +21,13 @@ EXTENSION = "cybozu"
 
 
 class Backend:
-    def __init__(self, store: Store | None = None, clock: LabClock | None = None) -> None:
+    def __init__(
+        self, store: Store | None = None, clock: LabClock | None = None, entropy: Entropy | None = None
+    ) -> None:
+        """``entropy``: where user ids and API tokens come from (default: the OS's random source)."""
         self.store = store or Store()
         self.clock = clock or LabClock()
+        self.entropy = entropy or Entropy()
         self._user_storages: dict[str, UserStore] = {}
         upgrade_legacy_documents(self.store)
         self._users = self.store.collection(USERS_TABLE)
@@ -34,7 +39,7 @@ class Backend:
             with self.store.lock:
                 storage = self._user_storages.get(subdomain)
                 if storage is None:
-                    storage = UserStore(self._users, subdomain, self.clock.now)
+                    storage = UserStore(self._users, subdomain, self.clock.now, self.entropy)
                     self._user_storages[subdomain] = storage
         return storage
 
@@ -42,6 +47,7 @@ class Backend:
         with self.store.lock:
             self.store.clear()
             self._user_storages.clear()
+            self.entropy.reset()
 
     def snapshot(self) -> dict[str, Any]:
         return self.store.snapshot()

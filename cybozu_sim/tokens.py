@@ -10,7 +10,8 @@ step 5); which periods it offers is not published, so VALIDITY_PERIODS is an
 **inference**, as is the limit of MAX_TOKENS (kintone's limit for an app's API
 tokens, kintone.dev "Authentication": "Each App can generate up to 20 API Tokens").
 A token is about 238 random bits, so an unsalted digest cannot be reversed by
-guessing: unlike a password it needs no slow, salted hash.
+guessing: unlike a password it needs no slow, salted hash. (In a seeded scenario
+sandbox the bits come from the seed, simcore.entropy: predictable.)
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import hmac
-import secrets
 import string
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -108,9 +107,9 @@ def create_token(
     else:
         expiration = expiration_for(DEFAULT_VALIDITY if validity is None else validity, now)
 
-    value = "".join(secrets.choice(ALPHABET) for _ in range(TOKEN_LENGTH))
+    value = backend.entropy.text(ALPHABET, TOKEN_LENGTH, key=f"token:{subdomain}")
     token = ApiToken(
-        id=uuid.uuid4().hex[:12],
+        id=backend.entropy.token_hex(6, key=f"token-id:{subdomain}"),
         tenant=subdomain,
         notes=notes,
         created=isoformat(now),

@@ -15,11 +15,11 @@ the same document as the user, so setting one costs one document write.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from simcore.entropy import Entropy
 from simcore.store import Collection, Store
 
 USERS_TABLE = "users"
@@ -59,12 +59,16 @@ def upgrade_legacy_documents(store: Store) -> None:
 class UserStore:
     """The users of one tenant (a partition of the ``users`` collection)."""
 
-    def __init__(self, collection: Collection, partition: str, clock: Clock) -> None:
+    def __init__(
+        self, collection: Collection, partition: str, clock: Clock, entropy: Entropy | None = None
+    ) -> None:
+        """``entropy`` draws the users' ids (default: the OS's random source)."""
         self._collection = collection
         self._store = collection.store
         self.lock = collection.store.lock
         self._partition = partition
         self._clock = clock
+        self._entropy = entropy or Entropy()
         self._users: dict[str, dict[str, Any]] = {}
         self._by_login: dict[str, str] = {}
         self._annotations: dict[str, dict[str, Any]] = {}
@@ -104,7 +108,8 @@ class UserStore:
             if holder is not None:
                 raise LoginTaken(user["userName"], holder)
             now = timestamp(self._clock())
-            user_id = uuid.uuid4().hex
+            # Keyed by the login: Okta's concurrent pushes create users in any order (simcore.entropy).
+            user_id = self._entropy.uuid4(key=f"user:{self._partition}:{user['userName']}").hex
             stored = {
                 "schemas": user["schemas"],
                 "id": user_id,

@@ -2,7 +2,8 @@
 
 Shown once at creation; only the SHA-256 digest is kept, with the last four
 characters as a hint. A token is 240 random bits, so an unsalted digest cannot
-be reversed by guessing: unlike a password it needs no slow, salted hash.
+be reversed by guessing: unlike a password it needs no slow, salted hash. (In a
+seeded scenario sandbox the bits come from the seed, simcore.entropy: predictable.)
 
 As in Okta, a token expires after 30 days unused (on the lab clock) and every
 use renews it; a revoked token is deleted. Both answer E0000011 "Invalid token
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,9 +38,9 @@ def digest(value: str) -> str:
 def create_token(backend: OktaBackend, name: Any) -> tuple[dict[str, Any], str]:
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
         raise Invalid("Api validation failed: name", ["name: Enter a token name of 1 to 100 characters"])
-    value = "00" + secrets.token_urlsafe(30)
+    value = "00" + backend.entropy.token_urlsafe(30, key=f"token:{name}")
     token = {
-        "id": ids.new_id(ids.TOKEN),
+        "id": ids.new_id(backend.entropy, ids.TOKEN, name),
         "name": name.strip(),
         "digest": digest(value),
         "hint": value[-4:],

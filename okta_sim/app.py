@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("okta_sim")  # the package: its templates and static files, and the app's name
-    store, clock = configure(app, config, DEFAULTS)
+    store, clock, entropy = configure(app, config, DEFAULTS)
     egress = Egress(bind=app.config["EGRESS_BIND"])
     if app.config["EGRESS_POOLS"]:
         egress.pools = [list(pool) for pool in app.config["EGRESS_POOLS"]]
@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         push_mode=app.config["PUSH_MODE"],
         push_workers=app.config["PUSH_WORKERS"],
         scim_retries=app.config["SCIM_RETRIES"],
+        entropy=entropy,
     )
     if backend.push_mode not in queue.MODES:
         raise ValueError(f"PUSH_MODE must be one of {', '.join(queue.MODES)}, not {backend.push_mode!r}")

@@ -51,7 +51,7 @@ def add_app(
         )
     stamp = backend.now()
     app = {
-        "id": ids.new_id(ids.APP),
+        "id": ids.new_id(backend.entropy, ids.APP, domain_name.strip()),
         "name": entry.key,
         "label": (label or entry.name).strip() or entry.name,
         "status": ACTIVE,

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from okta_sim.connections import ConnectionPool
 from okta_sim.jobs import JobQueue
 from simcore.clock import LabClock, isoformat
+from simcore.entropy import Entropy
 from simcore.store import Collection, Store
 
 # Okta's egress addresses change over time. The lab models pools of loopback
@@ -90,12 +91,15 @@ class OktaBackend:
         push_mode: str = "inline",
         push_workers: int = 4,
         scim_retries: int = 0,
+        entropy: Entropy | None = None,
     ) -> None:
         """``push_mode``: "queued" (the app factory's default, as Okta) or "inline" (pushes in the
         request: what unit tests of the engine want); ``push_workers`` bounds concurrent pushes;
-        ``scim_retries``: how often a 5xx or a timeout is tried again before the push fails."""
+        ``scim_retries``: how often a 5xx or a timeout is tried again before the push fails;
+        ``entropy``: where ids and API tokens come from (default: the OS's random source)."""
         self.store = store or Store()
         self.clock = clock or LabClock()
+        self.entropy = entropy or Entropy()
         self.scim_url_template = scim_url_template
         self.scim_timeout = scim_timeout
         self.egress = egress or Egress()
@@ -134,6 +138,7 @@ class OktaBackend:
     def reset(self) -> None:
         self.store.clear()
         self.exchanges.clear()
+        self.entropy.reset()
         self.jobs.reload()
 
     def snapshot(self) -> dict[str, Any]:

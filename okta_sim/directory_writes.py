@@ -42,7 +42,7 @@ def create_user(
         if password is not None:
             credentials = {"password": {}, **credentials}
         user = {
-            "id": ids.new_id(ids.USER),
+            "id": ids.new_id(backend.entropy, ids.USER, str(clean["login"]).lower()),
             "status": status,
             "created": stamp,
             "activated": stamp if activate else None,
@@ -172,7 +172,7 @@ def create_group(backend: OktaBackend, name: Any, description: Any = "") -> dict
         name, description = model.check_group_profile(backend, name, description)
         stamp = backend.now()
         group = {
-            "id": ids.new_id(ids.GROUP),
+            "id": ids.new_id(backend.entropy, ids.GROUP, name),
             "created": stamp,
             "lastUpdated": stamp,
             "lastMembershipUpdated": stamp,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 import string
+
+from simcore.entropy import Entropy
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -14,5 +15,7 @@ TASK = "00t"
 TOKEN = "00T"
 
 
-def new_id(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(17))
+def new_id(entropy: Entropy, prefix: str, key: str = "") -> str:
+    """``key`` names what the id is for (a login, a group's name): a seeded org's ids do not
+    depend on which of its concurrent requests draws first (simcore.entropy)."""
+    return prefix + entropy.text(_ALPHABET, 17, key=f"{prefix}:{key}")

@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 Runner = Callable[[dict[str, Any]], None]
 
 
-def _first_order() -> int:
-    """Orders start at the wall clock's milliseconds, so they keep growing across restarts: a
-    record made after a restart sorts after those made before (tasks keep their stamp)."""
-    return int(time.time() * 1000)
+def _first_order(store: Store) -> int:
+    """A file store's orders start at the wall clock's milliseconds, so they keep growing across
+    restarts: a record made after a restart sorts after those made before (tasks keep their
+    stamp). A memory store has no restart: its orders start at 1, the same on every run."""
+    return int(time.time() * 1000) if store.path is not None else 1
 
 
 class JobQueue:
@@ -54,7 +55,7 @@ class JobQueue:
         self._pending: dict[str, int] = {}  # key -> order of its stored job
         self._running: set[str] = set()
         self._threads = 0
-        self._orders = itertools.count(_first_order())
+        self._orders = itertools.count(_first_order(store))
         self._local = threading.local()
         self.reload()
 

@@ -37,8 +37,9 @@ MAX_ORGS = 250  # each org's egress addresses are 127.1.<number>.x
 EXTENSION = "okta_orgs"
 REGISTRY_FILE = "orgs.json"
 # What an org takes over from the root org's configuration: where its apps' SCIM requests go
-# and how Okta sends them; the rest (store, secret, cookie, egress, admin) is its own.
-INHERITED = ("LAB_KEY", "SCIM_URL_TEMPLATE", "SCIM_TIMEOUT", "PUSH_MODE", "SCIM_RETRIES", "EGRESS_BIND", "OKTA_RATE_LIMIT")
+# and how Okta sends them, and the seed of a seeded lab; the rest (store, secret, cookie, egress,
+# admin, the room its seeded ids are drawn in) is its own.
+INHERITED = ("LAB_KEY", "SCIM_URL_TEMPLATE", "SCIM_TIMEOUT", "PUSH_MODE", "SCIM_RETRIES", "EGRESS_BIND", "OKTA_RATE_LIMIT", "SEED")
 PUSH_WORKERS = 2  # a trainee's org pushes a few people at a time; thirty orgs share two cores
 
 
@@ -109,6 +110,7 @@ class OrgHost:
             EGRESS_POOLS=egress_pools(number),
             PUSH_WORKERS=PUSH_WORKERS,
             ORG_NAME=name,
+            SEED_ROOM=f"{self.root.name}/orgs/{name}",
             HOST_ORGS=False,
             SEED_DEMO=False,
             ORG_ADMIN=admin_password is not None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from okta_sim.backend import OktaBackend
@@ -27,7 +26,7 @@ def record(
     """Record one event. ``transaction`` is Okta's transaction type: WEB for what an administrator's
     request did, JOB for what a background job (a push) did."""
     event = {
-        "uuid": str(uuid.uuid4()),
+        "uuid": str(backend.entropy.uuid4(key=f"event:{event_type}")),
         "published": isoformat(backend.clock.now()),
         "eventType": event_type,
         "version": "0",
@@ -36,7 +35,11 @@ def record(
         "actor": {"id": "0oa_system", "type": "SystemPrincipal", "displayName": actor},
         "outcome": {"result": result, "reason": reason},
         "target": targets or [],
-        "transaction": {"type": transaction, "id": uuid.uuid4().hex[:20], "detail": {}},
+        "transaction": {
+            "type": transaction,
+            "id": backend.entropy.token_hex(10, key=f"transaction:{event_type}"),
+            "detail": {},
+        },
         # Where the event goes among those of the same instant: pushes run on several workers,
         # and the log lists a job's events in the order the jobs were asked for (okta_sim.jobs).
         ORDER: backend.jobs.stamp(),

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response
 
 from simcore.clock import LabClock
 from simcore.control import LabHooks, create_control_blueprint, install_fault_hook
+from simcore.entropy import Entropy
 from simcore.faults import FaultInjector
 from simcore.store import Store
 
@@ -28,24 +29,31 @@ class Resettable(Protocol):
 
 def configure(
     app: Flask, config: Mapping[str, Any] | None, defaults: Mapping[str, Any]
-) -> tuple[Store, LabClock]:
-    """Apply defaults then ``config``; return the store and clock the app runs on.
+) -> tuple[Store, LabClock, Entropy]:
+    """Apply defaults then ``config``; return the store, clock and random source the app runs on.
 
     ``STORE``/``CLOCK`` inject shared objects (tests), ``DATA_FILE`` picks a file
     store (None: memory). Secrets are random unless given, so a lab that wants
-    sessions to survive a restart passes its own ``SECRET_KEY``.
+    sessions to survive a restart passes its own ``SECRET_KEY``. ``SEED`` (an int)
+    makes the app's ids and API tokens repeatable (simcore.entropy: a scenario's
+    sandbox only); ``SEED_ROOM`` (default: the app's name) tells apps with one seed apart.
     """
     app.config.update(
         SECRET_KEY=secrets.token_hex(32),
         LAB_KEY=secrets.token_urlsafe(24),
         DATA_FILE=None,
         MAX_CONTENT_LENGTH=1024 * 1024,  # bodies and forms over 1 MiB get a 413
+        SEED=None,
+        SEED_ROOM=None,
     )
     app.config.update(defaults)
     app.config.update(config or {})
     store = app.config.get("STORE") or Store(app.config["DATA_FILE"])
     clock = app.config.get("CLOCK") or LabClock()
-    return store, clock
+    seed = app.config["SEED"]
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise ValueError(f"SEED must be an integer or None, not {seed!r}")
+    return store, clock, Entropy(seed, app.config["SEED_ROOM"] or app.name)
 
 
 def install_lab_control(

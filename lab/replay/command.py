@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         reports.junit(results, Path(args.junit), seconds, args.shard)
         print(f"JUnit XML: {args.junit}")
     if args.report:
-        page = reports.html_report(results, Path(args.report), seconds, har_files or None)
+        page = reports.html_report(results, Path(args.report), har_files or None)
         print(f"HTML report: {page}")
     return 0 if all(r.passed for r in results) else 1
 

@@ -1,6 +1,10 @@
 """What a run tells people: the console summary, JUnit XML for CI, and an HTML report
 with each step's SCIM wire log (and, beside it, the log as HAR: lab.replay.har).
 
+The HTML report of a scenario is the same, byte for byte, on every run with one seed
+(lab.replay.runner makes the records so), so it holds no wall-clock durations: those
+are the console's and JUnit's ``time``, which CI reads.
+
 okta_sim's wire log already masks the Authorization header and the password it
 provisions; lab.replay.masking masks them again here, so that a report never holds
 a secret whichever driver or future exchange source filled the log."""
@@ -45,17 +49,21 @@ def failure_text(result: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
-def headline(result: ScenarioResult) -> str:
+def headline(result: ScenarioResult, timed: bool = True) -> str:
+    """``timed``: with the wall-clock time the scenario took (the console's line, not the report's)."""
     state = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
     total = len(result.scenario.steps)
     where = f"{len(result.steps)} steps" if result.passed else f"step {len(result.steps)} of {total}"
-    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}, {result.seconds:.2f} s)"
+    took = f", {result.seconds:.2f} s" if timed else ""
+    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}{took})"
 
 
-def summary(results: list[ScenarioResult], seconds: float) -> str:
+def summary(results: list[ScenarioResult], seconds: float | None = None) -> str:
+    """``seconds``: the wall-clock time of the whole run, if it is to be shown."""
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
-    return f"{len(results)} scenarios: {passed} passed, {failed} failed in {seconds:.1f} s"
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    return f"{len(results)} scenarios: {passed} passed, {failed} failed{took}"
 
 
 def junit(results: list[ScenarioResult], path: Path, seconds: float, shard: Shard | None = None) -> None:
@@ -146,15 +154,16 @@ def link(path: Path, folder: Path) -> str:
         return path.resolve().as_uri()
 
 
-def html_report(
-    results: list[ScenarioResult], folder: Path, seconds: float, har_files: list[Path] | None = None
-) -> Path:
-    """``folder/index.html``: every scenario, every step, its message, failures and wire log;
-    ``har_files`` (one per result) are linked from their scenario's heading."""
-    body = [f"<h1>Scenario report</h1><p>{_e(summary(results, seconds))}</p>"]
+def html_report(results: list[ScenarioResult], folder: Path, har_files: list[Path] | None = None) -> Path:
+    """``folder/index.html``: every scenario (and its seed), every step, its message, failures and
+    wire log; ``har_files`` (one per result) are linked from their scenario's heading."""
+    body = [f"<h1>Scenario report</h1><p>{_e(summary(results))}</p>"]
     for number, result in enumerate(results):
         css = "pass" if result.passed else "fail"
-        body.append(f'<h2 class="{css}">{_e(headline(result))}</h2><p>{_e(result.scenario.file)}')
+        body.append(
+            f'<h2 class="{css}">{_e(headline(result, timed=False))}</h2>'
+            f"<p>{_e(result.scenario.file)} (seed {_e(result.scenario.seed)})"
+        )
         if har_files:
             body.append(
                 f' · SCIM exchanges as HAR: <a href="{_e(link(har_files[number], folder))}">'
@@ -170,11 +179,11 @@ def html_report(
             rows.append(
                 f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
                 f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
-                f'<td class="fail">{failures}</td><td>{record.seconds:.2f} s</td></tr>'
-                f'<tr><td></td><td colspan="4">{artifacts(record, folder)}{wire_log(record, result.secrets)}</td></tr>'
+                f'<td class="fail">{failures}</td></tr>'
+                f'<tr><td></td><td colspan="3">{artifacts(record, folder)}{wire_log(record, result.secrets)}</td></tr>'
             )
         body.append(
-            "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th><th>time</th></tr>"
+            "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th></tr>"
             + "".join(rows)
             + "</table>"
         )

@@ -1,12 +1,19 @@
-"""Replay a scenario against its own fresh sandbox and record what each step did."""
+"""Replay a scenario against its own fresh sandbox and record what each step did.
+
+A record is the same on every run of a scenario (with its seed): the sandbox's ids and
+tokens come from the seed, and its ephemeral ports are written as the apps' names
+(:func:`stable`); only the ``seconds`` are the wall clock's.
+"""
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from lab.drivers.api import ApiDriver
 from lab.drivers.client import ActionError, LabClient
@@ -83,6 +90,25 @@ def resolve(value: Any, saved: dict[str, Any]) -> Any:
     return value
 
 
+def stable(value: Any, urls: Mapping[str, str]) -> Any:
+    """``value`` with each app's address in ``urls`` (an ephemeral ``127.0.0.1:port``) written as
+    the app's name, ``cybozu_sim`` or ``okta_sim``: a SCIM ``meta.location`` or an error that names
+    the server reads the same on every run."""
+    hosts = {urlsplit(url).netloc: f"{name}_sim" for name, url in urls.items()}
+    pattern = re.compile("(?:" + "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?!\d)")
+    return _replaced(value, pattern, hosts)
+
+
+def _replaced(value: Any, pattern: re.Pattern[str], hosts: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(lambda m: hosts[m.group(0)], value)
+    if isinstance(value, dict):
+        return {k: _replaced(v, pattern, hosts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, pattern, hosts) for v in value]
+    return value
+
+
 class DriverBroke(Exception):
     """The driver could not perform a step (a page that never showed what it waited for, a bug):
     that step fails with this text, where its file and line are reported, and no ``expect_error``
@@ -139,6 +165,7 @@ def run_step(
         if step.verb != EXPECT_VERB:
             folder = artifacts / f"step-{step.index}" if artifacts else None
             record.artifacts = driver.end_step(not record.passed, folder)
+    record.failures = stable(record.failures, driver.client.endpoints.urls)
     record.seconds = time.perf_counter() - started
     return record
 
@@ -157,21 +184,23 @@ def _run_step(
         record.message = result.message
         record.exchanges = previous.exchanges if previous else []
     else:
+        urls = driver.client.endpoints.urls
         params = resolve(step.params, saved)
         secrets |= masking.secret_values(params)
         try:
             result = perform(driver, step, params)
         except DriverBroke as error:
             record.failures.append(str(error))
-            record.exchanges = driver.client.exchanges()
+            record.exchanges = stable(driver.client.exchanges(), urls)
             return
         secrets |= masking.secret_values(result.values)
+        result.message = stable(result.message, urls)
         record.message = result.message
         try:  # Okta pushes in the background: what the step caused is done before it is judged
             driver.client.settle()
         except ActionError as error:
             record.failures.append(str(error))
-        record.exchanges = driver.client.exchanges()
+        record.exchanges = stable(driver.client.exchanges(), urls)
         record.failures += judge(step, result)
         results = {**({"message": result.message} if result.message is not None else {}), **result.values}
         for name, key in step.save.items():
@@ -200,13 +229,13 @@ def run(
     result = ScenarioResult(scenario, driver)
     started = time.perf_counter()
     try:
-        with Sandbox() as sandbox:
+        with Sandbox(seed=scenario.seed) as sandbox:
             actor = DRIVERS[driver](sandbox, artifacts is not None)
             try:
                 try:
                     actor.setup(scenario.setup)
                 except ActionError as error:
-                    result.error = f"setup failed: {error}"
+                    result.error = stable(f"setup failed: {error}", sandbox.urls)
                     return result
                 saved: dict[str, Any] = {}
                 previous = None

@@ -52,7 +52,8 @@ class Metadata(Strict):
         load_default=list,
     )
     covers = fields.List(fields.String(), load_default=list, metadata={"doc": "article sections replayed"})
-    setup = fields.Nested(Setup, load_default=dict)
+    # A file without setup: has the defaults of one (its seed), as the drivers read them.
+    setup = fields.Nested(Setup, load_default=lambda: Setup().load({}))
     exercise = fields.Nested(Exercise, metadata={"doc": "make this scenario a training exercise"})
     steps = fields.Raw(required=True, metadata={"doc": "the steps, in order"})
 

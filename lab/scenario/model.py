@@ -9,6 +9,8 @@ from typing import Any
 
 EXPECT_VERB = "expect"
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
+# A scenario without ``setup.seed``: every run of it hands out the same ids and tokens anyway.
+DEFAULT_SEED = 0
 
 
 @dataclass
@@ -41,3 +43,10 @@ class Scenario:
     @property
     def id(self) -> str:
         return Path(self.file).stem
+
+    @property
+    def seed(self) -> int:
+        """The one seed of a run: the sandbox's ids and tokens, Faker's people, and whatever
+        else a run draws at random (a fault's probability) come from it. The drivers, given
+        the setup, read it there (``setup["seed"]``)."""
+        return int(self.setup.get("seed", DEFAULT_SEED))

@@ -3,9 +3,12 @@ starts from."""
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import fields, post_load, validate
 
 from lab.scenario.fieldtypes import TENANT_SERVICES, Count, Flag, Strict, Text
+from lab.scenario.model import DEFAULT_SEED
 from lab.scenario.verbs import CybozuUser, Person, SetBasicAuth, SetIpRestriction
 
 
@@ -44,7 +47,7 @@ class CybozuSetup(Strict):
 
 class Generate(Strict):
     count = Count(1, 20_000, required=True)
-    seed = Count(0, 2**31, load_default=0)
+    seed = Count(0, 2**31, metadata={"doc": "Faker's seed (default: setup.seed)"})
     email_domain = Text(load_default="example.com")
     group = Text(metadata={"doc": "put the generated people in this group (created if missing)"})
 
@@ -64,5 +67,21 @@ class Setup(Strict):
     clock = fields.String(
         metadata={"doc": "the frozen start instant, ISO 8601 (default 2026-01-05T09:00:00Z)"}
     )
+    seed = Count(
+        0,
+        2**31,
+        load_default=DEFAULT_SEED,
+        metadata={
+            "doc": f"the run's seed (default {DEFAULT_SEED}): both apps' ids and API tokens, and the generated "
+            "people, are the same on every run with one seed, so are the reports"
+        },
+    )
     cybozu = fields.Nested(CybozuSetup)
     okta = fields.Nested(OktaSetup)
+
+    @post_load
+    def seed_generated_people(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Faker draws from the scenario's seed unless a ``generate`` entry has its own."""
+        for spec in (data.get("okta") or {}).get("generate", []):
+            spec.setdefault("seed", data["seed"])
+        return data

@@ -7,7 +7,6 @@ The API's blueprint (okta_sim/api_v1/blueprint.py) installs these on the parent 
 
 from __future__ import annotations
 
-import secrets
 import string
 import threading
 from collections.abc import Iterable
@@ -128,7 +127,7 @@ def error_body(code: str, summary: str, causes: Iterable[str] = (), *, error_id:
         "errorCode": code,
         "errorSummary": summary,
         "errorLink": code,
-        "errorId": error_id or "oae" + "".join(secrets.choice(ALPHANUMERIC) for _ in range(22)),
+        "errorId": error_id or "oae" + get_backend().entropy.text(ALPHANUMERIC, 22, key="error"),
         "errorCauses": [{"errorSummary": cause} for cause in causes],
     }
 

@@ -109,7 +109,7 @@ def user_lifecycle(user_id: str, action: str) -> ResponseReturnValue:
     directory_writes.change_status(get_backend(), user_id, action)
     if send_email:
         return {}
-    token = ids.new_id("")
+    token = ids.new_id(get_backend().entropy, "", user_id)
     return {"activationUrl": f"{org_url()}/welcome/{token}", "activationToken": token}
 
 

@@ -95,7 +95,7 @@ def fail(
         app_user["lastError"] = message
         if save_push(backend, app_user):
             task = open_task(backend, app_user["key"]) or {
-                "id": ids.new_id(ids.TASK),
+                "id": ids.new_id(backend.entropy, ids.TASK, app_user["key"]),
                 # The order among tasks of one instant: that of the pushes, not of the workers.
                 "seq": backend.jobs.stamp(),
                 "key": app_user["key"],

@@ -14,7 +14,6 @@ and everything else stays responsive however slow cybozu.com answers.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from okta_sim import apps, usernames
@@ -142,7 +141,7 @@ def _create(
                 external_id = found["id"]
             else:
                 body = scim_body(user, values, active=True)
-                body["password"] = secrets.token_urlsafe(18)
+                body["password"] = backend.entropy.token_urlsafe(18, key="password")
                 created = scim.create(body)
                 if not created.get("id"):
                     raise ScimFailure("Create new user returned empty user.")

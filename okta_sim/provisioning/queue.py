@@ -60,4 +60,7 @@ def _merge(waiting: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run(backend: OktaBackend, job: dict[str, Any]) -> None:
-    sync(backend, job["app_id"], job["user_id"], provision=job["provision"])
+    # What the push draws (its System Log events' ids, the password it sends) is keyed by its app
+    # user, whom no other worker pushes meanwhile: a seeded org draws the same whatever the timing.
+    with backend.entropy.scope(job["key"]):
+        sync(backend, job["app_id"], job["user_id"], provision=job["provision"])

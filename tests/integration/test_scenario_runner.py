@@ -179,7 +179,7 @@ def test_no_secret_reaches_a_report(passing: Path, tmp_path: Path) -> None:
     result = runner.run(load_file(passing))
     from lab.replay.reports import html_report
 
-    page = html_report([result], tmp_path, 1.0).read_text()
+    page = html_report([result], tmp_path).read_text()
     connect = result.steps[0]
     assert connect.exchanges, "lab.connect sends SCIM requests"
     assert "Bearer ********" in page

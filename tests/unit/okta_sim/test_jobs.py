@@ -105,3 +105,11 @@ def test_stamps_order_a_jobs_records_by_the_job_not_by_the_worker() -> None:
     first, second = stamps["first"], stamps["second"]
     assert before < first[0] < first[1] < second[0] < second[1] < after
     assert second[0] - first[0] == SPAN  # one order apart, whatever the threads' timing
+
+
+def test_a_memory_stores_stamps_are_the_same_on_every_run(tmp_path: Path) -> None:
+    """A scenario's wire log carries the stamps: a lab in memory starts them at the same number;
+    a file store's start from the wall clock, to keep growing across restarts."""
+    first = JobQueue(Store()).stamp()
+    assert JobQueue(Store()).stamp() == first < 10 * SPAN
+    assert JobQueue(Store(tmp_path / "okta.json")).stamp() > 10**12 * SPAN
