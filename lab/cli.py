@@ -6,6 +6,7 @@
     lab reset [--data-dir DIR]
     lab check PATH...
     lab run PATH... [--driver api] [--junit FILE] [--report DIR] [-k EXPR]
+            [--scim-url URL (--scim-token-env VAR | --scim-token-file FILE)]
     lab train [NAME] [--trainee T] [--data-dir DIR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
@@ -27,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from lab import class_command, lan
+from lab import class_command, lan, target
 from simcore.control import LAB_KEY_HEADER
 from simcore.journal import StoreCorrupt, replace_durably
 
@@ -149,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-k", dest="keyword", metavar="EXPR", help="only scenarios matching, e.g. 'limitation and not bulk'"
     )
+    target.add_options(run.add_argument)
     return parser
 
 

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from lab import target
 from lab.replay import reports, runner
 from lab.scenario import selection
 from lab.scenario.loader import collect, load_file
@@ -46,6 +47,11 @@ def check(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        external = target.from_options(args.scim_url, args.scim_token_env, args.scim_token_file)
+    except target.TargetError as error:
+        print(f"lab: {error}", file=sys.stderr)
+        return INVALID
     scenarios, problems = load_all(args.paths)
     if problems:
         return report_problems(problems)
@@ -65,9 +71,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdout.isatty():
             print(f"[{number:>{width}}/{len(scenarios)}] {scenario.id} ...", end="\r", flush=True)
         artifacts = Path(args.report) / "artifacts" / scenario.id if args.report else None
-        result = runner.run(scenario, args.driver, artifacts=artifacts)
+        result = runner.run(scenario, args.driver, artifacts=artifacts, target=external)
         results.append(result)
         print(f"[{number:>{width}}/{len(scenarios)}] {reports.headline(result)}", flush=True)
+        if result.not_applicable:
+            print(reports.not_applicable_text(result), flush=True)
         if not result.passed:
             print(reports.failure_text(result), flush=True)
     seconds = time.perf_counter() - started

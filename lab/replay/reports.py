@@ -3,7 +3,9 @@ with each step's SCIM wire log.
 
 okta_sim's wire log already masks the Authorization header and the password it
 provisions; :func:`redact` masks them again here, so that a report never holds
-a secret whichever driver or future exchange source filled the log."""
+a secret whichever driver or future exchange source filled the log. Against an
+external SCIM target the runner has already scrubbed its token from every text,
+and cybozu.com's side is shown as not applicable, never as passed."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.replay.runner import ScenarioResult, StepRecord
+from lab.scenario.sides import NOT_APPLICABLE
 
 WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
 MASK = "********"
@@ -64,26 +67,45 @@ def failure_text(result: ScenarioResult) -> str:
 
 
 def headline(result: ScenarioResult) -> str:
+    """One line per scenario; against an external target PASS is Okta's side only, and says how
+    many parts were not applicable."""
     state = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
     total = len(result.scenario.steps)
     where = f"{len(result.steps)} steps" if result.passed else f"step {len(result.steps)} of {total}"
-    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}, {result.seconds:.2f} s)"
+    left_out = len(result.not_applicable)
+    side = f", Okta's side; {left_out} not applicable" if result.target else ""
+    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}{side}, {result.seconds:.2f} s)"
+
+
+def not_applicable_text(result: ScenarioResult) -> str:
+    """The parts left out against the external target, one a line ("" for none)."""
+    return "\n".join(f"  N/A   {part}" for part in result.not_applicable)
 
 
 def summary(results: list[ScenarioResult], seconds: float) -> str:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
-    return f"{len(results)} scenarios: {passed} passed, {failed} failed in {seconds:.1f} s"
+    text = f"{len(results)} scenarios: {passed} passed, {failed} failed in {seconds:.1f} s"
+    targets = {r.target for r in results if r.target}
+    if targets:
+        left_out = sum(len(r.not_applicable) for r in results)
+        text += f"; against the {', '.join(sorted(targets))}: {left_out} cybozu.com-side parts not applicable"
+    return text
 
 
 def junit(results: list[ScenarioResult], path: Path, seconds: float) -> None:
     """One testcase per scenario; the failing step is in the failure's message."""
+    """One testcase per scenario; the failing step is in the failure's message. Against an
+    external target a scenario's testcase is Okta's side, and a second one, "[cybozu.com side]",
+    is skipped with the parts not applicable as its reason."""
+    left_out = [r for r in results if r.not_applicable]
     suite = ET.Element(
         "testsuite",
         name="lab scenarios",
-        tests=str(len(results)),
+        tests=str(len(results) + len(left_out)),
         failures=str(sum(not r.passed and not r.error for r in results)),
         errors=str(sum(bool(r.error) for r in results)),
+        skipped=str(len(left_out)),
         time=f"{seconds:.3f}",
     )
     for result in results:
@@ -100,6 +122,17 @@ def junit(results: list[ScenarioResult], path: Path, seconds: float) -> None:
             message = result.error or (f"{record.step.label}: {record.failures[0]}" if record else "failed")
             element = ET.SubElement(case, "error" if result.error else "failure", message=message)
             element.text = failure_text(result)
+        if result.not_applicable:
+            side = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"scenarios.{result.scenario.id}",
+                name=f"{result.scenario.name} [cybozu.com side]",
+                file=result.scenario.file,
+                time="0.000",
+            )
+            skipped = ET.SubElement(side, "skipped", message=f"{NOT_APPLICABLE} ({result.target})")
+            skipped.text = "\n".join(result.not_applicable)
     path.parent.mkdir(parents=True, exist_ok=True)
     tree = ET.ElementTree(suite)
     ET.indent(tree)
@@ -109,7 +142,7 @@ def junit(results: list[ScenarioResult], path: Path, seconds: float) -> None:
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1d1d1f}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-.pass{color:#0a7d32}.fail{color:#b00020}
+.pass{color:#0a7d32}.fail{color:#b00020}.na{color:#6e6e73}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 pre{background:#f5f5f7;padding:.5rem;overflow:auto;max-height:30rem;font-size:.8rem}
 details summary{cursor:pointer}
@@ -165,20 +198,27 @@ def html_report(results: list[ScenarioResult], folder: Path, seconds: float) -> 
     for result in results:
         css = "pass" if result.passed else "fail"
         body.append(f'<h2 class="{css}">{_e(headline(result))}</h2><p>{_e(result.scenario.file)}</p>')
+        if result.target:
+            body.append(f"<p>Okta's side against the {_e(result.target)}; cybozu.com's side: {_e(NOT_APPLICABLE)}.</p>")
         if result.error:
             body.append(f'<pre class="fail">{_e(result.error)}</pre>')
+        if result.setup_not_applicable:
+            body.append("".join(f'<p class="na">N/A: {_e(p)}</p>' for p in result.setup_not_applicable))
         rows = []
         for record in result.steps:
-            state = "pass" if record.passed else "fail"
+            state = {"pass": "pass", "fail": "fail", "n/a": "na"}[record.state]
             failures = "<br>".join(_e(f) for f in record.failures)
+            left_out = "<br>".join(f"N/A: {_e(p)}" for p in record.not_applicable)
             rows.append(
                 f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
-                f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
-                f'<td class="fail">{failures}</td><td>{record.seconds:.2f} s</td></tr>'
-                f'<tr><td></td><td colspan="4">{artifacts(record, folder)}{wire_log(record)}</td></tr>'
+                f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.state.upper())}</td>"
+                f"<td>{_e(record.message or '')}</td>"
+                f'<td class="fail">{failures}</td><td class="na">{left_out}</td><td>{record.seconds:.2f} s</td></tr>'
+                f'<tr><td></td><td colspan="6">{artifacts(record, folder)}{wire_log(record)}</td></tr>'
             )
         body.append(
-            "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th><th>time</th></tr>"
+            "<table><tr><th>#</th><th>verb</th><th>state</th><th>message</th><th>failures</th>"
+            "<th>not applicable</th><th>time</th></tr>"
             + "".join(rows)
             + "</table>"
         )
