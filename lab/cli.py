@@ -6,6 +6,7 @@
     lab reset [--data-dir DIR]
     lab check PATH...
     lab run PATH... [--driver api] [--junit FILE] [--report DIR [--har]] [-k EXPR] [--shard I/N]
+            [--scim-url URL (--scim-token-env VAR | --scim-token-file FILE)]
     lab train [NAME] [--trainee T] [--data-dir DIR]
 
 `lab up` writes ``lab.json`` (URLs, lab key) into the data folder; the other
@@ -27,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from lab import class_command, lan
+from lab import class_command, lan, target
 from lab.scenario import shards
 from simcore.control import LAB_KEY_HEADER
 from simcore.journal import StoreCorrupt, replace_durably
@@ -167,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="I/N",
         help="run only the I-th of N shards of the selected scenarios (CI jobs side by side; docs/ci.md)",
     )
+    target.add_options(run.add_argument)
     return parser
 
 

@@ -15,11 +15,48 @@ import cybozu_sim.app
 import okta_sim.app
 from cybozu_sim.public import scim_url_template
 from lab.server import ServerThread
+from lab.target import ExternalTarget
 
 
 def okta_config(lab_key: str, cybozu_url: str, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """okta_sim's configuration for a lab whose cybozu_sim answers at ``cybozu_url``."""
     return {"LAB_KEY": lab_key, "SCIM_URL_TEMPLATE": scim_url_template(cybozu_url), **(settings or {})}
+
+
+def external_okta_config(
+    lab_key: str, target: ExternalTarget, settings: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """okta_sim's configuration when its pushes go to an external SCIM target: every "Domain Name"
+    leads there, and it leaves from its loopback egress addresses only when the target is on the
+    loopback too (elsewhere the server sees this machine's own address)."""
+    return {
+        "LAB_KEY": lab_key,
+        "SCIM_URL_TEMPLATE": target.scim_url_template,
+        "EGRESS_BIND": target.loopback,
+        **(settings or {}),
+    }
+
+
+class OktaAlone:
+    """okta_sim without a cybozu_sim, provisioning into an external SCIM target (``with`` starts it)."""
+
+    def __init__(
+        self, target: ExternalTarget, *, okta: Mapping[str, Any] | None = None, host: str = "127.0.0.1"
+    ) -> None:
+        self.lab_key = secrets.token_urlsafe(24)
+        app = okta_sim.app.create_app(external_okta_config(self.lab_key, target, okta))
+        self.okta = ServerThread(app, host, 0)
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {"okta": self.okta.url}
+
+    def __enter__(self) -> OktaAlone:
+        self.okta.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.okta.stop()
 
 
 class AppPair:

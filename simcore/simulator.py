@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from email.utils import format_datetime
 from typing import Any, Protocol
 
 from flask import Blueprint, Flask, Response
@@ -53,7 +54,20 @@ def configure(
     seed = app.config["SEED"]
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise ValueError(f"SEED must be an integer or None, not {seed!r}")
+    date_from(app, clock)
     return store, clock, Entropy(seed, app.config["SEED_ROOM"] or app.name)
+
+
+def date_from(app: Flask, clock: LabClock) -> None:
+    """Every response's ``Date`` header is the lab clock's (RFC 9110 5.6.7 IMF-fixdate), as every
+    timestamp the app writes is: a scenario a year ahead sees a Date a year ahead, and a frozen
+    clock gives the same headers on every run (the wire log and HAR are then reproducible).
+    Without it the HTTP server would stamp the machine's time."""
+
+    @app.after_request
+    def stamp(response: Response) -> Response:
+        response.headers["Date"] = format_datetime(clock.now(), usegmt=True)
+        return response
 
 
 def install_lab_control(

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import httpx2
 from faker import Faker
 
+from lab.target import ExternalTarget
 from okta_sim.public import LOG_RETENTION
 from simcore.clock import isoformat, parse_instant
 from simcore.control import LAB_KEY_HEADER
@@ -53,8 +54,13 @@ def okta_message(body: Any, fallback: str) -> str:
 class LabClient:
     """One scenario's connection to its lab, with the names it has learnt (tenants, apps)."""
 
-    def __init__(self, endpoints: Endpoints) -> None:
+    def __init__(self, endpoints: Endpoints, *, external: ExternalTarget | None = None) -> None:
+        """``external``: okta_sim provisions into that SCIM server and there is no cybozu_sim."""
         self.endpoints = endpoints
+        self.external = external
+        # The licences setup.cybozu declares per tenant: against an external target, what the
+        # Profile Editor keeps (the lab cannot read the tenant's).
+        self.declared_licenses: dict[str, dict[str, int]] = {}
         self.http = httpx2.Client(timeout=120.0, headers={LAB_KEY_HEADER: endpoints.lab_key})
         self.tenants: list[str] = []
         self.apps: list[str] = []
@@ -123,7 +129,8 @@ class LabClient:
         return found
 
     def both(self, method: str, path: str, body: Any = None) -> list[Any]:
-        return [self.call(app, method, path, body) for app in ("okta", "cybozu")]
+        """The same lab call to each app of the lab (okta_sim alone against an external target)."""
+        return [self.call(app, method, path, body) for app in ("okta", "cybozu") if app in self.endpoints.urls]
 
     # -- names --------------------------------------------------------------------
 
@@ -142,8 +149,9 @@ class LabClient:
         return self.apps[-1]
 
     def domain(self, name: str) -> str:
-        """The "Domain Name" a scenario's subdomain has in this lab: itself."""
-        return name
+        """The "Domain Name" a scenario's subdomain has in this lab: itself; against an external
+        cybozu.com tenant, that tenant's subdomain (the Domain Name that leads Okta there)."""
+        return (self.external.domain if self.external else None) or name
 
     def okta_people(self) -> list[Any]:
         """Every person, deactivated ones included: Okta's plain list "omits users that have a status
@@ -162,7 +170,12 @@ class LabClient:
     # -- setup --------------------------------------------------------------------
 
     def create_tenant(self, subdomain: str, tenant: dict[str, Any], do: Do) -> None:
-        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, access control."""
+        """One ``setup.cybozu.tenants`` entry, under ``subdomain``: licences, users, access control
+        (against an external target only its name and licences are noted: the tenant is as it is)."""
+        self.declared_licenses[subdomain] = dict(tenant["licenses"])
+        if self.external:
+            self.tenants.append(subdomain)
+            return
         body = {
             "subdomain": subdomain,
             "licenses": tenant["licenses"],
@@ -280,9 +293,12 @@ class LabClient:
         return list(self.call("okta", "GET", "/_lab/egress")["addresses"])
 
     def unlicensed_attributes(self, subdomain: str, app_id: str) -> list[str]:
-        """The app's service attributes the tenant has no licences for (STEP2-3 deletes them)."""
-        tenant = self.call("cybozu", "GET", f"/_lab/tenants/{subdomain}")
-        licensed = {u["code"] for u in tenant["licenses"]}
+        """The app's service attributes the tenant has no licences for (STEP2-3 deletes them); an
+        external tenant's as setup.cybozu declares them."""
+        if self.external:
+            licensed = set(self.declared_licenses.get(subdomain, {}))
+        else:
+            licensed = {u["code"] for u in self.call("cybozu", "GET", f"/_lab/tenants/{subdomain}")["licenses"]}
         schema = self.okta("GET", f"/meta/schemas/apps/{app_id}/default")
         return [name for name in schema["definitions"]["custom"]["properties"] if name not in licensed]
 

@@ -62,7 +62,10 @@ class Consoles:
         self.context.set_default_timeout(TIMEOUT_MS)
         # A bulk assignment answers only when every push is done.
         self.context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-        if trace:  # a trace costs time: only when the failing step's artifacts are kept
+        # A trace records every field filled and every page's DOM: against an external target that
+        # would be its API token, so a failing step keeps only its screenshot (the field is masked).
+        self.keep_trace = trace and client.external is None
+        if self.keep_trace:  # a trace costs time: only when the failing step's artifacts are kept
             self.context.tracing.start(screenshots=True, snapshots=True)
         self.page: Page = self.context.new_page()
         self.okta_signed_in = False
@@ -78,7 +81,7 @@ class Consoles:
     # -- failure artifacts ----------------------------------------------------------
 
     def begin_step(self) -> None:
-        if self.trace:
+        if self.keep_trace:
             self.context.tracing.start_chunk()
 
     def end_step(self, failed: bool, folder: Path | None) -> list[Path]:
@@ -86,11 +89,14 @@ class Consoles:
         if not self.trace:
             return []
         if not failed or folder is None:
-            self.context.tracing.stop_chunk()
+            if self.keep_trace:
+                self.context.tracing.stop_chunk()
             return []
         folder.mkdir(parents=True, exist_ok=True)
         screenshot, trace = folder / "screenshot.png", folder / "trace.zip"
         self.page.screenshot(path=str(screenshot), full_page=True)
+        if not self.keep_trace:
+            return [screenshot]
         self.context.tracing.stop_chunk(path=str(trace))
         return [screenshot, trace]
 

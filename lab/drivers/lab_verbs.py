@@ -50,8 +50,12 @@ class LabVerbs:
 
     def lab_connect(self, params: Params) -> Result:
         subdomain = self.client.tenant(params.get("tenant"))
-        token = self.do("cybozu.create_api_token", tenant=subdomain, notes="Okta").values
-        self.do("cybozu.set_propagate_provisioning", enabled=True, tenant=subdomain)
+        external = self.client.external
+        if external:  # STEP1 was done in the tenant's console: its token is the one given to the run
+            token = {"token": external.token}
+        else:
+            token = self.do("cybozu.create_api_token", tenant=subdomain, notes="Okta").values
+            self.do("cybozu.set_propagate_provisioning", enabled=True, tenant=subdomain)
         app_id = self.do("okta.add_catalog_app", domain_name=params.get("domain_name") or subdomain).values[
             "id"
         ]
@@ -59,7 +63,8 @@ class LabVerbs:
         self.do("okta.set_provisioning_to_app", app=app_id)
         if params["delete_unlicensed"]:
             self.delete_unlicensed_attributes(subdomain, app_id)
-        return Result(values={"token": token["token"], "token_id": token["id"], "app": app_id})
+        ids = {"token_id": token["id"]} if "id" in token else {}  # an external token's id is unknown
+        return Result(values={"token": token["token"], "app": app_id, **ids})
 
     def delete_unlicensed_attributes(self, subdomain: str, app_id: str) -> None:
         """Profile Editor: delete the service attributes the tenant has no licences for."""

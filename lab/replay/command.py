@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from lab import browser
+from lab import browser, target
 from lab.replay import har, reports, runner
 from lab.scenario import selection, shards
 from lab.scenario.loader import collect, load_file
@@ -50,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
     if args.har and not args.report:
         print("lab: --har writes the HAR files beside the HTML report: give --report DIR too", file=sys.stderr)
         return INVALID
+    try:
+        external = target.from_options(args.scim_url, args.scim_token_env, args.scim_token_file)
+    except target.TargetError as error:
+        print(f"lab: {error}", file=sys.stderr)
+        return INVALID
     scenarios, problems = load_all(args.paths)
     if problems:
         return report_problems(problems)
@@ -74,11 +79,13 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdout.isatty():
             print(f"[{number:>{width}}/{len(scenarios)}] {scenario.id} ...", end="\r", flush=True)
         artifacts = Path(args.report) / "artifacts" / scenario.id if args.report else None
-        result = runner.run(scenario, args.driver, artifacts=artifacts)
+        result = runner.run(scenario, args.driver, artifacts=artifacts, target=external)
         results.append(result)
         if args.har and artifacts:
             har_files.append(har.write(result, artifacts))
         print(f"[{number:>{width}}/{len(scenarios)}] {reports.headline(result)}", flush=True)
+        if result.not_applicable:
+            print(reports.not_applicable_text(result), flush=True)
         if not result.passed:
             print(reports.failure_text(result), flush=True)
     seconds = time.perf_counter() - started

@@ -1,5 +1,7 @@
 """pytest plugin (entry point ``pytest11``): each YAML scenario under a ``scenarios``
 folder is a test item, marked with its tags, failing with the same text as ``lab run``.
+With ``--scim-url`` (an external SCIM target, lab.target) the item is Okta's side and a
+second item, skipped, names the cybozu.com parts that are not applicable.
 
 Every item starts its own sandbox on ephemeral ports, so ``pytest -n auto``
 (pytest-xdist) runs scenarios side by side without shared state. ``--scenario-shard I/N``
@@ -15,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from lab import browser
+from lab import browser, target
 from lab.replay import end_state, reports, runner
-from lab.scenario import shards
+from lab.scenario import shards, sides
 from lab.scenario.loader import load_file
 from lab.scenario.model import Scenario
 from lab.scenario.source import InvalidScenario
@@ -40,6 +42,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run only the I-th of N shards of the selected scenarios, as `lab run --shard I/N` "
         "(other tests are not sharded)",
     )
+    target.add_options(parser.addoption)
+
+
+EXTERNAL = pytest.StashKey[target.ExternalTarget | None]()
+
+
+def external_target(config: pytest.Config) -> target.ExternalTarget | None:
+    """The --scim-url target, read once per session (the token from its variable or file)."""
+    if EXTERNAL not in config.stash:
+        try:
+            config.stash[EXTERNAL] = target.from_options(
+                config.getoption("scim_url"), config.getoption("scim_token_env"), config.getoption("scim_token_file")
+            )
+        except target.TargetError as error:
+            raise pytest.UsageError(str(error)) from None
+        if config.stash[EXTERNAL] and config.getoption("scenario_driver") == "both":
+            raise pytest.UsageError(
+                "--scenario-driver both compares two runs from the same start: against an external target "
+                "the second would meet the users the first created there; run one driver at a time"
+            )
+    return config.stash[EXTERNAL]
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m, so that the selected scenarios are what is split
@@ -93,7 +116,9 @@ def _work(item: pytest.Item) -> shards.Work:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A missing browser is one usage error before anything runs, not a failure per scenario."""
+    """A missing browser, or bad target options, are one usage error before anything runs, not a
+    failure per scenario."""
+    external_target(config)
     if config.getoption("scenario_driver") != "api" and not browser.browser_available():
         raise pytest.UsageError(browser.NO_BROWSER)
 
@@ -111,11 +136,17 @@ class ScenarioFile(pytest.File):
         except InvalidScenario as error:
             yield InvalidItem.from_parent(self, name=self.path.stem, problems=str(error))
             return
-        item = ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+        external = external_target(self.config)
+        item = ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario, external=external)
+        items: list[pytest.Item] = [item]
+        left_out = sides.plan(scenario).parts(scenario) if external else []
+        if left_out:  # cybozu.com's side is its own item, skipped: never counted as passed
+            items.append(NotApplicableItem.from_parent(self, name=f"{scenario.id}[cybozu.com side]", parts=left_out))
         for tag in scenario.tags:
             self.config.addinivalue_line("markers", f"{tag}: scenario tag")
-            item.add_marker(tag)
-        yield item
+            for each in items:
+                each.add_marker(tag)
+        yield from items
 
 
 class ScenarioFailed(Exception):
@@ -132,18 +163,19 @@ class DifferentEndStates(Exception):
 
 
 class ScenarioItem(pytest.Item):
-    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+    def __init__(self, *, scenario: Scenario, external: target.ExternalTarget | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
+        self.external = external
 
     def runtest(self) -> None:
         driver = self.config.getoption("scenario_driver")
         if driver != "both":
-            result = runner.run(self.scenario, driver)
+            result = runner.run(self.scenario, driver, target=self.external)
             if not result.passed:
                 raise ScenarioFailed(result)
             return
-        results = [runner.run(self.scenario, name, capture=True) for name in ("api", "ui")]
+        results = [runner.run(self.scenario, name, capture=True) for name in ("api", "ui")]  # never external
         for result in results:
             if not result.passed:
                 raise ScenarioFailed(result)
@@ -163,6 +195,20 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario: {self.scenario.name}"
+
+
+class NotApplicableItem(pytest.Item):
+    """A scenario's cybozu.com side against an external target: skipped, naming each part."""
+
+    def __init__(self, *, parts: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.parts = parts
+
+    def runtest(self) -> None:
+        pytest.skip(f"{sides.NOT_APPLICABLE}: " + "; ".join(self.parts))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"cybozu.com side of {self.path.name}"
 
 
 class InvalidItem(pytest.Item):

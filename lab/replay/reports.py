@@ -7,7 +7,9 @@ are the console's and JUnit's ``time``, which CI reads.
 
 okta_sim's wire log already masks the Authorization header and the password it
 provisions; lab.replay.masking masks them again here, so that a report never holds
-a secret whichever driver or future exchange source filled the log."""
+a secret whichever driver or future exchange source filled the log. Against an
+external SCIM target the runner has already scrubbed its token from every text,
+and cybozu.com's side is shown as not applicable, never as passed."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any
 from lab.replay.masking import redact, redact_headers, scrub
 from lab.replay.runner import ScenarioResult, StepRecord
 from lab.scenario.shards import Shard
+from lab.scenario.sides import NOT_APPLICABLE
 
 WIRE_LOG_LIMIT = 200  # exchanges shown per step; a bulk step sends thousands
 
@@ -50,12 +53,20 @@ def failure_text(result: ScenarioResult) -> str:
 
 
 def headline(result: ScenarioResult, timed: bool = True) -> str:
-    """``timed``: with the wall-clock time the scenario took (the console's line, not the report's)."""
+    """One line per scenario; ``timed``: with the wall-clock time the scenario took (the console's
+    line, not the report's). Against an external target PASS is Okta's side only, and the line
+    says how many parts were not applicable."""
     state = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
     total = len(result.scenario.steps)
     where = f"{len(result.steps)} steps" if result.passed else f"step {len(result.steps)} of {total}"
+    side = f", Okta's side; {len(result.not_applicable)} not applicable" if result.target else ""
     took = f", {result.seconds:.2f} s" if timed else ""
-    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}{took})"
+    return f"{state:5} {result.scenario.id}  {result.scenario.name}  ({where}{side}{took})"
+
+
+def not_applicable_text(result: ScenarioResult) -> str:
+    """The parts left out against the external target, one a line ("" for none)."""
+    return "\n".join(f"  N/A   {part}" for part in result.not_applicable)
 
 
 def summary(results: list[ScenarioResult], seconds: float | None = None) -> str:
@@ -63,18 +74,27 @@ def summary(results: list[ScenarioResult], seconds: float | None = None) -> str:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     took = f" in {seconds:.1f} s" if seconds is not None else ""
-    return f"{len(results)} scenarios: {passed} passed, {failed} failed{took}"
+    text = f"{len(results)} scenarios: {passed} passed, {failed} failed{took}"
+    targets = {r.target for r in results if r.target}
+    if targets:
+        left_out = sum(len(r.not_applicable) for r in results)
+        text += f"; against the {', '.join(sorted(targets))}: {left_out} cybozu.com-side parts not applicable"
+    return text
 
 
 def junit(results: list[ScenarioResult], path: Path, seconds: float, shard: Shard | None = None) -> None:
     """One testcase per scenario; the failing step is in the failure's message. A shard's suite
-    says which shard it is, so that CI's merged test results tell the jobs apart."""
+    says which shard it is, so that CI's merged test results tell the jobs apart. Against an
+    external target a scenario's testcase is Okta's side, and a second one, "[cybozu.com side]",
+    is skipped with the parts not applicable as its reason."""
+    left_out = [r for r in results if r.not_applicable]
     suite = ET.Element(
         "testsuite",
         name=f"lab scenarios (shard {shard})" if shard else "lab scenarios",
-        tests=str(len(results)),
+        tests=str(len(results) + len(left_out)),
         failures=str(sum(not r.passed and not r.error for r in results)),
         errors=str(sum(bool(r.error) for r in results)),
+        skipped=str(len(left_out)),
         time=f"{seconds:.3f}",
     )
     for result in results:
@@ -91,6 +111,17 @@ def junit(results: list[ScenarioResult], path: Path, seconds: float, shard: Shar
             message = result.error or (f"{record.step.label}: {record.failures[0]}" if record else "failed")
             element = ET.SubElement(case, "error" if result.error else "failure", message=message)
             element.text = failure_text(result)
+        if result.not_applicable:
+            side = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"scenarios.{result.scenario.id}",
+                name=f"{result.scenario.name} [cybozu.com side]",
+                file=result.scenario.file,
+                time="0.000",
+            )
+            skipped = ET.SubElement(side, "skipped", message=f"{NOT_APPLICABLE} ({result.target})")
+            skipped.text = "\n".join(result.not_applicable)
     path.parent.mkdir(parents=True, exist_ok=True)
     tree = ET.ElementTree(suite)
     ET.indent(tree)
@@ -100,7 +131,7 @@ def junit(results: list[ScenarioResult], path: Path, seconds: float, shard: Shar
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1d1d1f}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-.pass{color:#0a7d32}.fail{color:#b00020}
+.pass{color:#0a7d32}.fail{color:#b00020}.na{color:#6e6e73}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 pre{background:#f5f5f7;padding:.5rem;overflow:auto;max-height:30rem;font-size:.8rem}
 details summary{cursor:pointer}
@@ -170,20 +201,27 @@ def html_report(results: list[ScenarioResult], folder: Path, har_files: list[Pat
                 f"{_e(har_files[number].name)}</a>"
             )
         body.append("</p>")
+        if result.target:
+            body.append(f"<p>Okta's side against the {_e(result.target)}; cybozu.com's side: {_e(NOT_APPLICABLE)}.</p>")
         if result.error:
             body.append(f'<pre class="fail">{_e(result.error)}</pre>')
+        if result.setup_not_applicable:
+            body.append("".join(f'<p class="na">N/A: {_e(p)}</p>' for p in result.setup_not_applicable))
         rows = []
         for record in result.steps:
-            state = "pass" if record.passed else "fail"
+            state = {"pass": "pass", "fail": "fail", "n/a": "na"}[record.state]
             failures = "<br>".join(_e(f) for f in record.failures)
+            left_out = "<br>".join(f"N/A: {_e(p)}" for p in record.not_applicable)
             rows.append(
                 f'<tr><td class="{state}">{_e(record.step.index)}</td><td>{_e(record.step.verb)}'
-                f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.message or '')}</td>"
-                f'<td class="fail">{failures}</td></tr>'
-                f'<tr><td></td><td colspan="3">{artifacts(record, folder)}{wire_log(record, result.secrets)}</td></tr>'
+                f"<br><small>{_e(record.step.title)}</small></td><td>{_e(record.state.upper())}</td>"
+                f"<td>{_e(record.message or '')}</td>"
+                f'<td class="fail">{failures}</td><td class="na">{left_out}</td></tr>'
+                f'<tr><td></td><td colspan="5">{artifacts(record, folder)}{wire_log(record, result.secrets)}</td></tr>'
             )
         body.append(
-            "<table><tr><th>#</th><th>verb</th><th>message</th><th>failures</th></tr>"
+            "<table><tr><th>#</th><th>verb</th><th>state</th><th>message</th><th>failures</th>"
+            "<th>not applicable</th></tr>"
             + "".join(rows)
             + "</table>"
         )

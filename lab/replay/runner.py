@@ -19,22 +19,26 @@ from lab.drivers.api import ApiDriver
 from lab.drivers.client import ActionError, LabClient
 from lab.drivers.protocol import Driver, Params, Result
 from lab.replay import end_state, expectations, masking
-from lab.replay.sandbox import Sandbox
+from lab.replay.sandbox import ExternalSandbox, Sandbox, sandbox
+from lab.scenario import sides
 from lab.scenario.model import EXPECT_VERB, REFERENCE, Scenario, Step
+from lab.target import ExternalTarget
+
+Lab = Sandbox | ExternalSandbox
 
 
-def ui_driver(sandbox: Sandbox, trace: bool = False) -> Driver:
+def ui_driver(lab: Lab, trace: bool = False) -> Driver:
     from lab.drivers.ui import UiDriver  # Playwright is imported only when a browser is wanted
 
-    return UiDriver(LabClient(sandbox), trace=trace)
+    return UiDriver(LabClient(lab, external=lab.external), trace=trace)
 
 
-def api_driver(sandbox: Sandbox, trace: bool = False) -> Driver:
-    return ApiDriver(LabClient(sandbox))
+def api_driver(lab: Lab, trace: bool = False) -> Driver:
+    return ApiDriver(LabClient(lab, external=lab.external))
 
 
-# driver name -> factory(sandbox, trace): trace keeps what shows a failing step (the UI driver's trace)
-DRIVERS: dict[str, Callable[[Sandbox, bool], Driver]] = {"api": api_driver, "ui": ui_driver}
+# driver name -> factory(lab, trace): trace keeps what shows a failing step (the UI driver's trace)
+DRIVERS: dict[str, Callable[[Lab, bool], Driver]] = {"api": api_driver, "ui": ui_driver}
 
 
 @dataclass
@@ -45,10 +49,18 @@ class StepRecord:
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     artifacts: list[Path] = field(default_factory=list)  # the UI driver's screenshot and trace of a failure
+    # Against an external target: why the step was not performed at all, and every part of it
+    # not applicable (reported so, never as passed).
+    skipped: str | None = None
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    @property
+    def state(self) -> str:
+        return "fail" if self.failures else ("n/a" if self.skipped else "pass")
 
     def culprit(self) -> dict[str, Any] | None:
         """The SCIM exchange most likely behind a failure: the last refused one, else the last one."""
@@ -66,6 +78,13 @@ class ScenarioResult:
     end_state: dict[str, Any] | None = None  # captured when asked, to compare drivers
     # the secret values its steps gave or got (tokens, passwords), which reports mask wherever they are
     secrets: set[str] = field(default_factory=set)
+    target: str | None = None  # the external SCIM target, as reports name it (never its token)
+    setup_not_applicable: list[str] = field(default_factory=list)
+
+    @property
+    def not_applicable(self) -> list[str]:
+        """Every part of the scenario left out against the external target, in order."""
+        return [*self.setup_not_applicable, *(p for s in self.steps for p in s.not_applicable)]
 
     @property
     def passed(self) -> bool:
@@ -152,22 +171,40 @@ def run_step(
     saved: dict[str, Any],
     previous: StepRecord | None,
     artifacts: Path | None = None,
+    plan: sides.StepPlan | None = None,
     secrets: set[str] | None = None,
 ) -> StepRecord:
-    """Perform and judge one step; the secrets among its parameters and results go to ``secrets``."""
+    """Perform and judge one step; ``plan``: against an external target, what of the step runs
+    (lab.scenario.sides); the secrets among its parameters and results go to ``secrets``."""
     record = StepRecord(step)
     started = time.perf_counter()
-    if step.verb != EXPECT_VERB:
-        driver.begin_step()
-    try:
-        _run_step(driver, step, saved, previous, record, set() if secrets is None else secrets)
-    finally:
+    if plan is not None:
+        record.not_applicable = plan.parts(step)
+        record.skipped = plan.skip
+    if record.skipped:
+        leave_out(driver, step, saved, plan)
+    else:
         if step.verb != EXPECT_VERB:
-            folder = artifacts / f"step-{step.index}" if artifacts else None
-            record.artifacts = driver.end_step(not record.passed, folder)
+            driver.begin_step()
+        try:
+            _run_step(driver, step, saved, previous, record, plan, set() if secrets is None else secrets)
+        finally:
+            if step.verb != EXPECT_VERB:
+                folder = artifacts / f"step-{step.index}" if artifacts else None
+                record.artifacts = driver.end_step(not record.passed, folder)
     record.failures = stable(record.failures, driver.client.endpoints.urls)
     record.seconds = time.perf_counter() - started
     return record
+
+
+def leave_out(driver: Driver, step: Step, saved: dict[str, Any], plan: sides.StepPlan | None) -> None:
+    """A step not performed against an external target: only the results the target gives
+    (its token and SCIM endpoint) are saved."""
+    external = driver.client.external
+    given = {"token": external.token, "scim_endpoint": external.scim_url} if external else {}
+    for name, key in step.save.items():
+        if plan is not None and key in plan.given:
+            saved[name] = given[key]
 
 
 def _run_step(
@@ -176,6 +213,7 @@ def _run_step(
     saved: dict[str, Any],
     previous: StepRecord | None,
     record: StepRecord,
+    plan: sides.StepPlan | None,
     secrets: set[str],
 ) -> None:
     if step.verb == EXPECT_VERB:
@@ -206,15 +244,32 @@ def _run_step(
         for name, key in step.save.items():
             if key in results:
                 saved[name] = results[key]
+            elif plan is not None and key in plan.unavailable:
+                continue  # the plan left out every step that uses it
             elif not record.failures:
                 record.failures.append(f"save {name}: the step returned no {key!r}")
-    if step.expect and not record.failures:
+    expect = sides.applicable(step.expect or {}, plan.expect_left_out) if plan else step.expect
+    if expect and not record.failures:
         try:
             record.failures += expectations.check(
-                resolve(step.expect, saved), driver.client, record.message, record.exchanges
+                resolve(expect, saved), driver.client, record.message, record.exchanges
             )
         except ActionError as error:
             record.failures.append(f"could not read the lab's state: {error}")
+
+
+def scrubbed(record: StepRecord, target: ExternalTarget | None) -> StepRecord:
+    """``record`` with the external target's token masked wherever it appears: reports are made
+    from results, and the token must never reach one."""
+    if target is not None:
+        record.message = hide_token(record.message, target)
+        record.failures = hide_token(record.failures, target)
+        record.exchanges = hide_token(record.exchanges, target)
+    return record
+
+
+def hide_token(value: Any, target: ExternalTarget) -> Any:
+    return masking.scrub(value, [target.token] if target.token else [])
 
 
 def run(
@@ -223,25 +278,31 @@ def run(
     on_step: Callable[[StepRecord], None] | None = None,
     artifacts: Path | None = None,
     capture: bool = False,
+    target: ExternalTarget | None = None,
 ) -> ScenarioResult:
     """Start a sandbox, set it up, replay the steps until one fails; a failing step's
-    screenshot and trace (UI driver) go under ``artifacts``."""
-    result = ScenarioResult(scenario, driver)
+    screenshot and trace (UI driver) go under ``artifacts``. With ``target``, okta_sim
+    provisions into that external SCIM server and cybozu.com's side is not applicable."""
+    result = ScenarioResult(scenario, driver, target=target.describe() if target else None)
+    plan = sides.plan(scenario) if target else None
     started = time.perf_counter()
     try:
-        with Sandbox(seed=scenario.seed) as sandbox:
-            actor = DRIVERS[driver](sandbox, artifacts is not None)
+        with sandbox(target, scenario.seed) as lab:
+            actor = DRIVERS[driver](lab, artifacts is not None)
             try:
+                if plan is not None:
+                    result.setup_not_applicable = plan.setup
                 try:
                     actor.setup(scenario.setup)
                 except ActionError as error:
-                    result.error = stable(f"setup failed: {error}", sandbox.urls)
+                    result.error = stable(f"setup failed: {error}", lab.urls)
                     return result
                 saved: dict[str, Any] = {}
                 previous = None
-                for step in scenario.steps:
-                    record = run_step(actor, step, saved, previous, artifacts, result.secrets)
-                    result.steps.append(record)
+                for number, step in enumerate(scenario.steps):
+                    step_plan = plan.steps[number] if plan else None
+                    record = run_step(actor, step, saved, previous, artifacts, step_plan, result.secrets)
+                    result.steps.append(scrubbed(record, target))
                     if on_step:
                         on_step(record)
                     if not record.passed:
@@ -255,5 +316,7 @@ def run(
     except Exception as error:  # noqa: BLE001 - the report must say the lab broke, not crash the run
         result.error = f"the lab failed: {type(error).__name__}: {error}"
     finally:
+        if target is not None and result.error:
+            result.error = hide_token(result.error, target)
         result.seconds = time.perf_counter() - started
     return result

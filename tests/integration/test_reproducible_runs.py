@@ -59,21 +59,23 @@ def scenario(folder: Path, seed: int) -> Path:
     return path
 
 
-def lab_run(files: list[Path], out: Path, hash_seed: str) -> tuple[bytes, bytes]:
-    """``lab run`` in a process of its own; the report's and the JUnit file's bytes."""
+def lab_run(files: list[Path], out: Path, hash_seed: str) -> tuple[bytes, bytes, list[bytes]]:
+    """``lab run`` in a process of its own; the report's, the JUnit file's and the HAR files' bytes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": hash_seed}
     command = [sys.executable, "-m", "lab.cli", "run", *map(str, files)]
-    command += ["--report", str(out / "report"), "--junit", str(out / "junit.xml")]
+    command += ["--report", str(out / "report"), "--har", "--junit", str(out / "junit.xml")]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    return (out / "report" / "index.html").read_bytes(), (out / "junit.xml").read_bytes()
+    hars = [path.read_bytes() for path in sorted((out / "report").glob("artifacts/*/exchanges.har"))]
+    return (out / "report" / "index.html").read_bytes(), (out / "junit.xml").read_bytes(), hars
 
 
 def test_two_runs_of_a_scenario_write_identical_reports(tmp_path: Path) -> None:
     files = [scenario(tmp_path, 0), ROOT / "scenarios" / "step1-step2-setup.yaml"]
-    report, junit = lab_run(files, tmp_path / "first", "1")
-    again, junit_again = lab_run(files, tmp_path / "second", "2")
+    report, junit, hars = lab_run(files, tmp_path / "first", "1")
+    again, junit_again, hars_again = lab_run(files, tmp_path / "second", "2")
     assert report == again
+    assert len(hars) == 2 and hars == hars_again  # response Dates too: the lab clock's
     assert TIME.sub(b"", junit) == TIME.sub(b"", junit_again)  # JUnit's times are the wall clock's
     text = report.decode()
     assert "http://cybozu_sim/example/scim/v2/Users/" in text  # meta.location, without its port
