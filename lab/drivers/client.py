@@ -62,6 +62,8 @@ class LabClient:
         # the defaults); a trainee's run has its own (lab.training).
         self.okta_password: str | None = None
         self.cybozu_password: str | None = None
+        # The scenario's seed (setup.seed; 0 without one): what a lab.fault with a probability draws from.
+        self.seed = 0
         self.sign_in()
 
     def sign_in(self) -> None:
@@ -181,6 +183,7 @@ class LabClient:
             do("cybozu.set_basic_auth", tenant=subdomain, **tenant["basic_auth"])
 
     def setup(self, setup: dict[str, Any], do: Do) -> None:
+        self.seed = int(setup.get("seed") or 0)
         self.both("POST", "/_lab/clock", {"freeze": setup.get("clock") or DEFAULT_START})
         for tenant in (setup.get("cybozu") or {}).get("tenants", []):
             self.create_tenant(tenant["subdomain"], tenant, do)
