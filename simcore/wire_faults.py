@@ -54,6 +54,7 @@ def install_fault_hook(app: Flask, hooks: LabHooks) -> None:
     def shape_body(response: Response) -> Response:
         fault: Fault | None = g.pop("lab_fault", None)
         if fault is not None:
+            response.direct_passthrough = False  # a file's answer too is read whole to be cut or trickled
             if fault.body == "truncated_json":
                 body = response.get_data()
                 response.set_data(body[: len(body) // 2])

@@ -198,3 +198,10 @@ def test_the_wire_log_keeps_what_the_socket_said(served: Served) -> None:
     with OktaScimClient(served.scim_url, served.token, on_exchange=seen.append) as scim, pytest.raises(ScimFailure):
         scim.get("x")
     assert (seen[0]["status"], "reset" in json.dumps(seen[0]["response"]).lower()) == (None, True)
+
+
+def test_a_get_whose_body_stalls_past_the_read_timeout_is_tried_once_more(served: Served) -> None:
+    served.fault(slow_body_ms=1500, method="GET", times=5)
+    with served.client(timeout=0.3) as scim, pytest.raises(ScimFailure, match="^Read timed out$"):
+        scim.find("alice@example.com")
+    assert served.fired() == 2

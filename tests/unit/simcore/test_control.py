@@ -64,6 +64,9 @@ def test_body_faults_in_process(app, lab: Lab) -> None:
     assert "<title>502 Bad Gateway</title>" in page.get_data(as_text=True)
     lab.call("POST", "/faults", {"slow_body_ms": 30, "chunks": 3, "times": 1}, expect=201)
     assert client.get("/acme/scim/v2/Users").get_data() == whole
+    css = client.get("/static/cybozu.css").get_data()  # a file's answer is streamed by Flask ...
+    lab.call("POST", "/faults", {"path": "^/static/", "body": "truncated_json", "times": 1}, expect=201)
+    assert client.get("/static/cybozu.css").get_data() == css[: len(css) // 2]  # ... and is cut all the same
     lab.call("POST", "/faults", {"drop": "reset", "times": 1}, expect=201)
     refused = client.get("/acme/scim/v2/Users")
     assert (refused.status_code, refused.get_data(as_text=True)) == (500, CANNOT_DROP)
