@@ -12,16 +12,29 @@ waitress puts the TCP peer's address in REMOTE_ADDR, which is what IP
 address restriction checks; it is told to trust no proxy and to pass proxy
 headers through unchanged: cybozu_sim believes X-Forwarded-For only when the
 peer is a proxy it was configured to trust (docs/security.md).
+
+The lab's fault injection needs one thing WSGI has no word for: ending a
+connection without an answer. Each request's environ carries
+``simcore.wire_faults.DROP_KEY``, a ``drop(reset)`` the app calls instead of
+answering; the server then writes nothing of the response and closes the
+socket, with SO_LINGER 0 for a reset (the kernel sends an RST) or plainly for
+an empty reply (a FIN after zero bytes), as a crashed backend or a proxy would.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import struct
 import threading
 from typing import Any
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+from waitress.task import WSGITask
+
+from simcore.wire_faults import DROP_KEY
 
 # Worker threads per server: enough for a scenario's slow faults (a request sleeping past
 # Okta's timeout) and a browser's parallel requests to be served while others wait.
@@ -33,13 +46,48 @@ POLL_SECONDS = 0.05
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+class DroppableTask(WSGITask):
+    """A request whose app may ask, through the environ, for its connection to be dropped."""
+
+    dropping: str | None = None  # "reset" or "close" once the app asked
+
+    def get_environment(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environment()
+        environ[DROP_KEY] = self.drop
+        return environ
+
+    def drop(self, reset: bool) -> None:
+        self.dropping = "reset" if reset else "close"
+
+    def write(self, data: bytes) -> None:
+        if self.dropping is None:
+            super().write(data)
+
+    def finish(self) -> None:
+        if self.dropping is None:
+            super().finish()
+            return
+        # Nothing was written; the channel closes the socket once this task ends.
+        self.close_on_finish = True
+        if self.dropping == "reset":
+            self.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+class LabChannel(HTTPChannel):
+    task_class = DroppableTask
+
+
+class LabServer(TcpWSGIServer):
+    channel_class = LabChannel
+
+
 class ServerThread:
     """A started WSGI server on ``host:port`` (port 0 picks a free ephemeral port)."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, *, threads: int = THREADS) -> None:
         # clear_untrusted_proxy_headers=False: waitress would otherwise drop X-Forwarded-For, and
         # cybozu_sim's own rule (believe it only from a configured trusted proxy) needs to see it.
-        self.server = TcpWSGIServer(
+        self.server = LabServer(
             app, host=host, port=port, threads=threads, ident="", clear_untrusted_proxy_headers=False
         )
         self.app = app

@@ -5,7 +5,8 @@ creates; opening a TCP connection and building an HTTP client for each
 person cost more than the requests themselves. The pool keeps idle
 connections per (server, egress address, timeout), so a push reuses one that
 leaves from the same source address: IP address restriction still sees the
-egress address the push was given.
+egress address the push was given. A connection the server closed while it
+sat idle is discarded before reuse, never retried blindly after a failure.
 
 Built on the standard library's http.client: it binds a source address, its
 socket timeout is exactly Okta's "60 s without bytes on the socket", and it
@@ -15,6 +16,7 @@ costs a fraction of a full-featured client per request.
 from __future__ import annotations
 
 import http.client
+import select
 import ssl
 import threading
 import zlib
@@ -66,23 +68,14 @@ class ConnectionPool:
     ) -> Reply:
         """One request on an idle connection (or a new one); raises OSError or HTTPException on failure.
 
-        A reused connection that the server closed while it sat idle fails
-        before any byte of the request was processed: that one case is retried
-        on a fresh connection, as every keep-alive client does.
+        An idle connection the server closed meanwhile is never used (see
+        ``_acquire``), and a failure is not retried here: a request that got
+        no answer may have been processed (a POST may have created the user),
+        so whether to send it again is the SCIM client's decision.
         """
-        connection, reused = self._acquire(endpoint)
+        connection = self._acquire(endpoint)
         try:
             reply, keep = _exchange(connection, method, target, body, headers)
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            connection.close()
-            if not reused:
-                raise
-            connection = _connect(endpoint)
-            try:
-                reply, keep = _exchange(connection, method, target, body, headers)
-            except BaseException:
-                connection.close()
-                raise
         except BaseException:
             connection.close()
             raise
@@ -99,12 +92,22 @@ class ConnectionPool:
             for connection in connections:
                 connection.close()
 
-    def _acquire(self, endpoint: Endpoint) -> tuple[http.client.HTTPConnection, bool]:
+    def _acquire(self, endpoint: Endpoint) -> http.client.HTTPConnection:
+        """An idle connection that is still open, else a new one. An idle connection has nothing
+        to read: if its socket is readable, the server closed it (EOF) or broke it, and it is
+        discarded before a request is lost on it (Apache HttpClient's stale-connection check,
+        urllib3's ``is_connection_dropped``)."""
+        stale = []
         with self._lock:
-            idle = self._idle.get(endpoint)
-            if idle:
-                return idle.pop(), True
-        return _connect(endpoint), False
+            idle = self._idle.get(endpoint) or []
+            while idle:
+                connection = idle.pop()
+                if _still_open(connection):
+                    return connection
+                stale.append(connection)
+        for connection in stale:
+            connection.close()
+        return _connect(endpoint)
 
     def _release(self, endpoint: Endpoint, connection: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -113,6 +116,17 @@ class ConnectionPool:
                 idle.append(connection)
                 return
         connection.close()
+
+
+def _still_open(connection: http.client.HTTPConnection) -> bool:
+    sock = connection.sock
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):  # closed under us
+        return False
+    return not readable
 
 
 def _connect(endpoint: Endpoint) -> http.client.HTTPConnection:

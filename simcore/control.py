@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from simcore import jsontext
 from simcore.clock import LabClock, parse_instant
@@ -186,21 +185,3 @@ def json_object() -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def install_fault_hook(app: Flask, hooks: LabHooks) -> None:
-    """Apply fired faults to every request outside ``/_lab/``."""
-
-    @app.before_request
-    def inject_fault() -> Response | None:
-        if request.path.startswith("/_lab/"):
-            return None
-        fault = hooks.faults.take(request.method, request.path)
-        if fault is None:
-            return None
-        if fault.delay_ms:
-            time.sleep(fault.delay_ms / 1000)
-        if fault.status is None:
-            return None
-        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-        return hooks.fault_response(fault.status, request.path, headers)

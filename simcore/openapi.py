@@ -68,7 +68,7 @@ COMMON_LAB = lab_operations(
         ("clock_state", "GET", "The lab clock", 200, "Object"),
         ("clock_change", "POST", "Freeze, advance or unfreeze the lab clock", 200, "Object"),
         ("faults_list", "GET", "The faults in place", 200, "Object"),
-        ("faults_add", "POST", "Make the app misbehave (429, 5xx, latency, timeout)", 201, "Object"),
+        ("faults_add", "POST", "Make the app misbehave (429, 5xx, latency, a dropped connection, a malformed or slow body)", 201, "Object"),
         ("faults_clear", "DELETE", "Remove every fault", 204, None),
     ]
 )

@@ -10,10 +10,11 @@ from typing import Any, Protocol
 from flask import Blueprint, Flask, Response
 
 from simcore.clock import LabClock
-from simcore.control import LabHooks, create_control_blueprint, install_fault_hook
+from simcore.control import LabHooks, create_control_blueprint
 from simcore.entropy import Entropy
 from simcore.faults import FaultInjector
 from simcore.store import Store
+from simcore.wire_faults import install_fault_hook
 
 FaultResponse = Callable[[int, str, dict[str, str]], Response]
 

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import httpx2
 from faker import Faker
 
+from lab.scenario.model import DEFAULT_SEED
 from lab.target import ExternalTarget
 from okta_sim.public import LOG_RETENTION
 from simcore.clock import isoformat, parse_instant
@@ -68,6 +69,8 @@ class LabClient:
         # the defaults); a trainee's run has its own (lab.training).
         self.okta_password: str | None = None
         self.cybozu_password: str | None = None
+        # The scenario's seed (setup.seed, as the sandbox's ids): what a lab.fault with a probability draws from.
+        self.seed = DEFAULT_SEED
         self.sign_in()
 
     def sign_in(self) -> None:
@@ -194,6 +197,7 @@ class LabClient:
             do("cybozu.set_basic_auth", tenant=subdomain, **tenant["basic_auth"])
 
     def setup(self, setup: dict[str, Any], do: Do) -> None:
+        self.seed = int(setup.get("seed", DEFAULT_SEED))
         self.both("POST", "/_lab/clock", {"freeze": setup.get("clock") or DEFAULT_START})
         for tenant in (setup.get("cybozu") or {}).get("tenants", []):
             self.create_tenant(tenant["subdomain"], tenant, do)

@@ -16,6 +16,8 @@ from lab.drivers.protocol import Params, Result
 from lab.scenario.verbs import parameters
 
 FAULT_STATUS = {"rate_limit": 429, "server_error": 503}
+# The kinds that are one fixed rule of simcore.faults.
+FAULT_RULES: dict[str, dict[str, Any]] = {"connection_reset": {"drop": "reset"}, "empty_reply": {"drop": "close"}}
 
 
 class LabVerbs:
@@ -85,8 +87,9 @@ class LabVerbs:
         return Result(values={"addresses": ", ".join(addresses)})
 
     def lab_fault(self, params: Params) -> Result:
+        """The verb's kind as a rule of the app's /_lab/faults (simcore.faults)."""
         kind = params["kind"]
-        spec: dict[str, Any] = {"path": params["path"]}
+        spec: dict[str, Any] = {"path": params["path"], **FAULT_RULES.get(kind, {})}
         if kind in FAULT_STATUS:
             spec["status"] = params.get("status") or FAULT_STATUS[kind]
         if kind == "rate_limit":
@@ -94,12 +97,23 @@ class LabVerbs:
         if kind == "latency":
             spec["delay_ms"] = params.get("delay_ms") or 500
         if kind == "timeout":
-            spec["delay_ms"] = int((self.client.endpoints.scim_timeout + 1) * 1000)
+            spec["delay_ms"] = self.past_timeout_ms()
+        if kind == "malformed_body":
+            spec.update({key: params[key] for key in ("body", "status") if key in params})
+        if kind == "slow_body":
+            spec["chunks"] = params.get("chunks", 2)
+            spec["slow_body_ms"] = params.get("delay_ms") or self.past_timeout_ms() * (spec["chunks"] - 1)
+        if "probability" in params:
+            spec.update(probability=params["probability"], seed=self.client.seed)
         for key in ("times", "method"):
             if key in params:
                 spec[key] = params[key]
         self.client.call(params["app"], "POST", "/_lab/faults", spec)
         return Result()
+
+    def past_timeout_ms(self) -> int:
+        """A wait one second longer than okta_sim's SCIM read timeout."""
+        return int((self.client.endpoints.scim_timeout + 1) * 1000)
 
     def lab_clear_faults(self, params: Params) -> Result:
         self.client.both("DELETE", "/_lab/faults")

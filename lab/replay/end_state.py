@@ -1,7 +1,8 @@
 """What a scenario leaves behind, in a form two runs can be compared by: the API and the
 UI driver must end every scenario in the same state.
 
-Ids, timestamps and secrets differ between runs by nature; everything else a
+Ids, timestamps, secrets and the lab's ephemeral ports (in Okta's "127.0.0.1:<port> failed
+to respond") differ between runs by nature; everything else a
 person could see in either console is kept: users and their fields, tasks and
 their texts, app settings, tenant settings.
 """
@@ -14,10 +15,11 @@ from typing import Any
 from lab.drivers.client import LabClient
 
 RANDOM = re.compile(r"\b(?:[0-9a-f]{32}|00[ugta][A-Za-z0-9]{15,20})\b")
+PORT = re.compile(r"\b127\.0\.0\.1:\d+\b")
 
 
 def plain(text: Any) -> Any:
-    return RANDOM.sub("<id>", text) if isinstance(text, str) else text
+    return PORT.sub("127.0.0.1:<port>", RANDOM.sub("<id>", text)) if isinstance(text, str) else text
 
 
 def capture(client: LabClient) -> dict[str, Any]:

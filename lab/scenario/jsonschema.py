@@ -58,6 +58,8 @@ def field_schema(field: fields.Field) -> dict[str, Any]:
         result = {"type": "boolean"}
     elif isinstance(field, fields.Integer):
         result = {"type": "integer"}
+    elif isinstance(field, fields.Number):
+        result = {"type": "number"}
     elif isinstance(field, fields.String):
         result = {"type": "string"}
     else:
@@ -68,7 +70,9 @@ def field_schema(field: fields.Field) -> dict[str, Any]:
         if isinstance(rule, validate.OneOf):
             result["enum"] = list(rule.choices)
         elif isinstance(rule, validate.Range):
-            result.update({k: v for k, v in (("minimum", rule.min), ("maximum", rule.max)) if v is not None})
+            low = "minimum" if rule.min_inclusive else "exclusiveMinimum"
+            high = "maximum" if rule.max_inclusive else "exclusiveMaximum"
+            result.update({k: v for k, v in ((low, rule.min), (high, rule.max)) if v is not None})
         elif isinstance(rule, validate.Length):
             prefix = "Items" if result.get("type") == "array" else "Length"
             if rule.min is not None:

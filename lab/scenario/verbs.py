@@ -240,19 +240,76 @@ class AdvanceClock(Strict):
             raise ValidationError("give seconds or days")
 
 
+# The parameters each kind of fault takes, besides app, path, method, times and probability.
+FAULT_KINDS: dict[str, tuple[str, ...]] = {
+    "rate_limit": ("retry_after",),
+    "server_error": ("status",),
+    "latency": ("delay_ms",),
+    "timeout": (),
+    "connection_reset": (),
+    "empty_reply": (),
+    "malformed_body": ("body", "status"),
+    "slow_body": ("delay_ms", "chunks"),
+}
+
+
 class Fault(Strict):
     app = fields.String(load_default="cybozu", validate=validate.OneOf(["cybozu", "okta"]))
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(["rate_limit", "server_error", "latency", "timeout"]),
-        metadata={"doc": "rate_limit: 429 with Retry-After; server_error: 5xx; latency; timeout"},
+        validate=validate.OneOf(list(FAULT_KINDS)),
+        metadata={
+            "doc": "rate_limit: 429 with Retry-After; server_error: 5xx; latency; timeout: no answer within "
+            "Okta's read timeout; connection_reset: the connection is reset (RST) instead of an answer; "
+            "empty_reply: it is closed with zero bytes; malformed_body: a body Okta cannot parse; "
+            "slow_body: the headers at once, the body trickled"
+        },
     )
-    status = Count(500, 599, metadata={"doc": "for server_error (default 503)"})
+    status = Count(
+        200,
+        599,
+        metadata={"doc": "server_error: 500-599 (default 503); malformed_body with body html: 200-599 (default 200)"},
+    )
     retry_after = Count(0, 60, metadata={"doc": "seconds, for rate_limit (default 1)"})
-    delay_ms = Count(0, 60_000, metadata={"doc": "for latency"})
+    delay_ms = Count(
+        0,
+        60_000,
+        metadata={
+            "doc": "latency: the added delay (default 500); slow_body: how long the body takes after the headers "
+            "(default: each pause one second past Okta's read timeout)"
+        },
+    )
+    body = fields.String(
+        validate=validate.OneOf(["html", "truncated_json"]),
+        metadata={
+            "doc": "malformed_body: html (a proxy's HTML error page instead of the answer) or truncated_json "
+            "(the app's own answer, processed, cut in half)"
+        },
+    )
+    chunks = Count(2, 100, metadata={"doc": "slow_body: the pieces the body comes in, the first with the headers (default 2)"})
+    probability = fields.Float(
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"doc": "fire on each matching request with this probability, drawn from the scenario's seed (default 1)"},
+    )
     times = Count(1, 1_000_000, metadata={"doc": "how many requests it hits (default: all)"})
     path = Text(load_default="/scim/v2/", metadata={"doc": "regular expression on the request path"})
     method = fields.String(validate=validate.OneOf(["GET", "POST", "PUT", "PATCH", "DELETE"]))
+
+    @validates_schema
+    def fits_kind(self, data: dict, **kwargs: object) -> None:
+        kind = data.get("kind")
+        if kind not in FAULT_KINDS:
+            return
+        for name in ("status", "retry_after", "delay_ms", "body", "chunks"):
+            if name in data and name not in FAULT_KINDS[kind]:
+                takers = " or ".join(k for k, taken in FAULT_KINDS.items() if name in taken)
+                raise ValidationError(f"{name} is for kind {takers}, not {kind}", name)
+        if kind == "server_error" and data.get("status", 500) < 500:
+            raise ValidationError("a server_error's status is from 500 to 599", "status")
+        if kind == "malformed_body" and "body" not in data:
+            raise ValidationError("malformed_body needs body: html or truncated_json", "body")
+        if kind == "malformed_body" and "status" in data and data["body"] != "html":
+            raise ValidationError("only body html takes a status: truncated_json cuts the app's own answer", "status")
 
 
 class Name(Strict):
@@ -394,7 +451,11 @@ VERBS: dict[str, Verb] = {
             "Okta moves to its next egress addresses",
             {"addresses": "the new addresses, comma separated"},
         ),
-        Verb("lab.fault", Fault, "make an app misbehave: 429, 5xx, latency, timeout"),
+        Verb(
+            "lab.fault",
+            Fault,
+            "make an app misbehave: 429, 5xx, latency, timeout, a reset or empty reply, a malformed or slow body",
+        ),
         Verb("lab.clear_faults", Empty, "remove every fault"),
         Verb("lab.snapshot", Name, "remember both apps' state under a name"),
         Verb("lab.restore", Name, "go back to a snapshot"),

@@ -4,7 +4,9 @@ It leaves from one of the org's egress addresses (a real source address on the
 socket), retries a 429 after Retry-After, and turns every failure into the
 text Okta shows: ``<reason phrase>. Errors reported by remote server: <detail>``
 where the detail is the SCIM error's ``detail``, or the JSON parser's
-complaint when the body is not JSON (an IP-restricted cybozu.com answers HTML).
+complaint when the body is not JSON (an IP-restricted cybozu.com answers HTML,
+a broken one JSON cut short). Without an answer the text is the Java client's
+own: "Read timed out", "Connection reset", "<host>:<port> failed to respond".
 """
 
 from __future__ import annotations
@@ -52,10 +54,15 @@ class ScimFailure(Exception):
 
 
 def json_complaint(text: str) -> str:
-    """What Okta's JSON parser (Jackson) says about a body that is not JSON."""
+    """What Okta's JSON parser (Jackson) says about a body that is not JSON: empty, cut short
+    (an object or array never closed, a string never ended), or starting with a character no
+    JSON value starts with (an HTML page)."""
     stripped = text.lstrip()
     if not stripped:
         return "Invalid JSON: No content to map due to end-of-input"
+    cut_short = _end_of_input(text) if stripped[0] in "{[" else None
+    if cut_short:
+        return f"Invalid JSON: Unexpected end-of-input{cut_short}"
     offset = len(text) - len(stripped)
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 2  # Jackson reports the column after the character
@@ -64,6 +71,42 @@ def json_complaint(text: str) -> str:
         f"Invalid JSON: Unexpected character ('{char}' (code {ord(char)})): expected a valid value "
         f"(JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line: {line}, column: {column}"
     )
+
+
+def _end_of_input(text: str) -> str | None:
+    """Jackson's complaint about JSON that ends too soon (``_reportInvalidEOF``: in a string, in a
+    name, between a name and its value, or with a container open), or None if nothing was left open."""
+    open_: list[tuple[str, int, int]] = []  # the containers not closed yet: kind, line, column
+    in_string = escaped = name = expect_name = in_entry = False
+    line, column = 1, 0
+    for char in text:
+        line, column = (line + 1, 0) if char == "\n" else (line, column + 1)
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+            in_entry = name and not in_string  # a name closed: its value is still to come
+            continue
+        if char.isspace() or (char == ":" and in_entry):
+            continue
+        in_entry = False
+        if char == '"':
+            in_string, name, expect_name = True, expect_name, False
+        elif char in "{[":
+            open_.append(("Object" if char == "{" else "Array", line, column))
+            expect_name = char == "{"
+        elif char in "}]":
+            open_ = open_[:-1]
+            expect_name = False
+        elif char == ",":
+            expect_name = bool(open_) and open_[-1][0] == "Object"
+    at = f"at line: {line}, column: {column + 1}"
+    if in_string:
+        return f": was expecting closing '\"' for name {at}" if name else f": was expecting closing quote for a string value {at}"
+    if in_entry:
+        return f" within/between Object entries {at}"
+    if open_:
+        kind, start_line, start_column = open_[-1]
+        return f": expected close marker for {kind} (start marker at line: {start_line}, column: {start_column}) {at}"
+    return None
 
 
 def filter_user_name(user_name: str) -> str:
@@ -95,8 +138,9 @@ class OktaScimClient:
     ) -> None:
         """``pool``: the org's shared keep-alive connections; without one the client keeps its own.
         ``max_retries``: waits on a 429's Retry-After; ``transient_retries``: tries again after a 5xx,
-        and after a timeout or a failed connection for requests that are safe to repeat (not POST).
-        ``clock`` times each exchange of the wire log (the org's lab clock: a frozen one gives 0 ms)."""
+        and after no answer (a timeout, a reset, an empty reply, a failed connection) for requests
+        that are safe to repeat (not POST). ``clock`` times each exchange of the wire log (the org's
+        lab clock: a frozen one gives 0 ms)."""
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
         self.endpoint = Endpoint.of(self.base_url, source_address, timeout)
@@ -165,15 +209,10 @@ class OktaScimClient:
             sent = self.clock()
             try:
                 response = self.pool.send(self.endpoint, method, target, content, headers)
-            except TimeoutError:
-                self._log(sent, method, path, params, body, None, "timed out")
-                # Nothing came back, so nothing is "reported by remote server": Java's bare text.
-                failure, transient = ScimFailure("Read timed out"), method != "POST"
             # ValueError: a header http.client refuses to write (a token that is not ASCII).
             except (OSError, http.client.HTTPException, ValueError) as error:
                 self._log(sent, method, path, params, body, None, str(error))
-                failure = ScimFailure("Connection failed", f"could not connect to {self.base_url}: {error}")
-                transient = method != "POST" and not isinstance(error, ValueError)
+                failure, transient = self.no_answer(method, error)
             else:
                 self._log(sent, method, path, params, body, response.status, response.text, response)
                 if response.status == 429 and waits < self.max_retries:
@@ -191,6 +230,20 @@ class OktaScimClient:
             if failure is not None:
                 raise failure
             return _result(response)
+
+    def no_answer(self, method: str, error: Exception) -> tuple[ScimFailure, bool]:
+        """What Okta says when no HTTP answer came (nothing is "reported by remote server": the
+        Java client's own text), and whether the request may be sent again: not a POST, which the
+        server may have processed before the answer was lost (the user may now exist)."""
+        safe = method != "POST"
+        if isinstance(error, TimeoutError):
+            return ScimFailure("Read timed out"), safe
+        if isinstance(error, http.client.RemoteDisconnected):  # closed after zero bytes: an empty reply
+            return ScimFailure(f"{self.endpoint.host}:{self.endpoint.port} failed to respond"), safe
+        if isinstance(error, ConnectionResetError):
+            return ScimFailure("Connection reset"), safe
+        failure = ScimFailure("Connection failed", f"could not connect to {self.base_url}: {error}")
+        return failure, safe and not isinstance(error, ValueError)
 
     def _log(
         self,
