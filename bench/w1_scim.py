@@ -1,38 +1,48 @@
-"""W1: SCIM throughput of cybozu_sim against python-scim's scim2-server and a bare Flask ceiling.
+"""W1: SCIM throughput of cybozu_sim as a user starts it (``lab up``, the durable file store)
+against python-scim's scim2-server and a bare Flask ceiling, and the HTTP servers compared.
 
-One client with keep-alive per target; every target runs in the same server
-(lab.server.ServerThread, waitress) on 127.0.0.1. For each target: N
-creates, N ``userName eq`` lookups, N PUT, N PATCH, the targets taking turns
-in chunks of 50 requests. Prints requests per second, the median latency of
-each phase, and cybozu_sim's ratio to scim2-server.
+Every target is a process of its own (bench.w1_servers), driven by one light client: stdlib
+``http.client`` with keep-alive, one connection per target (a heavy client hides the servers'
+cost: the bare-Flask ceiling measured about 1,100 req/s through httpx and 2,600 through
+http.client on this machine, issue 18). For each target: N creates, N ``userName eq`` lookups,
+N PUT, N PATCH, the targets taking turns in chunks of 50 requests, so load from elsewhere falls
+on every target alike. Prints requests per second and the median latency of each phase, then
+the ratios the targets are set on, each with its target and met / not met.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx2
-from flask import Flask, jsonify, request
-from scim2_server.memory import InMemoryStorage
-from scim2_server.testserver.application import BearerTokenApplication
-from scim2_server.utils import load_default_provider
-
-import cybozu_sim.app
+from bench import w1_servers
 from bench.progress import progress
-from lab.server import ServerThread
-from simcore.control import LAB_KEY_HEADER
+from bench.verdicts import Verdict, report
 
-TOKEN = "bench-token"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PHASES = ("create", "lookup", "put", "patch")
+# name -> (bench.w1_targets app, server); "lab up" is the real command (bench.w1_servers.lab_up).
+TARGETS: dict[str, tuple[str, str]] = {
+    "lab up": ("", ""),
+    "cybozu_sim memory": ("cybozu_sim", "waitress"),
+    "scim2-server": ("scim2-server", "waitress"),
+    "flask waitress": ("flask", "waitress"),
+    "flask granian": ("flask", "granian"),
+    "flask gunicorn": ("flask", "gunicorn"),
+    "cybozu_sim granian": ("cybozu_sim", "granian"),
+    "cybozu_sim gunicorn": ("cybozu_sim", "gunicorn"),
+}
+LAB_UP_VS_SCIM2 = 2.5  # issue 18: cybozu_sim as lab up serves it, against scim2-server, every phase
+LAB_UP_VS_CEILING = 0.5  # ... and against the bare-Flask ceiling on the same server and client
+LAB_UP_READY_SECONDS = 1.0
 
 
 def user_body(n: int, display: str = "Bench User") -> dict[str, Any]:
@@ -50,134 +60,135 @@ def user_body(n: int, display: str = "Bench User") -> dict[str, Any]:
     }
 
 
-def cybozu_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
-    app = cybozu_sim.app.create_app()
-    lab = app.test_client()
-    key = {LAB_KEY_HEADER: app.config["LAB_KEY"]}
-    lab.post(
-        "/_lab/tenants",
-        json={"subdomain": "bench", "licenses": {"kintone": 100000}, "propagate_provisioning": True},
-        headers=key,
-    )
-    token = lab.post("/_lab/tenants/bench/tokens", json={}, headers=key).get_json()["token"]
-    return app, lambda base: f"{base}/bench/scim/v2", {"Authorization": f"Bearer {token}"}
-
-
-def scim2_server_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
-    app = BearerTokenApplication(InMemoryStorage(), load_default_provider(), bearer_tokens=[TOKEN])
-    return app, lambda base: f"{base}/v2", {"Authorization": f"Bearer {TOKEN}"}
-
-
-def flask_target() -> tuple[Any, Callable[[str], str], dict[str, str]]:
-    """The ceiling: the same routes answering a constant JSON without any SCIM work."""
-    app = Flask("ceiling")
-    answer = {"id": "x", "userName": "x"}
-
-    @app.route("/v2/Users", methods=["GET", "POST"])
-    def users() -> Any:
-        request.get_data()
-        if request.method == "POST":
-            return jsonify(answer), 201
-        return jsonify({"totalResults": 1, "Resources": [answer], "startIndex": 1, "itemsPerPage": 1})
-
-    @app.route("/v2/Users/<user_id>", methods=["PUT", "PATCH"])
-    def user(user_id: str) -> Any:
-        request.get_data()
-        return jsonify(answer)
-
-    return app, lambda base: f"{base}/v2", {}
-
-
-TARGETS = {"cybozu_sim": cybozu_target, "scim2-server": scim2_server_target, "flask ceiling": flask_target}
-
-
 class Run:
-    """One target being measured: its server, its client, the ids it created and its timings."""
+    """One target being measured: its process, its connection, the ids it created and its timings."""
 
-    def __init__(self, name: str, stack: ExitStack) -> None:
-        app, endpoint, headers = TARGETS[name]()
-        server = stack.enter_context(ServerThread(app))
+    def __init__(self, name: str) -> None:
+        app, server = TARGETS[name]
+        self.served = w1_servers.lab_up() if name == "lab up" else w1_servers.start(app, server)
         self.name = name
-        self.client = stack.enter_context(
-            httpx2.Client(base_url=endpoint(server.url), headers=headers, timeout=60)
-        )
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.served.port, timeout=60)
+        self.headers = {**self.served.headers, "Content-Type": "application/scim+json"}
         self.ids: list[str] = []
         self.elapsed: dict[str, float] = dict.fromkeys(PHASES, 0.0)
         self.latencies: dict[str, list[float]] = {phase: [] for phase in PHASES}
 
-    def request(self, phase: str, i: int) -> httpx2.Response:
-        client = self.client
+    def send(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
+        payload = json.dumps(body).encode() if body is not None else None
+        self.connection.request(method, self.served.base + path, payload, self.headers)
+        response = self.connection.getresponse()
+        return response.status, response.read()
+
+    def request(self, phase: str, i: int) -> tuple[int, bytes]:
         if phase == "create":
-            return client.post("/Users", json=user_body(i))
+            return self.send("POST", "/Users", user_body(i))
         if phase == "lookup":
             query = {"filter": f'userName eq "user{i:06d}@example.com"', "startIndex": 1, "count": 100}
-            return client.get("/Users", params=query)
+            return self.send("GET", "/Users?" + urlencode(query))
         if phase == "put":
-            return client.put(f"/Users/{self.ids[i]}", json=user_body(i, "Renamed"))
+            return self.send("PUT", f"/Users/{self.ids[i]}", user_body(i, "Renamed"))
         patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": False}}]}
-        return client.patch(f"/Users/{self.ids[i]}", json=patch)
+        return self.send("PATCH", f"/Users/{self.ids[i]}", patch)
 
     def chunk(self, phase: str, first: int, last: int) -> None:
         started = time.perf_counter()
         for i in range(first, last):
             t0 = time.perf_counter()
-            response = self.request(phase, i)
+            status, body = self.request(phase, i)
             self.latencies[phase].append(time.perf_counter() - t0)
-            if response.status_code not in EXPECTED[phase]:
-                raise SystemExit(
-                    f"{self.name} {phase} #{i}: HTTP {response.status_code} {response.text[:300]}"
-                )
+            if status not in EXPECTED[phase]:
+                raise SystemExit(f"{self.name} {phase} #{i}: HTTP {status} {body[:300]!r}")
             if phase == "create":
-                self.ids.append(response.json()["id"])
+                self.ids.append(json.loads(body)["id"])
         self.elapsed[phase] += time.perf_counter() - started
+
+    def close(self) -> None:
+        self.connection.close()
+        self.served.stop()
 
 
 EXPECTED = {"create": (201,), "lookup": (200,), "put": (200,), "patch": (200, 204)}
 
 
-def run_targets(names: list[str], n: int, chunk: int = 50) -> dict[str, dict[str, tuple[float, float]]]:
-    """Return {target: {phase: (requests per second, median latency in ms)}}.
+def run_targets(
+    names: list[str], n: int, chunk: int = 50
+) -> tuple[dict[str, dict[str, tuple[float, float]]], dict[str, float]]:
+    """Return ({target: {phase: (requests per second, median latency in ms)}}, {target: seconds
+    from its command to its endpoint answering}).
 
     The targets take turns in chunks of ``chunk`` requests within each phase, so a
     burst of load from elsewhere on the machine hits every target alike instead of
     whichever happened to be running (the machine is shared).
     """
-    with ExitStack() as stack:
-        runs = [Run(name, stack) for name in names]
+    runs: list[Run] = []
+    try:
+        for name in names:
+            runs.append(Run(name))
         for phase in PHASES:
             for first in range(0, n, chunk):
                 for run in runs:
                     run.chunk(phase, first, min(first + chunk, n))
                 progress(phase, min(first + chunk, n), n)
-        return {
-            run.name: {
-                phase: (n / run.elapsed[phase], statistics.median(run.latencies[phase]) * 1000)
-                for phase in PHASES
-            }
-            for run in runs
+    finally:
+        for run in runs:
+            run.close()
+    table = {
+        run.name: {
+            phase: (n / run.elapsed[phase], statistics.median(run.latencies[phase]) * 1000)
+            for phase in PHASES
         }
+        for run in runs
+    }
+    return table, {run.name: run.served.ready_seconds for run in runs}
+
+
+def verdicts(table: dict[str, dict[str, tuple[float, float]]], ready: dict[str, float]) -> list[Verdict]:
+    """The issue's W1 targets, from one run's table."""
+    found = []
+
+    def ratios(top: str, bottom: str, floor: float, figure: str) -> None:
+        if top in table and bottom in table:
+            each = {p: table[top][p][0] / table[bottom][p][0] for p in PHASES}
+            value = " ".join(f"{p} {r:.2f}x" for p, r in each.items())
+            found.append(Verdict(figure, value, f">= {floor}x each", min(each.values()) >= floor))
+
+    ratios("lab up", "scim2-server", LAB_UP_VS_SCIM2, "W1 lab up / scim2-server")
+    ratios("lab up", "flask waitress", LAB_UP_VS_CEILING, "W1 lab up / bare Flask (same server)")
+    if "lab up" in ready:
+        seconds = ready["lab up"]
+        found.append(
+            Verdict(
+                "lab up ready (both consoles)",
+                f"{seconds:.2f} s",
+                f"< {LAB_UP_READY_SECONDS} s",
+                seconds < LAB_UP_READY_SECONDS,
+            )
+        )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.w1_scim", description=__doc__)
     parser.add_argument("-n", type=int, default=2000, help="requests per phase (default 2000)")
     parser.add_argument("--targets", nargs="*", default=list(TARGETS), choices=list(TARGETS))
     args = parser.parse_args(argv)
-
-    print(
-        f"W1 SCIM throughput, n={args.n} per phase, Python {platform.python_version()}, {platform.machine()}"
-    )
-    table = run_targets(args.targets, args.n)
-    header = f"{'target':<16}" + "".join(f"{p + ' req/s':>14}{'median ms':>11}" for p in PHASES)
-    print(header)
-    for name, results in table.items():
-        print(f"{name:<16}" + "".join(f"{results[p][0]:>14.0f}{results[p][1]:>11.2f}" for p in PHASES))
-    if "cybozu_sim" in table and "scim2-server" in table:
-        ratios = "  ".join(
-            f"{p} {table['cybozu_sim'][p][0] / table['scim2-server'][p][0]:.2f}x" for p in PHASES
-        )
-        print(f"cybozu_sim / scim2-server throughput: {ratios}")
+    report(measure(args.n, args.targets))
     return 0
+
+
+def measure(n: int = 2000, names: list[str] | None = None) -> list[Verdict]:
+    """Run W1, print its table, return its verdicts."""
+    print(f"W1 SCIM throughput, n={n} per phase, Python {platform.python_version()}, {platform.machine()}")
+    table, ready = run_targets(names or list(TARGETS), n)
+    print(
+        f"{'target':<22}"
+        + "".join(f"{p + ' req/s':>14}{'median ms':>11}" for p in PHASES)
+        + f"{'ready s':>9}"
+    )
+    for name, results in table.items():
+        cells = "".join(f"{results[p][0]:>14.0f}{results[p][1]:>11.2f}" for p in PHASES)
+        print(f"{name:<22}{cells}{ready[name]:>9.2f}")
+    return verdicts(table, ready)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 A file store keeps a snapshot (``data.json``) and a journal beside it
 (``data.json.journal``). Each outermost transaction that changed something
-appends one line holding the documents it changed or deleted, fsynced before
-the transaction returns, so a write a server acknowledged is on disk, and a
-write costs what it changed, not the size of the whole store.
+appends one line holding the documents it changed or deleted, written to the
+kernel before the transaction returns (so a write a server acknowledged
+survives the process being killed) and fsynced moments later by a background
+thread, one fsync for every write since the last (simcore.syncer); a write
+costs what it changed, not the size of the whole store.
 
 When the journal outgrows the snapshot it is compacted: a new snapshot is
 written atomically (temporary file, fsync, rename, fsync of the folder) and the
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from tinydb.storages import Storage
+
+from simcore.syncer import Syncer
 
 Data = dict[str, dict[str, Any]]
 
@@ -61,6 +65,8 @@ class JournaledStorage(Storage):
         self._journal_ok = False  # the journal on disk follows the snapshot on disk (we may append)
         self._journal_bytes = 0
         self._snapshot_bytes = 0
+        self._journal_fd: int | None = None  # open for appending while the journal follows the snapshot
+        self._syncer: Syncer | None = None
         if self.path is not None:
             self._load()
 
@@ -143,6 +149,18 @@ class JournaledStorage(Storage):
 
     def close(self) -> None:
         self.flush()
+        self._close_journal()
+        if self._syncer is not None:
+            self._syncer.close()
+            self._syncer = None
+
+    def _close_journal(self) -> None:
+        """Every append made durable, then the descriptor closed (before the journal is replaced)."""
+        if self._journal_fd is not None:
+            assert self._syncer is not None
+            self._syncer.sync()
+            os.close(self._journal_fd)
+            self._journal_fd = None
 
     # --- persisting ----------------------------------------------------------------------
 
@@ -175,23 +193,26 @@ class JournaledStorage(Storage):
             for name, ids in self._changes.items()
         }
         line = (json.dumps({"changes": changes}, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND)
+        if self._journal_fd is None:
+            self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND)
+            self._syncer = self._syncer or Syncer(self.path.name if self.path else "journal")
+        fd = self._journal_fd
         try:
             unwritten = memoryview(line)
             while unwritten:  # a write may be short (a signal, a nearly full disk)
                 unwritten = unwritten[os.write(fd, unwritten) :]
-            os.fsync(fd)
         except BaseException:
             os.ftruncate(fd, self._journal_bytes)  # no half record before the next one
             raise
-        finally:
-            os.close(fd)
         self._journal_bytes += len(line)
+        assert self._syncer is not None
+        self._syncer.written(fd)
 
     def _compact(self) -> None:
         """Write the whole data as the new snapshot, then start a journal that follows it."""
         assert self.path is not None and self.journal is not None
         payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode()
+        self._close_journal()  # the journal being replaced: its appends synced, its descriptor closed
         replace_durably(self.path, payload)
         header = {"journal": JOURNAL_VERSION, "snapshot": hashlib.sha256(payload).hexdigest()}
         self._journal_ok = False  # until the new journal is in place

@@ -139,6 +139,11 @@ class Store:
         with self.lock:
             return not self._storage.read()
 
+    def close(self) -> None:
+        """Everything written made durable (the journal's last fsync), the files closed."""
+        with self.lock:
+            self._storage.close()
+
     @property
     def flushes(self) -> int:
         """How many times changes were made durable, one per outermost transaction that changed something."""

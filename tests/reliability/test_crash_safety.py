@@ -1,5 +1,10 @@
 """kill -9 in the middle of bulk SCIM writes: every write answered 201 survives the restart.
 
+An answered write is in the kernel (the journal's write) before the answer; its fsync comes
+moments later from a background thread (simcore.syncer), so a killed process loses nothing
+it acknowledged. A power cut or a kernel crash could lose the last few milliseconds of writes;
+no test here can cut the power (docs/lab.md, "Storage").
+
 cybozu_sim runs in a subprocess (tests/reliability/crash_server.py) on a file
 store in tmp_path; clients create users over HTTP and note each 201; the test
 kills the process with SIGKILL while requests are in flight, starts a new one

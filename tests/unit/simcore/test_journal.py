@@ -111,10 +111,10 @@ def test_a_failed_append_is_retried_by_the_next_write(tmp_path, monkeypatch) -> 
     people = store.collection("people")
     people.put({"id": "a"})
 
-    def broken_fsync(fd):
-        raise OSError("I/O error")
+    def broken_write(fd, data):
+        raise OSError("No space left on device")
 
-    monkeypatch.setattr("simcore.journal.os.fsync", broken_fsync)
+    monkeypatch.setattr("simcore.journal.os.write", broken_write)
     with pytest.raises(OSError):
         people.put({"id": "b"})
     monkeypatch.undo()
@@ -171,3 +171,34 @@ def test_a_journal_older_than_the_snapshot_is_ignored(tmp_path) -> None:
     assert again.snapshot() == {}  # the cleared people do not come back
     again.collection("people").put({"id": "d"})  # and new writes do not go to the stale journal
     assert [d["id"] for d in reloaded(path)["people"].values()] == ["d"]
+
+
+def test_an_answered_write_is_in_the_kernel_and_its_fsync_comes_after(tmp_path, monkeypatch) -> None:
+    """The write returns before any fsync (which is what made a durable write cost 0.7-1.3 ms);
+    what it wrote is in the file at once (so kill -9 loses nothing), and the background sync
+    follows, one fsync for the writes made meanwhile (simcore.syncer)."""
+    import threading
+
+    from simcore import syncer
+
+    path = tmp_path / "lab.json"
+    store = Store(path)
+    people = store.collection("people")
+    people.put({"id": "a"})  # the first write of a new store is a snapshot (synchronous)
+    release, syncing = threading.Event(), threading.Event()
+    real_fsync = syncer.os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        syncing.set()
+        release.wait(10)
+        real_fsync(fd)
+
+    monkeypatch.setattr(syncer.os, "fsync", slow_fsync)
+    for name in "bcd":
+        people.put({"id": name})  # would block on slow_fsync if the write waited for it
+    assert syncing.wait(5), "the background sync never started"
+    assert sorted(d["id"] for d in reloaded(path)["people"].values()) == ["a", "b", "c", "d"]  # in the kernel already
+    release.set()
+    store.close()  # a last synchronous sync
+    storage = store._storage
+    assert storage._syncer is None and storage._journal_fd is None
