@@ -18,14 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.processes import AppProcess
-from bench.w1_scim import PATCH_OP, cybozu_target, user_body
+from bench.w1_scim import PATCH_OP, user_body
+from bench.w1_targets import cybozu_memory
 from okta_sim.provisioning import assignments, integration
 from simcore.control import LAB_KEY_HEADER
 
 
 def cybozu_workload(n: int) -> Callable[[], None]:
-    app, endpoint, headers = cybozu_target()
-    client, base = app.test_client(), endpoint("")
+    app, base, headers = cybozu_memory()
+    client = app.test_client()
     patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": False}}]}
 
     def run() -> None:

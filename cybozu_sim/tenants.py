@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinydb import where
+from tinydb import TinyDB, where
 
 from cybozu_sim.backend import Backend
 from cybozu_sim.basic_auth import BasicAuth
 from cybozu_sim.errors import Conflict, Invalid, NotFound
 from cybozu_sim.ip_restriction import IpRestriction
 from cybozu_sim.licenses import parse_licenses
+from simcore.store import plain_copy
 
 TABLE = "tenants"
 SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
@@ -92,11 +93,16 @@ def create_tenant(backend: Backend, subdomain: str, *, licenses: object, name: s
 
 
 def get_tenant(backend: Backend, subdomain: str) -> Tenant:
-    with backend.store.transaction() as db:
-        doc = db.table(TABLE).get(where("subdomain") == subdomain)
+    # Every request to a tenant (the IP gate, then its SCIM endpoint or console) reads it: from a
+    # map rebuilt when the table changes, not a TinyDB scan per request (bench/README.md, W1).
+    doc = backend.store.cached(TABLE, _by_subdomain).get(subdomain)
     if doc is None:
         raise NotFound(f"There is no cybozu.com environment {subdomain!r}.")
-    return Tenant.from_doc(doc)  # type: ignore[arg-type]
+    return Tenant.from_doc(plain_copy(doc))
+
+
+def _by_subdomain(db: TinyDB) -> dict[str, dict[str, Any]]:
+    return {doc["subdomain"]: plain_copy(dict(doc)) for doc in db.table(TABLE)}
 
 
 def find_tenant(backend: Backend, subdomain: str) -> Tenant | None:

@@ -22,13 +22,15 @@ import hmac
 import string
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from tinydb import where
+from tinydb import TinyDB, where
 
 from cybozu_sim.backend import Backend
 from cybozu_sim.errors import Invalid, NotFound
 from cybozu_sim.tenants import get_tenant
 from simcore.clock import isoformat
+from simcore.store import plain_copy
 
 TABLE = "api_tokens"
 NOTES_MAX = 200
@@ -126,9 +128,17 @@ def create_token(
 
 
 def list_tokens(backend: Backend, subdomain: str) -> list[ApiToken]:
-    with backend.store.transaction() as db:
-        docs = db.table(TABLE).search(where("tenant") == subdomain)
-    return sorted((ApiToken(**doc) for doc in docs), key=lambda t: t.created)
+    # Every SCIM request authenticates against its tenant's tokens: from a map rebuilt when the
+    # table changes, not a TinyDB scan per request (bench/README.md, W1).
+    docs = backend.store.cached(TABLE, _by_tenant).get(subdomain, [])
+    return sorted((ApiToken(**plain_copy(doc)) for doc in docs), key=lambda t: t.created)
+
+
+def _by_tenant(db: TinyDB) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for doc in db.table(TABLE):
+        found.setdefault(doc["tenant"], []).append(plain_copy(dict(doc)))
+    return found
 
 
 def _find(backend: Backend, subdomain: str, token_id: str) -> ApiToken:

@@ -65,6 +65,9 @@ class JournaledStorage(Storage):
         self._journal_ok = False  # the journal on disk follows the snapshot on disk (we may append)
         self._journal_bytes = 0
         self._snapshot_bytes = 0
+        # Counted per table for Store.cached: ``replacements`` when every table was replaced at once.
+        self.replacements = 0
+        self.table_writes: dict[str, int] = {}
         self._journal_fd: int | None = None  # open for appending while the journal follows the snapshot
         self._syncer: Syncer | None = None
         if self.path is not None:
@@ -138,12 +141,14 @@ class JournaledStorage(Storage):
         """Replace every table (TinyDB's drop_table(s), Store.restore): persisted as a new snapshot."""
         self._data = data
         self._replaced = True
+        self.replacements += 1
         if not self.deferred:
             self.flush()
 
     def changed(self, table: str, doc_ids: Iterable[str]) -> None:
         """Note documents of ``table`` that an update touched (the table itself may be new)."""
         self._changes.setdefault(table, set()).update(doc_ids)
+        self.table_writes[table] = self.table_writes.get(table, 0) + 1
         if not self.deferred:
             self.flush()
 

@@ -132,12 +132,26 @@ class Store:
         self._db = LabTinyDB(storage=JournaledStorage, path=path)
         self._storage: JournaledStorage = self._db.storage  # type: ignore[assignment]
         self.generation = 0  # bumped when every table is replaced at once
+        self._cached: dict[tuple[str, Callable[..., Any]], tuple[tuple[int, int], Any]] = {}
 
     @property
     def is_new(self) -> bool:
         """True when nothing has ever been stored (a fresh data folder)."""
         with self.lock:
             return not self._storage.read()
+
+    def cached(self, table: str, build: Callable[[TinyDB], T]) -> T:
+        """``build(db)``, kept until ``table`` is next written (or every table replaced): what a
+        request reads on every call (a tenant by its subdomain, a tenant's API token digests) costs
+        one TinyDB scan per change instead of one per request. ``build`` must return a value its
+        callers never change (copy what they would)."""
+        with self.transaction() as db:
+            stamp = (self._storage.replacements, self._storage.table_writes.get(table, 0))
+            hit = self._cached.get((table, build))
+            if hit is None or hit[0] != stamp:
+                hit = (stamp, build(db))
+                self._cached[(table, build)] = hit
+            return cast(T, hit[1])
 
     def close(self) -> None:
         """Everything written made durable (the journal's last fsync), the files closed."""

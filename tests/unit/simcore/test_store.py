@@ -164,3 +164,27 @@ def test_plain_copy_shares_nothing_mutable() -> None:
     copied = plain_copy(original)
     copied["a"][1]["b"].append(3)
     assert copied == {"a": [1, {"b": [2, 3]}], "c": "x"} and original == {"a": [1, {"b": [2]}], "c": "x"}
+
+
+def test_a_cached_value_is_rebuilt_when_its_table_is_written_and_only_then() -> None:
+    """Store.cached: what every request reads (a tenant, its API tokens) is built once per change
+    of its table, whichever way the table was written (TinyDB, a Collection, a restore)."""
+    store = Store()
+    builds: list[int] = []
+
+    def names(db) -> list[str]:
+        builds.append(1)
+        return sorted(doc["name"] for doc in db.table("tenants"))
+
+    with store.transaction() as db:
+        db.table("tenants").insert({"name": "a"})
+    assert store.cached("tenants", names) == ["a"] and store.cached("tenants", names) == ["a"]
+    store.collection("other").put({"id": "x"})  # another table: still cached
+    assert store.cached("tenants", names) == ["a"] and len(builds) == 1
+    with store.transaction() as db:
+        db.table("tenants").insert({"name": "b"})
+    assert store.cached("tenants", names) == ["a", "b"]
+    store.collection("tenants", key="name").put({"name": "c"})
+    assert store.cached("tenants", names) == ["a", "b", "c"]
+    store.restore({"tenants": {"1": {"name": "z"}}})
+    assert store.cached("tenants", names) == ["z"] and len(builds) == 4
