@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# An editable install leaves the lab's own modules uncompiled: compiled here, `lab up` is ready
+	@# 0.2 s sooner even where PYTHONDONTWRITEBYTECODE is set (bench/README.md).
+	$(PY) -m compileall -q simcore lab okta_sim cybozu_sim
 	touch $(STAMP)
 
 # The virtualenv with the lab and its test tools (what CI jobs start with, docs/ci.md).

@@ -8,6 +8,7 @@ lab key are shared in memory), and a clean stop on SIGTERM.
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,13 @@ from lab.server import THREADS
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS = ("waitress", "granian", "gunicorn")
 READY_TIMEOUT = 60.0
+# The lab's packages, as pyproject.toml installs them.
+PACKAGES = [
+    name.rstrip("*")
+    for name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"][
+        "find"
+    ]["include"]
+]
 
 
 @dataclass
@@ -105,7 +114,10 @@ def answers(port: int) -> bool:
 def lab_up() -> Served:
     """``lab up`` as a user starts it (file stores, demo data, the training server) on free ports;
     ready when lab.json is written and both consoles answer. cybozu_sim's bench tenant and token
-    are made through its lab API."""
+    are made through its lab API. The lab's modules are compiled first, as ``make install`` and
+    any earlier run leave them."""
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
     folder = tempfile.TemporaryDirectory()
     data = Path(folder.name)
     started = time.perf_counter()

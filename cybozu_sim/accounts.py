@@ -1,7 +1,7 @@
 """Console logins: which cybozu.com users may sign in, and who administers.
 
 The sign-in identity is the cybozu.com user itself (same login name); an
-inactive or deleted user cannot sign in. Passwords are hashed by Werkzeug.
+inactive or deleted user cannot sign in. Passwords are hashed by simcore.passwords.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tinydb import where
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from cybozu_sim.backend import Backend
+from simcore import passwords
 
 TABLE = "accounts"
 ADMIN_ROLE = "Users & System Administrators"
@@ -34,7 +34,7 @@ def set_password(
     doc = {
         "tenant": subdomain,
         "login": login,
-        "password": generate_password_hash(password),
+        "password": passwords.hash_password(password),
         "administrator": administrator,
     }
     query = (where("tenant") == subdomain) & (where("login") == login)
@@ -65,6 +65,6 @@ def get_account(backend: Backend, subdomain: str, login: str) -> Account | None:
 def verify_password(backend: Backend, subdomain: str, login: str, password: str) -> Account | None:
     with backend.store.transaction() as db:
         doc = db.table(TABLE).get((where("tenant") == subdomain) & (where("login") == login))
-    if doc is None or not check_password_hash(doc["password"], password):  # type: ignore[index]
+    if doc is None or not passwords.verify(doc["password"], password):  # type: ignore[index]
         return None
     return Account(subdomain, doc["login"], bool(doc["administrator"]))  # type: ignore[index]

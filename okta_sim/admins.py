@@ -1,16 +1,15 @@
-"""The org's administrators, who sign in to the admin console (passwords hashed by Werkzeug)."""
+"""The org's administrators, who sign in to the admin console (passwords hashed by simcore.passwords)."""
 
 from __future__ import annotations
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from okta_sim.backend import OktaBackend
+from simcore import passwords
 
 
 def set_admin(backend: OktaBackend, login: str, password: str) -> None:
-    backend.admins.put({"login": login, "password": generate_password_hash(password)})
+    backend.admins.put({"login": login, "password": passwords.hash_password(password)})
 
 
 def verify(backend: OktaBackend, login: str, password: str) -> bool:
     admin = backend.admins.get(login)
-    return admin is not None and check_password_hash(admin["password"], password)
+    return admin is not None and passwords.verify(admin["password"], password)

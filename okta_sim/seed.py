@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from okta_sim import admins, directory_writes
 from okta_sim.backend import OktaBackend
+from simcore import passwords
 
 ADMIN_LOGIN = "admin@example.com"
-DEFAULT_ADMIN_PASSWORD = "okta-lab-admin"
+DEFAULT_ADMIN_PASSWORD = passwords.documented_default(
+    "okta-lab-admin",
+    "scrypt:32768:8:1$z5lqaY77I42fjPAk$5981f7bf457a0bffce115d7b4e74b6cb8496e5ce5f215e897accecfb022f02426768f"
+    "34789e1a5f0fd5324a147bccde01fbaf392b2edfe5f087e8275f87e2ed5",
+)
 DEMO_PEOPLE = [
     ("alice.smith@example.com", "Alice", "Smith"),
     ("bob.jones@example.com", "Bob", "Jones"),
