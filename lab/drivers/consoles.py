@@ -7,10 +7,12 @@ the client, as the UI driver's verbs do.
 
 from __future__ import annotations
 
+import atexit
 import re
+import threading
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
 from cybozu_sim.public import ADMIN_LOGIN as CYBOZU_ADMIN
 from cybozu_sim.public import DEFAULT_ADMIN_PASSWORD as CYBOZU_PASSWORD
@@ -37,6 +39,81 @@ def okta_menu(page: Page, label: str) -> None:
     link.click()
 
 
+class Chromium:
+    """A Playwright and the Chromium it launched. The main thread keeps one for every scenario it
+    replays (``launched_browser()``); another thread (a trainer's run) gets its own, closed with its
+    scenario: Playwright's sync API belongs to the thread that started it."""
+
+    def __init__(self, *, kept: bool = False) -> None:
+        """``kept``: the Playwright outlives a failed launch (the next one reuses it)."""
+        self.kept = kept
+        self.playwright: Playwright | None = None
+        self.browser: Browser | None = None
+        self.executable: str | None = None
+
+    def ready(self) -> Browser:
+        """The browser, launched if there is none, it went away, or another executable is found."""
+        # Looked up at each scenario, so the CLI's check and this one always agree on the browser.
+        executable = browsers.find_browser()
+        if executable is None:
+            raise BrowserMissing(NO_BROWSER)
+        if self.browser is not None and self.browser.is_connected() and self.executable == executable:
+            return self.browser
+        self.close_browser()
+        try:
+            self.browser = self.started().chromium.launch(
+                headless=True, args=LAUNCH_ARGS, executable_path=executable
+            )
+        except Exception:
+            # A second Playwright started in this thread would fail ("Sync API inside the asyncio
+            # loop", issue 17): the kept one is reused by the next launch, another one is stopped.
+            if not self.kept:
+                self.stop()
+            raise
+        self.executable = executable
+        return self.browser
+
+    def started(self) -> Playwright:
+        if self.playwright is None:
+            self.playwright = sync_playwright().start()
+        return self.playwright
+
+    def close_browser(self) -> None:
+        browser, self.browser, self.executable = self.browser, None, None
+        if browser is not None:
+            try:
+                browser.close()
+            except Exception:  # noqa: BLE001 - a crashed browser is gone already
+                pass
+
+    def stop(self) -> None:
+        self.close_browser()
+        playwright, self.playwright = self.playwright, None
+        if playwright is not None:
+            playwright.stop()
+
+
+_MAIN = Chromium(kept=True)
+atexit.register(_MAIN.stop)
+
+
+def on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def launched_browser() -> Browser:
+    """The main thread's Chromium, launched at its first UI scenario and kept for the next ones (a
+    launch with Playwright's driver costs about 0.65 s); each scenario still gets a context of its
+    own, so no cookie or page outlives it."""
+    return _MAIN.ready()
+
+
+def shared_playwright() -> Playwright:
+    """The main thread's Playwright (pytest-playwright's fixtures use it too: two in one thread
+    refuse each other)."""
+    return _MAIN.started()
+
+
 class Consoles:
     """A browser on the lab's two consoles, for one driver."""
 
@@ -44,20 +121,8 @@ class Consoles:
         self.client = client
         self.urls = client.endpoints.urls
         self.trace = trace
-        # Looked up at each launch, so the CLI's check and this one always agree on the browser.
-        executable = browsers.find_browser()
-        if executable is None:
-            raise BrowserMissing(NO_BROWSER)
-        self._playwright = sync_playwright().start()
-        try:
-            self.browser = self._playwright.chromium.launch(
-                headless=True, args=LAUNCH_ARGS, executable_path=executable
-            )
-        except Exception:
-            # A Playwright left running would poison every later scenario of the run ("Sync API
-            # inside the asyncio loop", issue 17).
-            self._playwright.stop()
-            raise
+        self.chromium = _MAIN if on_main_thread() else Chromium()
+        self.browser = self.chromium.ready()
         self.context = self.browser.new_context()
         self.context.set_default_timeout(TIMEOUT_MS)
         # A bulk assignment answers only when every push is done.
@@ -72,11 +137,13 @@ class Consoles:
         self.cybozu_tenant: str | None = None
 
     def close(self) -> None:
+        """The scenario's context goes (its cookies and pages with it); the main thread's browser
+        stays for the next scenario, another thread's is stopped."""
         try:
             self.context.close()
-            self.browser.close()
         finally:
-            self._playwright.stop()
+            if self.chromium is not _MAIN:
+                self.chromium.stop()
 
     # -- failure artifacts ----------------------------------------------------------
 

@@ -93,13 +93,12 @@ def test_a_broken_step_is_not_taken_for_an_expected_error(tmp_path: Path, monkey
 
 
 def test_the_pytest_plugin_refuses_the_ui_driver_without_a_browser(
-    pytester: pytest.Pytester, scenario_file: Path
+    pytester: pytest.Pytester, scenario_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = pytester.mkdir("scenarios")
     (folder / "three.yaml").write_text(scenario_file.read_text())
-    pytester.makeconftest(
-        "import lab.browser\nlab.browser.find_browser = lambda: None\n"
-    )
+    # undone after the test: the in-process run shares this worker's modules with the UI tests
+    monkeypatch.setattr(browser, "find_browser", lambda: None)
     outcome = pytester.runpytest_inprocess(
         "scenarios", "--scenario-driver", "both", "-p", "no:cacheprovider", "-p", "no:playwright"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +15,7 @@ from okta_sim import api_tokens, apps, syslog
 from okta_sim.backend import get_backend as okta_backend
 from okta_sim.provisioning import assignments
 from simcore.clock import isoformat
+from tests.integration.event_loop import run_apart
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,7 @@ def test_the_okta_sdk_reads_users_groups_apps_assignments_and_logs(monkeypatch: 
         assert "E0000011" in str(error)
 
     with ServerThread(app) as server:
-        asyncio.run(scenario(server.url))
+        run_apart(scenario(server.url))
 
 
 def test_the_okta_sdk_queries_and_pages_the_system_log(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,4 +90,4 @@ def test_the_okta_sdk_queries_and_pages_the_system_log(monkeypatch: pytest.Monke
         assert "E0000053" in str(error)
 
     with ServerThread(app) as server:
-        asyncio.run(scenario(server.url))
+        run_apart(scenario(server.url))

@@ -4,7 +4,6 @@ Each call's result as the SDK gives it, and okta_sim's state afterwards."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from okta_sim.backend import get_backend as okta_backend
 from okta_sim.directory import reads
 from okta_sim.provisioning import assignments, integration, records
 from tests.integration.conftest import Pair
+from tests.integration.event_loop import run_apart
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ def sdk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Scenario], None]]
     with ServerThread(app) as server:
 
         def run(scenario: Scenario) -> None:
-            asyncio.run(scenario(OktaClient({"orgUrl": server.url, "token": token}), backend))
+            run_apart(scenario(OktaClient({"orgUrl": server.url, "token": token}), backend))
 
         yield run
 
@@ -367,5 +367,5 @@ def test_the_provisioning_connection_and_a_push_through_the_sdk(
         request = AppUserAssignRequest.from_dict({"id": person["id"], "scope": "USER", "credentials": {"userName": "frank@example.com"}})  # fmt: skip
         no_error(await client.assign_user_to_application(app["id"], request))
 
-    asyncio.run(scenario())
+    run_apart(scenario())
     assert pair.users()["frank@example.com"]["status"] == "Active"

@@ -6,13 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Playwright
 
 import cybozu_sim.app
 from lab.browser import LAUNCH_ARGS, browser_available, find_browser
+from lab.drivers.consoles import shared_playwright
 from lab.server import ServerThread
 
 if not browser_available():  # `make test` installs one; a bare `pytest` run says what is missing
     pytest.exit("No Chromium for Playwright: run `make browser` (or apt-get install chromium).", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Playwright:
+    """pytest-playwright's fixture, on the Playwright the UI driver keeps for its scenarios: two
+    in one process refuse each other."""
+    return shared_playwright()
 
 
 @pytest.fixture(scope="session")
