@@ -12,6 +12,7 @@ from cybozu_sim import access_gate, console, contract, cybozu_store, lab_api, sc
 from cybozu_sim.backend import EXTENSION, Backend
 from cybozu_sim.seed import seed_demo
 from simcore import openapi
+from simcore.routing import SharedBuilderRule
 from simcore.simulator import configure, install_lab_control
 
 DEFAULTS: dict[str, Any] = {
@@ -25,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("cybozu_sim")  # the package: its templates and static files, and the app's name
+    app.url_rule_class = SharedBuilderRule
     store, clock, entropy = configure(app, config, DEFAULTS)
     backend = Backend(store, clock, entropy)
     app.extensions[EXTENSION] = backend

@@ -17,6 +17,12 @@ from cybozu_sim.public import scim_url_template
 from lab.server import ServerThread
 from lab.target import ExternalTarget
 
+# Both apps in one process share one GIL: parallel pushes only contend for it. A 1,000-person
+# group assignment (scenarios/bulk-1000-group-assignment.yaml) took 3.4-4.3 s with one push
+# worker, 5.8-8.8 s with okta_sim's four and 8-22 s with two (bench/README.md, W3). Apart, in
+# processes of their own, four workers are faster (W2).
+IN_PROCESS_PUSH_WORKERS = 1
+
 
 def okta_config(lab_key: str, cybozu_url: str, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """okta_sim's configuration for a lab whose cybozu_sim answers at ``cybozu_url``."""
@@ -80,7 +86,8 @@ class AppPair:
         cybozu_app = cybozu_sim.app.create_app({"LAB_KEY": self.lab_key, **(cybozu or {})})
         self.cybozu = ServerThread(cybozu_app, host, cybozu_port)
         try:
-            okta_app = okta_sim.app.create_app(okta_config(self.lab_key, self.cybozu.url, okta))
+            settings = {"PUSH_WORKERS": IN_PROCESS_PUSH_WORKERS, **(okta or {})}
+            okta_app = okta_sim.app.create_app(okta_config(self.lab_key, self.cybozu.url, settings))
             self.okta = ServerThread(okta_app, host, okta_port)
         except BaseException:
             self.cybozu.stop()  # releases the socket it bound

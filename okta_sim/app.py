@@ -16,6 +16,7 @@ from okta_sim.console.blueprint import bp as console
 from okta_sim.provisioning import queue
 from okta_sim.seed import seed_admin, seed_demo
 from simcore import openapi
+from simcore.routing import SharedBuilderRule
 from simcore.simulator import configure, install_lab_control
 
 DEFAULTS: dict[str, Any] = {
@@ -47,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("okta_sim")  # the package: its templates and static files, and the app's name
+    app.url_rule_class = SharedBuilderRule
     store, clock, entropy = configure(app, config, DEFAULTS)
     egress = Egress(bind=app.config["EGRESS_BIND"])
     if app.config["EGRESS_POOLS"]:
