@@ -58,7 +58,9 @@ def okta_workload(n: int, cybozu: AppProcess, lab_key: str) -> Callable[[], None
     lab.post("/_lab/tenants", json=tenant).raise_for_status()
     token = lab.post("/_lab/tenants/example/tokens", json={}).json()["token"]
     # Inline: the pushes run in this thread, where the profiler sees them.
-    okta: Any = okta_backend(okta_sim.app.create_app(okta_config(lab_key, cybozu.url, {"PUSH_MODE": "inline"})))
+    okta: Any = okta_backend(
+        okta_sim.app.create_app(okta_config(lab_key, cybozu.url, {"PUSH_MODE": "inline"}))
+    )
     app = apps.add_app(okta, "cybozu", domain_name="example")
     integration.configure_api_integration(okta, app["id"], enabled=True, token=token)
     integration.set_provisioning_to_app(okta, app["id"], create=True, update=True, deactivate=True)

@@ -34,6 +34,7 @@ import httpx2
 
 from bench.processes import ProcessSandbox
 from bench.progress import progress
+from bench.verdicts import Verdict, report
 from lab.drivers.api import ApiDriver
 from lab.drivers.client import LabClient, generated_people
 from okta_sim.public import ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD
@@ -68,9 +69,15 @@ class LatencyProbe:
         self.console = httpx2.Client(base_url=okta_url, timeout=30)
         login = self.console.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', login)
-        form = {"username": ADMIN_LOGIN, "password": DEFAULT_ADMIN_PASSWORD, "csrf_token": csrf.group(1) if csrf else ""}
+        form = {
+            "username": ADMIN_LOGIN,
+            "password": DEFAULT_ADMIN_PASSWORD,
+            "csrf_token": csrf.group(1) if csrf else "",
+        }
         self.console.post("/login", data=form)
-        self.api = httpx2.Client(base_url=okta_url, timeout=30, headers={"Authorization": f"SSWS {api_token}"})
+        self.api = httpx2.Client(
+            base_url=okta_url, timeout=30, headers={"Authorization": f"SSWS {api_token}"}
+        )
         self.paths = {"console": "/admin/", "api": f"/api/v1/apps/{app_id}/users?limit=20"}
         self.times: dict[str, list[float]] = {"console": [], "api": []}
         self.stop = threading.Event()
@@ -144,18 +151,31 @@ def run(n: int, push_mode: str) -> dict[str, Any]:
             driver.close()
 
 
+# Issue 12's targets (W2) and the per-process memory bound that issue 18 keeps (W4).
+SYNC_SECONDS, LINEAR_SLACK, PROBE_MS, RSS_MB = 10.0, 1.05, 200.0, 300.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.w2_group_sync", description=__doc__)
     parser.add_argument(
         "-n", type=int, nargs="+", default=[1000, 10000], help="group sizes (default 1000 10000)"
     )
     parser.add_argument(
-        "--push-mode", choices=["queued", "inline"], default="queued", help="okta_sim's PUSH_MODE (default queued)"
+        "--push-mode",
+        choices=["queued", "inline"],
+        default="queued",
+        help="okta_sim's PUSH_MODE (default queued)",
     )
     args = parser.parse_args(argv)
+    report(measure(args.n, args.push_mode))
+    return 0
+
+
+def measure(sizes: list[int], push_mode: str = "queued") -> list[Verdict]:
+    """Run W2 at each size, print its table, return the verdicts of the largest (and W4's)."""
     print(
         f"W2 group assignment + Force Sync, okta_sim -> cybozu_sim over HTTP, each in its own process, "
-        f"{args.push_mode} pushes; Python {platform.python_version()}, {platform.machine()}"
+        f"{push_mode} pushes; Python {platform.python_version()}, {platform.machine()}"
     )
     print(
         f"{'n':>7} {'Force Sync s':>13} {'requests':>9} {'req/s':>7} {'ms/person':>10} "
@@ -163,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'okta RSS MB':>12} {'cybozu RSS MB':>14}"
     )
     rows = []
-    for n in args.n:
-        row = run(n, args.push_mode)
+    for n in sizes:
+        row = run(n, push_mode)
         rows.append(row)
         if row["cybozu_users"] < n:
             print(f"  only {row['cybozu_users']} users reached cybozu.com: {row['first']}", file=sys.stderr)
@@ -176,13 +196,41 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['okta_rss_mb']:>12.1f} {row['cybozu_rss_mb']:>14.1f}",
             flush=True,
         )
+    large = rows[-1]
+    peak = max(large["okta_rss_mb"], large["cybozu_rss_mb"])
+    found = [
+        Verdict(
+            f"W2 Force Sync of {large['n']:,}",
+            f"{large['sync_s']:.1f} s",
+            f"< {SYNC_SECONDS:.0f} s",
+            large["sync_s"] < SYNC_SECONDS and large["cybozu_users"] >= large["n"],
+        ),
+        Verdict(
+            "W2 console / api median during the sync",
+            f"{large['console_ms']:.1f} / {large['api_ms']:.1f} ms",
+            f"< {PROBE_MS:.0f} ms",
+            max(large["console_ms"], large["api_ms"]) < PROBE_MS,
+        ),
+        Verdict(
+            f"W4 peak RSS at {large['n']:,} (okta / cybozu)",
+            f"{large['okta_rss_mb']:.0f} / {large['cybozu_rss_mb']:.0f} MB",
+            f"< {RSS_MB:.0f} MB each",
+            peak < RSS_MB,
+        ),
+    ]
     if len(rows) > 1:
-        small, large = rows[0], rows[-1]
-        print(
-            f"{large['n']}/{small['n']} Force Sync time ratio: {large['sync_s'] / small['sync_s']:.2f} "
-            f"(linear: {large['n'] / small['n']:.0f})"
+        small = rows[0]
+        ratio, linear = large["sync_s"] / small["sync_s"], large["n"] / small["n"]
+        print(f"{large['n']}/{small['n']} Force Sync time ratio: {ratio:.2f} (linear: {linear:.0f})")
+        found.append(
+            Verdict(
+                f"W2 time {large['n']:,} / {small['n']:,}",
+                f"{ratio:.2f}",
+                f"<= {linear * LINEAR_SLACK:.1f}",
+                ratio <= linear * LINEAR_SLACK,
+            )
         )
-    return 0
+    return found
 
 
 if __name__ == "__main__":
